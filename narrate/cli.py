@@ -1,0 +1,198 @@
+"""The `narrate` command. Parses flags, loads config, calls the pipeline, turns errors into one line.
+
+Heavy libraries are imported inside the commands so `narrate --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from narrate.errors import NarrateError
+
+app = typer.Typer(
+    help="Turn a written article into a podcast-ready episode.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+cache_app = typer.Typer(help="Inspect or clear the cache of synthesised speech.", no_args_is_help=True)
+app.add_typer(cache_app, name="cache")
+
+ConfigOption = typer.Option(None, "--config", "-c", help="Config file (default: ./narrate.yaml if present).",
+                            dir_okay=False)
+
+
+def _fail(error: NarrateError) -> None:
+    if os.environ.get("NARRATE_DEBUG"):
+        raise error
+    typer.echo(f"narrate: error: {error}", err=True)
+    raise typer.Exit(error.exit_code)
+
+
+class _Bar:
+    """A rich progress bar with ETA on stderr, shown while speech is synthesised."""
+
+    def __init__(self, quiet: bool):
+        from rich.console import Console
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+        self.progress = Progress(TextColumn("{task.description:<9}"), BarColumn(),
+                                 TextColumn("{task.percentage:>3.0f}%"), TimeElapsedColumn(),
+                                 TextColumn("ETA"), TimeRemainingColumn(),
+                                 console=Console(stderr=True), disable=quiet, transient=False)
+        self.tasks: dict[str, int] = {}
+
+    def __enter__(self):
+        self.progress.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        return self.progress.__exit__(*exc)
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if stage != "done":
+            if stage not in self.tasks:
+                self.tasks[stage] = self.progress.add_task(stage.capitalize(), total=max(total, 1))
+            self.progress.update(self.tasks[stage], completed=done, total=max(total, 1))
+        for name, task in self.tasks.items():
+            if name != stage:
+                self.progress.update(task, completed=self.progress.tasks[task].total)
+
+
+@app.command()
+def build(
+    source: str = typer.Argument(..., help="Article file (.md, .txt) or - for stdin."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="MP3 to write (default: OUTPUT_DIR/<slug>.mp3).",
+                                          dir_okay=False),
+    config: Optional[Path] = ConfigOption,
+    engine: Optional[str] = typer.Option(None, "--engine", "-e", help="Speech engine: piper or gtts."),
+    voice: Optional[str] = typer.Option(None, "--voice", help="Piper voice: name or .onnx path."),
+    speed: Optional[float] = typer.Option(None, "--speed", help="Speaking rate, 0.5 to 2.0."),
+    title: Optional[str] = typer.Option(None, "--title", help="Episode title (default: the article's)."),
+    author: Optional[str] = typer.Option(None, "--author", help="Episode author (default: the article's)."),
+    date: Optional[str] = typer.Option(None, "--date", help="Episode date, YYYY-MM-DD."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Synthesise everything afresh; keep nothing."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar; print only the output paths."),
+) -> None:
+    """Narrate an article into an MP3 with chapters, a transcript and chapters JSON."""
+    from narrate.config import load_config
+    from narrate.ingest import parse, read_source
+    from narrate.pipeline import MetaOverrides, build as build_episode, default_output
+
+    try:
+        settings = load_config(config, {"engine": engine, "piper.voice": voice, "speed": speed})
+        if date is not None:
+            _check_date(date)
+        article = parse(read_source(source))
+        overrides = MetaOverrides(title=title, author=author, date=date)
+        target = output if output is not None else default_output(article, settings, overrides)
+        if target.suffix.lower() != ".mp3":
+            target = target.with_name(target.name + ".mp3")
+        with _Bar(quiet) as bar:
+            episode = build_episode(article, settings, target, overrides=overrides, use_cache=not no_cache,
+                                    progress=bar)
+    except NarrateError as error:
+        _fail(error)
+    except KeyboardInterrupt:
+        typer.echo("narrate: interrupted; synthesised speech is cached, run again to resume", err=True)
+        raise typer.Exit(130)
+    if not quiet:
+        minutes, seconds = divmod(round(episode.timeline.duration_ms / 1000), 60)
+        typer.echo(f"{len(episode.timeline.chapters)} chapters, {minutes}:{seconds:02d}, "
+                   f"{episode.loudness_lufs:.1f} LUFS, true peak {episode.true_peak_dbtp:.1f} dBTP", err=True)
+    for path in (episode.mp3, episode.chapters_json, episode.vtt, episode.srt):
+        typer.echo(str(path))
+
+
+def _check_date(value: str) -> None:
+    import datetime
+
+    from narrate.errors import ConfigError
+
+    try:
+        datetime.date.fromisoformat(value)
+    except ValueError:
+        raise ConfigError(f"--date: expected YYYY-MM-DD (got {value!r})") from None
+
+
+@app.command()
+def init(
+    path: Path = typer.Argument(Path("narrate.yaml"), help="Where to write the config.", dir_okay=False),
+    force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
+) -> None:
+    """Write a commented config file with every key at its default."""
+    from narrate.config import template
+
+    if path.exists() and not force:
+        typer.echo(f"narrate: error: {path} exists; use --force to overwrite it", err=True)
+        raise typer.Exit(1)
+    try:
+        path.write_text(template(), encoding="utf-8")
+    except OSError as exc:
+        typer.echo(f"narrate: error: {path}: cannot write ({exc.strerror or exc})", err=True)
+        raise typer.Exit(1)
+    typer.echo(str(path))
+
+
+@app.command()
+def voices(config: Optional[Path] = ConfigOption) -> None:
+    """List the engines and the voices each can use."""
+    from narrate.config import load_config
+    from narrate.engines import engine_class, engine_names
+
+    try:
+        settings = load_config(config)
+        for name in engine_names():
+            infos = engine_class(name).voices(settings)
+            if name == "gtts":
+                typer.echo(f"gtts (online): {len(infos)} languages: {', '.join(i.name for i in infos)}")
+                continue
+            typer.echo(f"{name} (offline):")
+            for info in infos:
+                speakers = f", {len(info.speakers)} speakers" if len(info.speakers) > 1 else ""
+                typer.echo(f"  {info.name:<20} {info.language:<8} {info.quality:<8} {info.sample_rate} Hz"
+                           f"{speakers}  {info.location}")
+    except NarrateError as error:
+        _fail(error)
+
+
+@cache_app.command("info")
+def cache_info() -> None:
+    """Where the cache is and how much it holds."""
+    from narrate.cache import default_cache_dir
+
+    root = default_cache_dir()
+    files = list((root / "clips").glob("*/*.wav")) if root.exists() else []
+    size = sum(f.stat().st_size for f in files)
+    typer.echo(f"{root}\n{len(files)} clips, {size / 1_048_576:.1f} MB")
+
+
+@cache_app.command("clear")
+def cache_clear() -> None:
+    """Delete every cached clip."""
+    import shutil
+
+    from narrate.cache import default_cache_dir
+
+    root = default_cache_dir()
+    shutil.rmtree(root / "clips", ignore_errors=True)
+    typer.echo(f"cleared {root}")
+
+
+def main() -> None:
+    try:
+        app()
+    except BrokenPipeError:
+        sys.stderr.close()
+        sys.exit(1)
+    except Exception as exc:  # a bug of ours: still one line, with the way to see the details
+        if os.environ.get("NARRATE_DEBUG"):
+            raise
+        print(f"narrate: internal error: {type(exc).__name__}: {exc} (set NARRATE_DEBUG=1 for details)",
+              file=sys.stderr)
+        sys.exit(70)

@@ -1,0 +1,191 @@
+"""The YAML config: one typed model, validated once when it is loaded.
+
+Every key has a default here; `narrate init` writes the same defaults, commented, from
+`data/narrate.yaml`. Precedence is flag > config file > default, applied in `load_config`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal, Optional
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from narrate.errors import ConfigError
+
+DEFAULT_CONFIG_NAME = "narrate.yaml"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class PiperOptions(_Strict):
+    voice: str = "joe"
+    """The bundled voice's name, a voice name found in `voice_dirs`, or a path to a `.onnx` file."""
+    voice_dirs: tuple[str, ...] = ()
+    speaker: Optional[int | str] = None
+    noise_scale: Optional[float] = Field(default=None, ge=0, le=2)
+    noise_w: Optional[float] = Field(default=None, ge=0, le=2)
+    threads: int = Field(default=2, ge=1, le=64)
+
+
+class GttsOptions(_Strict):
+    lang: str = "en"
+    tld: str = "com"
+    slow: bool = False
+    timeout: float = Field(default=20.0, gt=0, le=300)
+
+
+class Pauses(_Strict):
+    sentence: float = Field(default=0.3, ge=0, le=10)
+    paragraph: float = Field(default=0.7, ge=0, le=10)
+    section: float = Field(default=1.5, ge=0, le=10)
+
+
+class AudioOptions(_Strict):
+    bitrate: Literal[32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320] = 64
+    loudness: float = Field(default=-16.0, ge=-31, le=-10)
+    true_peak: float = Field(default=-1.0, ge=-9, le=0)
+    intro: Optional[str] = None
+    outro: Optional[str] = None
+
+
+class EpisodeOptions(_Strict):
+    read_title: bool = True
+    read_author: bool = True
+
+
+class Owner(_Strict):
+    name: Optional[str] = None
+    email: Optional[str] = None
+
+
+class Funding(_Strict):
+    url: str
+    text: str = "Support the show"
+
+
+class PodcastOptions(_Strict):
+    title: Optional[str] = None
+    author: Optional[str] = None
+    description: Optional[str] = None
+    language: str = "en"
+    base_url: Optional[str] = None
+    owner: Owner = Owner()
+    category: Optional[str] = None
+    subcategory: Optional[str] = None
+    explicit: bool = False
+    image: Optional[str] = None
+    type: Literal["episodic", "serial"] = "episodic"
+    copyright: Optional[str] = None
+    funding: Optional[Funding] = None
+    locked: bool = True
+
+
+class Config(_Strict):
+    engine: str = "piper"
+    speed: float = Field(default=1.0, ge=0.5, le=2.0)
+    output_dir: str = "output"
+    piper: PiperOptions = PiperOptions()
+    gtts: GttsOptions = GttsOptions()
+    pauses: Pauses = Pauses()
+    audio: AudioOptions = AudioOptions()
+    episode: EpisodeOptions = EpisodeOptions()
+    podcast: PodcastOptions = PodcastOptions()
+
+    base_dir: Path = Field(default=Path("."), exclude=True)
+    """Folder that relative paths in the file are resolved against (the config file's folder)."""
+
+    @field_validator("engine")
+    @classmethod
+    def _known_engine(cls, value: str) -> str:
+        from narrate.engines import engine_names
+
+        names = engine_names()
+        if value not in names:
+            raise ValueError(f"unknown engine {value!r}; available: {', '.join(names)}")
+        return value
+
+    def path(self, value: str | None) -> Path | None:
+        """Resolve a path from the config file relative to that file, as a user expects."""
+        if value is None:
+            return None
+        candidate = Path(value).expanduser()
+        return candidate if candidate.is_absolute() else self.base_dir / candidate
+
+
+def _describe(error: dict[str, Any]) -> str:
+    key = ".".join(str(part) for part in error["loc"]) or "(top level)"
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        return f"{key}: unknown key"
+    if kind == "literal_error":
+        return f"{key}: {error['msg'].lower()} (got {error['input']!r})"
+    message = error["msg"]
+    if message.startswith("Value error, "):
+        message = message[len("Value error, "):]
+    return f"{key}: {message[0].lower()}{message[1:]} (got {error['input']!r})"
+
+
+def _set_dotted(data: dict, dotted: str, value: Any) -> None:
+    node = data
+    *parents, leaf = dotted.split(".")
+    for part in parents:
+        child = node.get(part)
+        if not isinstance(child, dict):
+            child = {}
+            node[part] = child
+        node = child
+    node[leaf] = value
+
+
+def load_config(path: Path | None, overrides: dict[str, Any] | None = None) -> Config:
+    """Read `path` (or `./narrate.yaml` if present, else defaults), lay flag `overrides` on top.
+
+    `overrides` maps dotted keys (`piper.voice`) to values; None values are ignored, so callers
+    can pass every flag and only the ones the user set take effect.
+    """
+    source = "defaults"
+    data: dict[str, Any] = {}
+    if path is None and Path(DEFAULT_CONFIG_NAME).is_file():
+        path = Path(DEFAULT_CONFIG_NAME)
+    if path is not None:
+        source = str(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise ConfigError(f"{path}: config file not found") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{path}: cannot read config file ({exc})") from None
+        try:
+            loaded = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f" at line {mark.line + 1}" if mark is not None else ""
+            problem = getattr(exc, "problem", None) or "invalid YAML"
+            raise ConfigError(f"{path}: {problem}{where}") from None
+        if loaded is None:
+            loaded = {}
+        if not isinstance(loaded, dict):
+            raise ConfigError(f"{path}: the config must be a mapping of keys to values")
+        if "base_dir" in loaded:
+            raise ConfigError(f"{path}: base_dir: unknown key")
+        data = loaded
+        data["base_dir"] = path.resolve().parent
+    for dotted, value in (overrides or {}).items():
+        if value is not None:
+            _set_dotted(data, dotted, value)
+    try:
+        return Config.model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(_describe(error) for error in exc.errors())
+        raise ConfigError(f"{source}: {problems}") from None
+
+
+def template() -> str:
+    """The commented config `narrate init` writes."""
+    from importlib.resources import files
+
+    return files("narrate").joinpath("data/narrate.yaml").read_text(encoding="utf-8")

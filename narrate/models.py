@@ -1,0 +1,107 @@
+"""The small, frozen values passed from one pipeline stage to the next."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Section:
+    """A part of the article under one heading; it becomes one chapter."""
+
+    title: str
+    paragraphs: tuple[str, ...]
+    has_heading: bool = True
+    """False when the title was made up (from the article title or the opening words): not read aloud."""
+
+
+@dataclass(frozen=True)
+class Dropped:
+    """A block of the input that will not be read, and why (shown by `narrate script`)."""
+
+    text: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Article:
+    """What will be read: the article's written text, before any speech normalisation."""
+
+    title: str
+    sections: tuple[Section, ...]
+    author: str | None = None
+    date: str | None = None
+    source_url: str | None = None
+    dropped: tuple[Dropped, ...] = ()
+
+
+@dataclass(frozen=True)
+class Utterance:
+    """One piece of text sent to the engine, with the silence that follows it."""
+
+    written: str
+    spoken: str
+    section: int
+    pause_after: float
+
+
+@dataclass(frozen=True)
+class Clip:
+    """Synthesised audio for one utterance: a WAV file of 16-bit mono PCM."""
+
+    path: Path
+    samples: int
+    sample_rate: int
+
+
+@dataclass(frozen=True)
+class Cue:
+    """A transcript line with its place in the episode, in milliseconds."""
+
+    start_ms: int
+    end_ms: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Chapter:
+    title: str
+    start_ms: int
+    end_ms: int
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """Where everything landed in the assembled audio."""
+
+    chapters: tuple[Chapter, ...]
+    cues: tuple[Cue, ...]
+    duration_ms: int
+
+
+@dataclass(frozen=True)
+class EpisodeMeta:
+    """Tags for one episode: from the article, the config's show settings and the flags."""
+
+    title: str
+    author: str | None
+    show: str
+    date: str | None
+    description: str | None
+    image: Path | None = None
+    source_url: str | None = None
+
+
+@dataclass(frozen=True)
+class Episode:
+    """A finished episode: the MP3 and its sidecar files."""
+
+    mp3: Path
+    chapters_json: Path
+    vtt: Path
+    srt: Path
+    meta: EpisodeMeta
+    timeline: Timeline
+    loudness_lufs: float
+    true_peak_dbtp: float

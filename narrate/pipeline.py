@@ -1,0 +1,120 @@
+"""The one place that knows the stage order: article -> speech plan -> clips -> audio -> files."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from narrate.config import Config
+from narrate.errors import OutputError
+from narrate.models import Article, Episode, EpisodeMeta
+
+DESCRIPTION_CHARS = 400
+# The ID3 album (and feed title) when the config names no show: podcast apps expect one.
+DEFAULT_SHOW = "Narrated articles"
+
+Progress = Callable[[str, int, int], None]
+"""Called with (stage, done, total); the CLI draws it, tests ignore it."""
+
+
+@dataclass(frozen=True)
+class MetaOverrides:
+    """Episode metadata given on the command line; each wins over the article's own."""
+
+    title: str | None = None
+    author: str | None = None
+    date: str | None = None
+
+
+def slugify(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug[:80].rstrip("-") or "episode"
+
+
+def episode_meta(article: Article, config: Config, overrides: MetaOverrides) -> EpisodeMeta:
+    opening = next((p for s in article.sections for p in s.paragraphs), "")
+    description = opening if len(opening) <= DESCRIPTION_CHARS else opening[:DESCRIPTION_CHARS].rsplit(" ", 1)[0] + "…"
+    return EpisodeMeta(
+        title=overrides.title or article.title,
+        author=overrides.author or article.author or config.podcast.author,
+        show=config.podcast.title or DEFAULT_SHOW,
+        date=overrides.date or article.date,
+        description=description or None,
+        image=config.path(config.podcast.image),
+        source_url=article.source_url,
+    )
+
+
+def sidecar_paths(mp3: Path) -> tuple[Path, Path, Path]:
+    stem = mp3.with_suffix("")
+    return Path(f"{stem}.chapters.json"), Path(f"{stem}.vtt"), Path(f"{stem}.srt")
+
+
+def default_output(article: Article, config: Config, overrides: MetaOverrides) -> Path:
+    return config.path(config.output_dir) / f"{slugify(overrides.title or article.title)}.mp3"
+
+
+def build(article: Article, config: Config, mp3: Path, *, overrides: MetaOverrides = MetaOverrides(),
+          cache_dir: Path | None = None, use_cache: bool = True, progress: Progress | None = None) -> Episode:
+    """Narrate `article` into `mp3` and its sidecars; nothing appears at `mp3` unless all succeeded."""
+    from narrate.assemble import assemble
+    from narrate.audio import load_jingle
+    from narrate.cache import ClipCache, default_cache_dir
+    from narrate.encode import encode
+    from narrate.engines import load_engine
+    from narrate.segment import plan_speech
+    from narrate.sidecars import chapters_json, srt, webvtt
+    from narrate.speak import speak
+    from narrate.tag import write_tags
+
+    report = progress or (lambda stage, done, total: None)
+    meta = episode_meta(article, config, overrides)
+    if meta.image is not None and not meta.image.is_file():
+        raise OutputError(f"podcast.image: no image at {meta.image}")
+    plan = plan_speech(article, config)
+    engine = load_engine(config)
+    out_dir = mp3.parent
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix=".narrate-", dir=out_dir))
+    except OSError as exc:
+        raise OutputError(f"{out_dir}: cannot write here ({exc.strerror or exc})") from None
+    try:
+        cache = ClipCache(cache_dir or default_cache_dir()) if use_cache else ClipCache(work / "clips")
+        clips = speak(plan, engine, cache, lambda done, total: report("speaking", done, total))
+        report("mixing", 0, 1)
+        intro_path, outro_path = config.path(config.audio.intro), config.path(config.audio.outro)
+        intro = load_jingle(intro_path, engine.sample_rate, fade_in=False, fade_out=True) if intro_path else b""
+        outro = load_jingle(outro_path, engine.sample_rate, fade_in=True, fade_out=True) if outro_path else b""
+        raw = work / "episode.pcm"
+        timeline = assemble(article, plan, clips, engine.sample_rate, raw, intro, outro)
+        report("encoding", 0, 1)
+        staged_mp3 = work / "episode.mp3"
+        loudness = encode(raw, engine.sample_rate, staged_mp3, config.audio)
+        raw.unlink()
+        write_tags(staged_mp3, meta, timeline)
+        targets = sidecar_paths(mp3)
+        contents = (chapters_json(timeline, meta), webvtt(timeline), srt(timeline))
+        staged = []
+        for target, text in zip(targets, contents):
+            path = work / target.name
+            path.write_text(text, encoding="utf-8")
+            staged.append((path, target))
+        staged.append((staged_mp3, mp3))
+        for source, target in staged:  # the MP3 goes last: its presence means the set is whole
+            os.replace(source, target)
+        report("done", 1, 1)
+    except OSError as exc:
+        raise OutputError(f"{out_dir}: cannot write the episode ({exc.strerror or exc})") from None
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    chapters, vtt, srt_path = sidecar_paths(mp3)
+    return Episode(mp3=mp3, chapters_json=chapters, vtt=vtt, srt=srt_path, meta=meta, timeline=timeline,
+                   loudness_lufs=loudness.integrated_lufs, true_peak_dbtp=loudness.true_peak_dbtp)

@@ -1,0 +1,33 @@
+"""Turn the speech plan into clips, reusing cached audio wherever the text and voice match."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from narrate.cache import ClipCache, clip_key
+from narrate.engines.base import Engine
+from narrate.errors import EngineError
+from narrate.models import Clip, Utterance
+
+Progress = Callable[[int, int], None]
+"""Called with (characters done, characters in all) as clips become ready."""
+
+
+def speak(plan: list[Utterance], engine: Engine, cache: ClipCache, progress: Progress | None = None) -> list[Clip]:
+    identity = engine.identity()
+    total = sum(len(u.spoken) for u in plan)
+    done = 0
+    clips = []
+    for utterance in plan:
+        key = clip_key(identity, utterance.spoken)
+        clip = cache.get(key)
+        if clip is None:
+            samples = engine.synthesize(utterance.spoken)
+            if len(samples) == 0:
+                raise EngineError(f"{engine.name}: produced no audio for {utterance.spoken[:60]!r}")
+            clip = cache.put(key, samples, engine.sample_rate)
+        clips.append(clip)
+        done += len(utterance.spoken)
+        if progress:
+            progress(done, total)
+    return clips
