@@ -34,9 +34,11 @@ def _audio_segment():
 def trim_silence(samples, sample_rate: int):
     """Drop the engine's leading and trailing silence so the configured pauses are the real ones."""
     import numpy as np
+
+    audio_segment = _audio_segment()
     from pydub.silence import detect_leading_silence
 
-    segment = _audio_segment()(data=samples.tobytes(), sample_width=2, frame_rate=sample_rate, channels=1)
+    segment = audio_segment(data=samples.tobytes(), sample_width=2, frame_rate=sample_rate, channels=1)
     lead = detect_leading_silence(segment, silence_threshold=SILENCE_THRESHOLD_DBFS)
     tail = detect_leading_silence(segment.reverse(), silence_threshold=SILENCE_THRESHOLD_DBFS)
     if lead + tail >= len(segment):

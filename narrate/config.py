@@ -6,6 +6,7 @@ Every key has a default here; `narrate init` writes the same defaults, commented
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any, Literal, Optional
 
@@ -116,17 +117,22 @@ class Config(_Strict):
         return candidate if candidate.is_absolute() else self.base_dir / candidate
 
 
+def _key_name(part: Any) -> str:
+    text = str(part)
+    return text if re.fullmatch(r"[\w-]+", text) else repr(text)
+
+
 def _describe(error: dict[str, Any]) -> str:
-    key = ".".join(str(part) for part in error["loc"]) or "(top level)"
+    key = ".".join(_key_name(part) for part in error["loc"]) or "(top level)"
     kind = error["type"]
     if kind == "extra_forbidden":
         return f"{key}: unknown key"
-    if kind == "literal_error":
-        return f"{key}: {error['msg'].lower()} (got {error['input']!r})"
+    got = repr(error["input"])
+    got = got if len(got) <= 60 else got[:57] + "..."
     message = error["msg"]
     if message.startswith("Value error, "):
         message = message[len("Value error, "):]
-    return f"{key}: {message[0].lower()}{message[1:]} (got {error['input']!r})"
+    return f"{key}: {message[0].lower()}{message[1:]} (got {got})"
 
 
 def _set_dotted(data: dict, dotted: str, value: Any) -> None:
@@ -181,7 +187,7 @@ def load_config(path: Path | None, overrides: dict[str, Any] | None = None) -> C
         return Config.model_validate(data)
     except ValidationError as exc:
         problems = "; ".join(_describe(error) for error in exc.errors())
-        raise ConfigError(f"{source}: {problems}") from None
+        raise ConfigError(f"{source}: {' '.join(problems.split())}") from None
 
 
 def template() -> str:

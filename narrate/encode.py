@@ -17,19 +17,26 @@ from narrate.ffmpeg import Loudness, file_arg, measure_loudness, run_ffmpeg
 OUTPUT_RATE = 44_100
 # The limiter runs at 4x the output rate, where sample peaks are a close stand-in for true peaks.
 OVERSAMPLED_RATE = 4 * OUTPUT_RATE
-# Headroom under the ceiling for what MP3 encoding and resampling add back.
-FIRST_MARGIN_DB = 0.5
+# Headroom under the ceiling for what MP3 encoding adds back: at 64 kbps, LAME's quantisation
+# and low-pass put peaks up to ~1.4 dB above the limiter's output on Piper speech.
+FIRST_MARGIN_DB = 1.0
+# Loudness the encoder takes away (its low-pass removes high frequencies that K-weighting favours).
+ENCODER_LOSS_LU = 0.4
+# The excerpt on which the limiter's loudness cost is learnt before the one full encode.
+EXCERPT_SECONDS = 90
+CALIBRATION_STEPS = 4
 MAX_ATTEMPTS = 4
-LOUDNESS_TOLERANCE_LU = 0.5
+LOUDNESS_TOLERANCE_LU = 0.4
 
 
-def _raw_input(raw: Path, sample_rate: int) -> list[str]:
-    return ["-f", "s16le", "-ar", str(sample_rate), "-ac", "1", "-i", file_arg(raw)]
+def _raw_input(raw: Path, sample_rate: int, start: float = 0.0, length: float | None = None) -> list[str]:
+    window = ["-ss", f"{start:.3f}"] + (["-t", f"{length:.3f}"] if length else [])
+    return ["-f", "s16le", "-ar", str(sample_rate), "-ac", "1", *window, "-i", file_arg(raw)]
 
 
-def _encode_once(raw: Path, sample_rate: int, mp3: Path, gain_db: float, ceiling_db: float, bitrate: int) -> None:
+def _chain(gain_db: float, ceiling_db: float) -> str:
     limit = 10 ** (ceiling_db / 20)
-    chain = ",".join([
+    return ",".join([
         f"volume={gain_db:.3f}dB",
         f"aresample={OVERSAMPLED_RATE}",
         # level=0: no automatic make-up gain; latency=1: keep every sample where it was, so
@@ -37,7 +44,10 @@ def _encode_once(raw: Path, sample_rate: int, mp3: Path, gain_db: float, ceiling
         f"alimiter=limit={limit:.5f}:attack=2:release=80:level=0:latency=1",
         f"aresample={OUTPUT_RATE}",
     ])
-    run_ffmpeg(["-y", *_raw_input(raw, sample_rate), "-af", chain,
+
+
+def _encode_once(raw: Path, sample_rate: int, mp3: Path, gain_db: float, ceiling_db: float, bitrate: int) -> None:
+    run_ffmpeg(["-y", *_raw_input(raw, sample_rate), "-af", _chain(gain_db, ceiling_db),
                 "-c:a", "libmp3lame", "-b:a", f"{bitrate}k", "-ar", str(OUTPUT_RATE), "-ac", "1",
                 # No ID3 from ffmpeg (narrate writes v2.3 itself); the Xing/Info header makes
                 # duration and seeking exact; bitexact keeps version strings out for reproducible files.
@@ -46,14 +56,49 @@ def _encode_once(raw: Path, sample_rate: int, mp3: Path, gain_db: float, ceiling
                 "-f", "mp3", file_arg(mp3)], what="encoding MP3")
 
 
+def _secant(tried: list[tuple[float, float]], target: float) -> float:
+    """The next gain to try, from (gain, loudness) pairs: loudness grows slower than gain once limited."""
+    gain, measured = tried[-1]
+    if len(tried) >= 2:
+        previous_gain, previous_measured = tried[-2]
+        slope = (measured - previous_measured) / (gain - previous_gain) if gain != previous_gain else 0.0
+        if 0.1 <= slope <= 1.5:
+            return gain + (target - measured) / slope
+    return gain + (target - measured)
+
+
+def _calibrated_gain(raw: Path, sample_rate: int, whole: Loudness, target: float, ceiling: float) -> float:
+    """Find the gain that reaches `target` after limiting, on an excerpt (cheap) instead of the episode.
+
+    The limiter's loudness cost depends on the voice, not on where in the episode we are, so the
+    cost learnt on a representative stretch carries over to the whole.
+    """
+    duration = raw.stat().st_size / 2 / sample_rate
+    length = min(EXCERPT_SECONDS, duration)
+    excerpt = _raw_input(raw, sample_rate, start=max(0.0, (duration - length) / 2), length=length)
+    excerpt_source = measure_loudness(excerpt, peak=None)
+    gain = target - whole.integrated_lufs
+    tried: list[tuple[float, float]] = []
+    for _ in range(CALIBRATION_STEPS):
+        limited = measure_loudness(excerpt, peak=None, before=_chain(gain, ceiling))
+        cost = (excerpt_source.integrated_lufs + gain) - limited.integrated_lufs
+        predicted = whole.integrated_lufs + gain - cost
+        if abs(predicted - target) < 0.1:
+            break
+        tried.append((gain, predicted))
+        gain = _secant(tried, target)
+    return gain
+
+
 def encode(raw: Path, sample_rate: int, mp3: Path, options: AudioOptions) -> Loudness:
     """Encode `raw` PCM to a CBR MP3 at the target loudness under the true-peak ceiling."""
-    source = measure_loudness(_raw_input(raw, sample_rate))
-    if source.integrated_lufs == float("-inf") or source.integrated_lufs < -70:
+    whole = measure_loudness(_raw_input(raw, sample_rate), peak=None)
+    if whole.integrated_lufs == float("-inf") or whole.integrated_lufs < -70:
         raise AudioToolError("loudness: the narration is silent; check the voice")
-    gain = options.loudness - source.integrated_lufs
     ceiling = options.true_peak - FIRST_MARGIN_DB
-    result = source
+    gain = _calibrated_gain(raw, sample_rate, whole, options.loudness + ENCODER_LOSS_LU, ceiling)
+    tried: list[tuple[float, float]] = []
+    result = whole
     for _ in range(MAX_ATTEMPTS):
         _encode_once(raw, sample_rate, mp3, gain, ceiling, options.bitrate)
         result = measure_loudness(["-i", file_arg(mp3)])
@@ -61,9 +106,11 @@ def encode(raw: Path, sample_rate: int, mp3: Path, options: AudioOptions) -> Lou
         peak_ok = result.true_peak_dbtp <= options.true_peak
         if loud_ok and peak_ok:
             return result
-        gain += options.loudness - result.integrated_lufs
+        tried.append((gain, result.integrated_lufs))
         if not peak_ok:
             ceiling -= result.true_peak_dbtp - options.true_peak + 0.2
+            tried = tried[-1:]  # a new ceiling changes the curve: earlier points no longer apply
+        gain = _secant(tried, options.loudness)
     raise AudioToolError(
         f"loudness: could not reach {options.loudness} LUFS under {options.true_peak} dBTP "
         f"(got {result.integrated_lufs:.1f} LUFS, {result.true_peak_dbtp:.1f} dBTP)")

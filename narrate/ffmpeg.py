@@ -57,10 +57,16 @@ _INTEGRATED = re.compile(r"I:\s+(-?[\d.]+|-inf) LUFS")
 _PEAK = re.compile(r"Peak:\s+(-?[\d.]+|-inf) dBFS")
 
 
-def measure_loudness(input_args: list[str]) -> Loudness:
-    """Integrated loudness and true peak (ITU-R BS.1770) of an input, streamed through ebur128."""
+def measure_loudness(input_args: list[str], *, peak: str | None = "true", before: str = "") -> Loudness:
+    """Integrated loudness and peak (ITU-R BS.1770) of an input, streamed through ebur128.
+
+    `peak="true"` oversamples to find true peaks; `"sample"` costs a third; None skips peaks
+    (reported as -inf). `before` is a filter chain applied ahead of the meter.
+    """
+    meter = "ebur128" if peak is None else f"ebur128=peak={peak}"
+    chain = f"{before},{meter}" if before else meter
     command = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-nostats", *input_args,
-               "-af", "ebur128=peak=true", "-f", "null", "-"]
+               "-af", chain, "-f", "null", "-"]
     proc = subprocess.run(command, capture_output=True, check=False)
     stderr = proc.stderr.decode("utf-8", "replace")
     if proc.returncode != 0:
@@ -68,7 +74,7 @@ def measure_loudness(input_args: list[str]) -> Loudness:
         raise AudioToolError(f"loudness measurement: {lines[-1] if lines else proc.returncode}")
     summary = stderr[stderr.rfind("Summary:"):]
     integrated = _INTEGRATED.search(summary)
-    peak = _PEAK.search(summary)
-    if not integrated or not peak:
+    peak_match = _PEAK.search(summary)
+    if not integrated or (peak is not None and not peak_match):
         raise AudioToolError("loudness measurement: ffmpeg printed no ebur128 summary")
-    return Loudness(float(integrated.group(1)), float(peak.group(1)))
+    return Loudness(float(integrated.group(1)), float(peak_match.group(1)) if peak_match else float("-inf"))

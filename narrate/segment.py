@@ -85,6 +85,8 @@ def plan_speech(article: Article, config: Config) -> list[Utterance]:
     plan: list[Utterance] = []
 
     def add(text: str, section: int, pause: float) -> None:
+        if not re.search(r"\w", text):
+            return  # a lone dash or ornament has nothing to say
         plan.append(Utterance(written=text, spoken=_ends_with_stop(text), section=section, pause_after=pause))
 
     if config.episode.read_title:

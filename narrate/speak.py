@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from narrate.audio import trim_silence
 from narrate.cache import ClipCache, clip_key
 from narrate.engines.base import Engine
 from narrate.errors import EngineError
@@ -25,6 +26,7 @@ def speak(plan: list[Utterance], engine: Engine, cache: ClipCache, progress: Pro
             samples = engine.synthesize(utterance.spoken)
             if len(samples) == 0:
                 raise EngineError(f"{engine.name}: produced no audio for {utterance.spoken[:60]!r}")
+            samples = trim_silence(samples, engine.sample_rate)
             clip = cache.put(key, samples, engine.sample_rate)
         clips.append(clip)
         done += len(utterance.spoken)

@@ -1,0 +1,43 @@
+import pytest
+
+from narrate.config import Config
+from narrate.models import Article, Section
+from narrate.segment import chapter_title, plan_speech, split_sentences
+
+
+@pytest.mark.parametrize("paragraph, expected", [
+    ("Dr. Smith arrived at 5 p.m. on Jan. 3. He left early.", ["Dr. Smith arrived at 5 p.m. on Jan. 3.", "He left early."]),
+    ("It cost $3.50, i.e. too much! Really? Yes.", ["It cost $3.50, i.e. too much!", "Really?", "Yes."]),
+    ("No full stop at the end", ["No full stop at the end"]),
+])
+def test_split_sentences(paragraph, expected):
+    assert split_sentences(paragraph) == expected
+
+
+@pytest.mark.parametrize("paragraph, expected", [
+    ("Short opening. More text follows.", "Short opening"),
+    ("A much longer opening sentence that runs on, and on, past the limit.", "A much longer opening sentence that runs…"),
+])
+def test_chapter_title_from_opening_words(paragraph, expected):
+    assert chapter_title(paragraph) == expected
+
+
+def test_plan_reads_title_author_and_headings_with_the_configured_pauses():
+    article = Article(title="T", author="A. Writer", sections=(
+        Section("T", ("One. Two.",), has_heading=False),
+        Section("Heading", ("Three.",)),
+    ))
+    config = Config.model_validate({"pauses": {"sentence": 0.1, "paragraph": 0.2, "section": 0.9}})
+    plan = plan_speech(article, config)
+    assert [(u.written, u.section, u.pause_after) for u in plan] == [
+        ("T", 0, 0.2), ("By A. Writer", 0, 0.9), ("One.", 0, 0.1), ("Two.", 0, 0.9),
+        ("Heading", 1, 0.2), ("Three.", 1, 0.2),
+    ]
+    # Headings get a full stop for the engine only; the transcript keeps the written form.
+    assert plan[4].spoken == "Heading."
+
+
+def test_plan_without_title_reading():
+    article = Article(title="T", author="A", sections=(Section("T", ("Body.",), has_heading=False),))
+    config = Config.model_validate({"episode": {"read_title": False}})
+    assert [u.written for u in plan_speech(article, config)] == ["Body."]
