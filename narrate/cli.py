@@ -66,7 +66,9 @@ class _Bar:
 
 @app.command()
 def build(
-    source: str = typer.Argument(..., help="Article file (.md, .txt) or - for stdin."),
+    source: Optional[str] = typer.Argument(None, help="Article: a URL, a file (.html, .md, .txt) or - for stdin."),
+    script: Optional[Path] = typer.Option(None, "--script", help="Speak this script (from `narrate script "
+                                          "--format json`, perhaps edited) instead of an article.", dir_okay=False),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="MP3 to write (default: OUTPUT_DIR/<slug>.mp3).",
                                           dir_okay=False),
     config: Optional[Path] = ConfigOption,
@@ -81,14 +83,16 @@ def build(
 ) -> None:
     """Narrate an article into an MP3 with chapters, a transcript and chapters JSON."""
     from narrate.config import load_config
-    from narrate.ingest import parse, read_source
-    from narrate.pipeline import MetaOverrides, build as build_episode, default_output
+    from narrate.pipeline import MetaOverrides, build as build_episode, default_output, load_script, read_article
 
+    if (source is None) == (script is None):
+        typer.echo("narrate: error: give an article (URL, file or -) or --script FILE, not both", err=True)
+        raise typer.Exit(2)
     try:
         settings = load_config(config, {"engine": engine, "piper.voice": voice, "speed": speed})
         if date is not None:
             _check_date(date)
-        article = parse(read_source(source))
+        article = load_script(script) if script is not None else read_article(source, settings)
         overrides = MetaOverrides(title=title, author=author, date=date)
         target = output if output is not None else default_output(article, settings, overrides)
         if target.suffix.lower() != ".mp3":
@@ -107,6 +111,27 @@ def build(
                    f"{episode.loudness_lufs:.1f} LUFS, true peak {episode.true_peak_dbtp:.1f} dBTP", err=True)
     for path in (episode.mp3, episode.chapters_json, episode.vtt, episode.srt):
         typer.echo(str(path))
+
+
+@app.command("script")
+def script_command(
+    source: str = typer.Argument(..., help="Article: a URL, a file (.html, .md, .txt) or - for stdin."),
+    output_format: str = typer.Option("md", "--format", "-f", help="md (to read) or json (to edit and build)."),
+    config: Optional[Path] = ConfigOption,
+) -> None:
+    """Print what would be spoken, and what was left out and why, without synthesising."""
+    from narrate.config import load_config
+    from narrate.pipeline import read_article
+    from narrate.script import to_json, to_markdown
+
+    if output_format not in ("md", "json"):
+        typer.echo(f"narrate: error: --format: expected md or json (got {output_format!r})", err=True)
+        raise typer.Exit(2)
+    try:
+        article = read_article(source, load_config(config))
+    except NarrateError as error:
+        _fail(error)
+    typer.echo(to_json(article) if output_format == "json" else to_markdown(article), nl=False)
 
 
 def _check_date(value: str) -> None:

@@ -53,6 +53,28 @@ class AudioOptions(_Strict):
     outro: Optional[str] = None
 
 
+class CleanOptionsModel(_Strict):
+    captions: bool = False
+    keep: tuple[str, ...] = ()
+    drop: tuple[str, ...] = ()
+    code: Literal["skip", "announce"] = "skip"
+    tables: Literal["skip", "announce"] = "skip"
+
+    @field_validator("keep", "drop")
+    @classmethod
+    def _valid_patterns(cls, patterns: tuple[str, ...]) -> tuple[str, ...]:
+        for pattern in patterns:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"not a valid regular expression: {pattern!r} ({exc})") from None
+        return patterns
+
+
+class FetchOptions(_Strict):
+    timeout: float = Field(default=20.0, gt=0, le=300)
+
+
 class EpisodeOptions(_Strict):
     read_title: bool = True
     read_author: bool = True
@@ -94,6 +116,8 @@ class Config(_Strict):
     pauses: Pauses = Pauses()
     audio: AudioOptions = AudioOptions()
     episode: EpisodeOptions = EpisodeOptions()
+    clean: CleanOptionsModel = CleanOptionsModel()
+    fetch: FetchOptions = FetchOptions()
     podcast: PodcastOptions = PodcastOptions()
 
     base_dir: Path = Field(default=Path("."), exclude=True)

@@ -1,7 +1,9 @@
-"""Read an input (file or stdin) and turn it into an `Article`: title, metadata, sections.
+"""Read an input (file, URL or stdin) and parse it into a `Draft`: blocks plus metadata.
 
-Markdown headings become sections; plain text becomes paragraphs that `segment` groups into
-sections. Each format is one function from decoded text to Article, picked by `parse`.
+Each format is one function from the input to a Draft; `clean` then decides what is read and
+`segment` cuts it into sections. HTML goes through trafilatura, which finds the main content
+and the page's metadata; Markdown through markdown-it; text copied from a page is split into
+blocks at blank lines and left for the cleaner to sort out.
 """
 
 from __future__ import annotations
@@ -12,32 +14,42 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from narrate.errors import IngestError
-from narrate.models import Article, Section
+from narrate.models import Block, Draft
 
 MAX_INPUT_BYTES = 20 * 1024 * 1024
 MARKDOWN_SUFFIXES = {".md", ".markdown", ".mdown", ".mkd"}
-TEXT_SUFFIXES = {".txt", ".text", ""}
+HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+ANNOUNCEMENTS = {"code": "A code sample is skipped here.", "table": "A table is skipped here."}
 
 
 @dataclass(frozen=True)
 class Source:
-    """Decoded input text and what we know of its kind."""
+    """The input's bytes decoded (or, for HTML, kept as bytes) and what we know of its kind."""
 
     text: str
     name: str
-    kind: str  # "markdown" or "text"
+    kind: str  # "markdown", "text" or "html"
+    url: str | None = None
+    raw: bytes = b""
 
 
-def read_source(source: str) -> Source:
-    """Read a path, or stdin for `-`, as UTF-8 text; refuse binary and oversized input clearly."""
+def is_url(source: str) -> bool:
+    return bool(re.match(r"https?://", source, re.IGNORECASE))
+
+
+def read_source(source: str, *, fetch_timeout: float = 20.0) -> Source:
+    """Read a URL, a path, or stdin for `-`; refuse binary, undecodable and oversized input clearly."""
+    if is_url(source):
+        from narrate.fetch import fetch
+
+        page = fetch(source, timeout=fetch_timeout, max_bytes=MAX_INPUT_BYTES)
+        return Source(text=page.text, name=source, kind="html", url=page.url, raw=page.body)
     if source == "-":
         data = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
-        name = "stdin"
-        suffix = ""
+        name, suffix = "stdin", ""
     else:
         path = Path(source)
-        name = str(path)
-        suffix = path.suffix.lower()
+        name, suffix = str(path), path.suffix.lower()
         if path.is_dir():
             raise IngestError(f"{path}: is a folder, not an article file")
         try:
@@ -49,35 +61,51 @@ def read_source(source: str) -> Source:
             raise IngestError(f"{path}: cannot read ({exc.strerror or exc})") from None
     if len(data) > MAX_INPUT_BYTES:
         raise IngestError(f"{name}: larger than {MAX_INPUT_BYTES // (1024 * 1024)} MB; is this an article?")
-    if b"\x00" in data:
+    if b"\x00" in data[:65536]:
         raise IngestError(f"{name}: looks like a binary file, not text")
+    looks_html = suffix in HTML_SUFFIXES or (suffix == "" and _looks_like_html(data))
+    if looks_html:
+        from narrate.fetch import decode_html
+
+        return Source(text=decode_html(data, None), name=name, kind="html", raw=data)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise IngestError(f"{name}: not valid UTF-8 text (byte {exc.start}); save it as UTF-8") from None
-    if suffix in MARKDOWN_SUFFIXES:
+    text = _repair(text.replace("\r\n", "\n").replace("\r", "\n"))
+    if suffix in MARKDOWN_SUFFIXES or (suffix not in {".txt", ".text"} and _looks_like_markdown(text)):
         kind = "markdown"
-    elif suffix in TEXT_SUFFIXES or source == "-":
-        kind = "markdown" if _looks_like_markdown(text) else "text"
     else:
         kind = "text"
-    return Source(text=text.replace("\r\n", "\n").replace("\r", "\n"), name=name, kind=kind)
+    return Source(text=text, name=name, kind=kind)
+
+
+def _repair(text: str) -> str:
+    """Undo mojibake (UTF-8 read as Latin-1 somewhere upstream: "donât"), a common fate of copied text."""
+    import ftfy
+
+    return ftfy.fix_encoding(text)
+
+
+def _looks_like_html(data: bytes) -> bool:
+    head = data[:2048].lstrip().lower()
+    return head.startswith((b"<!doctype html", b"<html")) or b"<body" in head
 
 
 def _looks_like_markdown(text: str) -> bool:
-    return bool(re.search(r"^(#{1,6} \S|---\n)", text, re.MULTILINE)) or text.startswith("---\n")
+    return text.startswith("---\n") or bool(re.search(r"^#{1,6} \S", text, re.MULTILINE))
 
 
-def parse(source: Source) -> Article:
-    """Turn decoded input into an Article; raise if there is nothing to read."""
-    parser = {"markdown": parse_markdown, "text": parse_text}[source.kind]
-    article = parser(source.text)
-    if not any(re.search(r"\w", p) for section in article.sections for p in section.paragraphs):
-        raise IngestError(f"{source.name}: no words to read")
-    return article
+def parse(source: Source, *, announce: frozenset[str] = frozenset()) -> Draft:
+    """Parse decoded input into a Draft. `announce` names skipped kinds ("code", "table") to mention."""
+    if source.kind == "html":
+        return parse_html(source.raw or source.text.encode("utf-8"), url=source.url, announce=announce)
+    if source.kind == "markdown":
+        return parse_markdown(source.text, announce=announce)
+    return parse_text(source.text)
 
 
-def _normalise_space(text: str) -> str:
+def normalise_space(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
@@ -115,76 +143,227 @@ def _inline_text(token) -> str:
             parts.append(" ")
         elif child.type in ("text", "code_inline"):
             parts.append(child.content)
-    return _normalise_space("".join(parts))
+    return normalise_space("".join(parts))
 
 
-def parse_markdown(text: str) -> Article:
-    """Headings of level 2 and below (or any level after the title) start sections."""
+def parse_markdown(text: str, *, announce: frozenset[str] = frozenset()) -> Draft:
+    """Headings, paragraphs, list items and quotes; code and tables skipped (or announced)."""
     from markdown_it import MarkdownIt
 
     meta, body = _front_matter(text)
-    title = _meta_str(meta, "title")
     tokens = MarkdownIt("commonmark").enable("table").parse(body)
-
-    sections: list[tuple[str | None, list[str]]] = [(None, [])]
+    blocks: list[Block] = []
+    context: list[str] = []  # open containers: "item", "quote"
     heading_level = 0
-    skip_until = None
-    for index, token in enumerate(tokens):
-        if skip_until is not None:
-            if token.type == skip_until:
-                skip_until = None
-            continue
+    in_table = False
+    for token in tokens:
         if token.type == "table_open":
-            skip_until = "table_close"
+            in_table = True
+            if "table" in announce:
+                blocks.append(Block(ANNOUNCEMENTS["table"], "note"))
+        elif token.type == "table_close":
+            in_table = False
+        elif in_table:
+            continue
+        elif token.type in ("fence", "code_block") and "code" in announce:
+            blocks.append(Block(ANNOUNCEMENTS["code"], "note"))
+        elif token.type == "list_item_open":
+            context.append("item")
+        elif token.type == "blockquote_open":
+            context.append("quote")
+        elif token.type in ("list_item_close", "blockquote_close"):
+            context.pop()
         elif token.type == "heading_open":
             heading_level = int(token.tag[1])
-        elif token.type == "inline" and heading_level:
-            heading = _inline_text(token)
-            if heading_level == 1 and title is None and not any(p for _, p in sections):
-                title = heading
-            elif heading:
-                sections.append((heading, []))
-            heading_level = 0
         elif token.type == "inline":
-            paragraph = _inline_text(token)
-            if paragraph:
-                sections[-1][1].append(paragraph)
-    return _article_from_parts(title, sections, meta)
-
-
-def parse_text(text: str) -> Article:
-    """Plain text: the first line is the title, blank lines separate paragraphs.
-
-    When the text has no blank lines at all, each line is taken as a paragraph, which is how
-    most copied text arrives.
-    """
-    lines = text.strip().split("\n")
-    title = _normalise_space(lines[0]) if lines else ""
-    rest = "\n".join(lines[1:])
-    if re.search(r"\n\s*\n", rest):
-        blocks = re.split(r"\n\s*\n", rest)
-    else:
-        blocks = rest.split("\n")
-    paragraphs = [p for p in (_normalise_space(b) for b in blocks) if p]
-    return _article_from_parts(title or None, [(None, paragraphs)], {})
-
-
-def _article_from_parts(title: str | None, parts: list[tuple[str | None, list[str]]], meta: dict) -> Article:
-    from narrate.segment import group_paragraphs
-
-    if title is None:
-        first = next((p for _, paragraphs in parts for p in paragraphs), "")
-        title = " ".join(first.split()[:8]) or "Untitled"
-    parts = [(heading, paragraphs) for heading, paragraphs in parts if paragraphs or heading]
-    if len(parts) == 1 and parts[0][0] is None:
-        sections = group_paragraphs(title, parts[0][1])
-    else:
-        sections = tuple(Section(heading or title, tuple(paragraphs), has_heading=heading is not None)
-                         for heading, paragraphs in parts)
-    return Article(
-        title=title,
-        sections=sections,
+            content = _inline_text(token)
+            if heading_level:
+                if content:
+                    blocks.append(Block(content, "heading", heading_level))
+                heading_level = 0
+            elif content:
+                blocks.append(Block(content, context[-1] if context else "paragraph"))
+    title = _meta_str(meta, "title")
+    if title is None and blocks and blocks[0].kind == "heading" and blocks[0].level == 1:
+        title, blocks = blocks[0].text, blocks[1:]
+    return Draft(
+        blocks=tuple(blocks), title=title,
         author=_meta_str(meta, "author", "authors", "byline"),
         date=_meta_str(meta, "date", "published"),
         source_url=_meta_str(meta, "url", "source", "canonical_url"),
+        description=_meta_str(meta, "description", "summary", "dek"),
+    )
+
+
+def parse_text(text: str) -> Draft:
+    """Text: blocks at blank lines (or at every line when there are none); the cleaner finds the title.
+
+    Lines inside a block stay separate (joined by newlines) so the cleaner can drop a navigation
+    line that shares a block with another one.
+    """
+    text = text.strip()
+    raw_blocks = re.split(r"\n\s*\n", text) if re.search(r"\n\s*\n", text) else text.split("\n")
+    blocks = []
+    for raw in raw_blocks:
+        lines = [normalise_space(line) for line in raw.split("\n")]
+        joined = "\n".join(line for line in lines if line)
+        if joined:
+            blocks.append(Block(joined))
+    return Draft(blocks=tuple(blocks), has_markup=False)
+
+
+_CONTAINERS = {"table", "row", "cell", "div", "section", "article", "main", "body"}
+
+
+def _walk_trafilatura(element, blocks: list[Block], announce: frozenset[str]) -> None:
+    """Blocks from trafilatura's XML body, descending into layout tables and containers."""
+    for child in element:
+        tag = child.tag
+        if tag == "table" and child.find(".//p") is None and child.find(".//head") is None:
+            if "table" in announce:
+                blocks.append(Block(ANNOUNCEMENTS["table"], "note"))
+        elif tag in _CONTAINERS:
+            _walk_trafilatura(child, blocks, announce)
+        elif tag == "list":
+            for item in child.iter("item"):
+                text = normalise_space(" ".join(item.itertext()))
+                if text:
+                    blocks.append(Block(text, "item"))
+        elif tag == "code":
+            if "code" in announce:
+                blocks.append(Block(ANNOUNCEMENTS["code"], "note"))
+        else:
+            text = normalise_space(" ".join(child.itertext()))
+            if not text:
+                continue
+            if tag == "head":
+                level = int((child.get("rend") or "h2").lstrip("h") or 2)
+                blocks.append(Block(text, "heading", level))
+            elif tag == "quote":
+                blocks.append(Block(text, "quote"))
+            else:
+                blocks.append(Block(text))
+
+
+_SKIPPED_HTML = ("script", "style", "noscript", "template", "svg", "iframe", "form", "button", "select",
+                 "nav", "footer", "aside", "figcaption", "figure", "head")
+_BLOCK_HTML = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "td", "th", "dd", "dt",
+               "div", "section", "article", "header", "main", "ul", "ol", "table", "tr", "tbody", "center"}
+
+
+def html_text_blocks(html: str) -> list[str]:
+    """Every leaf block of visible text in page order: what select-all and copy would give."""
+    import lxml.html
+
+    try:
+        root = lxml.html.fromstring(html)
+    except (ValueError, lxml.etree.ParserError):
+        return []
+    for element in list(root.iter(*_SKIPPED_HTML)):
+        if element.getparent() is not None:
+            element.drop_tree()
+    found = []
+    for element in root.iter(*_BLOCK_HTML):
+        if any(child.tag in _BLOCK_HTML for child in element.iterdescendants()):
+            continue
+        text = normalise_space(element.text_content())
+        if text:
+            found.append(text)
+    return found
+
+
+def _fill_gaps(blocks: list[Block], page_blocks: list[str]) -> list[Block]:
+    """Add back paragraphs the extractor skipped inside the article (and its lead just above).
+
+    The page's own blocks are lined up with the extractor's; prose found between two blocks the
+    extractor kept was part of the article's run and is restored in place. Nothing is added past
+    the article's last kept block, where comments and related stories live.
+    """
+    from narrate.clean import is_prose, squash
+
+    keys = [squash(b.text) for b in blocks]
+    stream = "".join(keys)
+    placed: dict[int, int] = {}  # page block index -> extractor block index
+    for j, text in enumerate(page_blocks):
+        key = squash(text)
+        if len(key) < 12:
+            continue
+        for i, own in enumerate(keys):
+            if own and (key in own or (len(own) >= 24 and own in key)):
+                placed[j] = i
+                break
+        else:
+            if key in stream:
+                placed[j] = -1
+    anchors = sorted(j for j, i in placed.items() if i >= 0)
+    if not anchors:
+        return blocks
+    inserts: dict[int, list[str]] = {}
+    lead = []
+    for j in range(anchors[0] - 1, max(-1, anchors[0] - 3), -1):
+        if j in placed or not is_prose(page_blocks[j]):
+            break
+        lead.insert(0, page_blocks[j])
+    if lead:
+        inserts[-1] = lead
+    previous = anchors[0]
+    for j in range(anchors[0] + 1, anchors[-1]):
+        if j in placed:
+            if placed[j] >= 0:
+                previous = j
+            continue
+        if is_prose(page_blocks[j]):
+            inserts.setdefault(placed[previous], []).append(page_blocks[j])
+    if not inserts:
+        return blocks
+    merged = [Block(text) for text in inserts.get(-1, [])]
+    for i, block in enumerate(blocks):
+        merged.append(block)
+        merged += [Block(text) for text in inserts.get(i, [])]
+    return merged
+
+
+def _with_standfirst(blocks: list[Block], description: str | None, page_blocks: list[str]) -> list[Block]:
+    """The dek opens the episode when the page shows it above the article and the body lacks it.
+
+    The meta description is often an SEO summary nobody sees; it counts as the standfirst only
+    when it is a visible block of the page, placed before the article's first paragraph.
+    """
+    from narrate.clean import squash
+
+    if not description or not blocks:
+        return blocks
+    key = squash(description)
+    body = "".join(squash(b.text) for b in blocks)
+    if len(key) < 12 or key in body:
+        return blocks
+    first_body = squash(blocks[0].text)[:60]
+    for text in page_blocks:
+        page_key = squash(text)
+        if first_body and first_body in page_key:
+            return blocks  # reached the article without meeting the dek
+        if page_key == key:
+            return [Block(normalise_space(description)), *blocks]
+    return blocks
+
+
+def parse_html(data: bytes, *, url: str | None = None, announce: frozenset[str] = frozenset()) -> Draft:
+    """Main content and metadata with trafilatura, its gaps filled from the page's own text blocks."""
+    import trafilatura
+
+    from narrate.fetch import decode_html
+
+    document = trafilatura.bare_extraction(
+        data, url=url, favor_recall=True, include_comments=False, include_tables=True,
+        include_images=False, include_links=False, include_formatting=False, with_metadata=True)
+    if document is None or document.body is None:
+        raise IngestError(f"{url or 'page'}: no article text found in the HTML")
+    blocks: list[Block] = []
+    _walk_trafilatura(document.body, blocks, announce)
+    page_blocks = html_text_blocks(decode_html(data, None))
+    blocks = _with_standfirst(_fill_gaps(blocks, page_blocks), document.description, page_blocks)
+    return Draft(
+        blocks=tuple(blocks), title=document.title, author=document.author, date=document.date,
+        source_url=document.url or url, site_name=document.sitename, image_url=document.image,
+        description=document.description,
     )

@@ -7,6 +7,31 @@ from pathlib import Path
 
 
 @dataclass(frozen=True)
+class Block:
+    """One block of an input before cleaning: a paragraph, heading, list item, quote or caption."""
+
+    text: str
+    kind: str = "paragraph"  # paragraph | heading | item | quote | caption
+    level: int = 0  # heading level, 1 to 6
+
+
+@dataclass(frozen=True)
+class Draft:
+    """An input parsed into blocks, with whatever metadata the format carried."""
+
+    blocks: tuple[Block, ...]
+    title: str | None = None
+    author: str | None = None
+    date: str | None = None
+    source_url: str | None = None
+    site_name: str | None = None
+    image_url: str | None = None
+    description: str | None = None
+    has_markup: bool = True
+    """False for text copied from a page: no structure to trust, so cleaning must find the article."""
+
+
+@dataclass(frozen=True)
 class Section:
     """A part of the article under one heading; it becomes one chapter."""
 
@@ -33,6 +58,9 @@ class Article:
     author: str | None = None
     date: str | None = None
     source_url: str | None = None
+    site_name: str | None = None
+    image_url: str | None = None
+    description: str | None = None
     dropped: tuple[Dropped, ...] = ()
 
 

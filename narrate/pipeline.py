@@ -38,8 +38,41 @@ def slugify(text: str) -> str:
     return slug[:80].rstrip("-") or "episode"
 
 
+def read_article(source: str, config: Config) -> Article:
+    """Ingest, clean and segment: the script narrate will speak for `source` (path, URL or -)."""
+    from narrate.clean import CleanOptions, clean
+    from narrate.errors import IngestError
+    from narrate.ingest import parse, read_source
+    from narrate.segment import build_article
+
+    raw = read_source(source, fetch_timeout=config.fetch.timeout)
+    announce = frozenset(kind for kind, choice in (("code", config.clean.code), ("table", config.clean.tables))
+                         if choice == "announce")
+    draft = parse(raw, announce=announce)
+    cleaned, dropped = clean(draft, CleanOptions(keep_captions=config.clean.captions,
+                                                 keep=config.clean.keep, drop=config.clean.drop))
+    article = build_article(cleaned, dropped)
+    if not any(re.search(r"\w", p) for section in article.sections for p in (section.title, *section.paragraphs)):
+        raise IngestError(f"{raw.name}: no words to read")
+    return article
+
+
+def load_script(path: Path) -> Article:
+    """A script saved by `narrate script --format json` (and perhaps edited)."""
+    from narrate.errors import IngestError
+    from narrate.script import from_json
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise IngestError(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise IngestError(f"{path}: cannot read ({exc})") from None
+    return from_json(text, str(path))
+
+
 def episode_meta(article: Article, config: Config, overrides: MetaOverrides) -> EpisodeMeta:
-    opening = next((p for s in article.sections for p in s.paragraphs), "")
+    opening = article.description or next((p for s in article.sections for p in s.paragraphs), "")
     description = opening if len(opening) <= DESCRIPTION_CHARS else opening[:DESCRIPTION_CHARS].rsplit(" ", 1)[0] + "…"
     return EpisodeMeta(
         title=overrides.title or article.title,

@@ -3,12 +3,19 @@ import sys
 
 import pytest
 
+from narrate.clean import clean
 from narrate.errors import IngestError
 from narrate.ingest import Source, parse, parse_markdown, parse_text, read_source
+from narrate.segment import build_article
+
+
+def article_of(text: str, kind: str = "markdown"):
+    draft, dropped = clean(parse(Source(text=text, name="t", kind=kind)))
+    return build_article(draft, dropped)
 
 
 def test_markdown_front_matter_headings_and_sections():
-    article = parse_markdown(
+    article = article_of(
         "---\ntitle: Front Title\nauthor: [A. Writer, B. Editor]\ndate: 2025-01-02\n"
         "url: https://example.com/a\n---\n\nOpening words here.\n\n## First\n\nBody one.\n\n### Sub\n\nBody two.\n")
     assert article.title == "Front Title"
@@ -22,38 +29,58 @@ def test_markdown_front_matter_headings_and_sections():
     ]
 
 
+MARKDOWN = ("# The *Real* Title\n\nSee [the docs](https://x.example) and `narrate`.\n"
+            "![a chart](chart.png)\n\n- first item\n- second item\n\n"
+            "```python\nprint('code is not read aloud')\n```\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n"
+            "<div>raw html</div>\n\n> A quoted line.\n")
+
+
 def test_markdown_h1_is_the_title_and_inline_markup_is_read_as_text():
-    article = parse_markdown(
-        "# The *Real* Title\n\nSee [the docs](https://x.example) and `narrate`.\n"
-        "![a chart](chart.png)\n\n- first item\n- second item\n\n"
-        "```python\nprint('code is not read aloud')\n```\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n"
-        "<div>raw html</div>\n\n> A quoted line.\n")
-    assert article.title == "The Real Title"
-    paragraphs = article.sections[0].paragraphs
-    assert paragraphs == ("See the docs and narrate.", "first item", "second item", "A quoted line.")
+    draft = parse_markdown(MARKDOWN)
+    assert draft.title == "The Real Title"
+    assert [(b.kind, b.text) for b in draft.blocks] == [
+        ("paragraph", "See the docs and narrate."), ("item", "first item"), ("item", "second item"),
+        ("quote", "A quoted line.")]
+
+
+def test_markdown_code_and_tables_can_be_announced():
+    draft = parse_markdown(MARKDOWN, announce=frozenset({"code", "table"}))
+    notes = [b.text for b in draft.blocks if b.kind == "note"]
+    assert notes == ["A code sample is skipped here.", "A table is skipped here."]
+
+
+def test_plain_text_blocks_keep_their_lines_for_the_cleaner():
+    draft = parse_text("My Title\n\nFirst para\nwraps here.\n\n\nSecond para.\n")
+    assert draft.has_markup is False
+    assert [b.text for b in draft.blocks] == ["My Title", "First para\nwraps here.", "Second para."]
 
 
 def test_plain_text_title_and_paragraphs():
-    article = parse_text("My Title\n\nFirst para\nwraps here.\n\n\nSecond para.\n")
+    article = article_of("My Title\n\nFirst para\nwraps here.\n\n\nSecond para.\n", "text")
     assert article.title == "My Title"
     assert article.sections[0].paragraphs == ("First para wraps here.", "Second para.")
-    assert article.sections[0].has_heading is False
 
 
 def test_plain_text_without_blank_lines_reads_each_line_as_a_paragraph():
-    article = parse_text("Title\nOne line.\nAnother line.\n")
-    assert article.sections[0].paragraphs == ("One line.", "Another line.")
+    article = article_of("Title\nOne line of the story.\nAnother line of it.\n", "text")
+    assert article.title == "Title"
+    assert article.sections[0].paragraphs == ("One line of the story.", "Another line of it.")
 
 
-def test_long_text_without_headings_is_cut_into_sections():
-    paragraphs = [f"Paragraph {i} talks about topic {i}. " + "word " * 120 for i in range(12)]
-    article = parse_text("Long Read\n\n" + "\n\n".join(paragraphs))
-    assert len(article.sections) >= 3
-    assert article.sections[0].title == "Long Read"
-    assert article.sections[1].title.startswith("Paragraph ")
-    # Every paragraph is kept, in order, exactly once.
+def test_long_text_without_headings_is_cut_into_sections_at_topic_shifts():
+    topics = [("river", "water flows downstream past the mill and the bridge"),
+              ("orchard", "apples ripen on branches while bees visit blossoms"),
+              ("harbour", "ships unload cargo beside cranes on the quay")]
+    paragraphs = []
+    for name, words in topics:
+        for n in range(4):
+            paragraphs.append(f"The {name} story, part {n}: " + " ".join([words] * 12) + ".")
+    article = article_of("Three Places\n\n" + "\n\n".join(paragraphs), "text")
+    assert [len(s.paragraphs) for s in article.sections] == [4, 4, 4]
+    assert article.sections[0].title == "Three Places"
+    assert article.sections[1].title.startswith("The orchard story")
     flat = [p for s in article.sections for p in s.paragraphs]
-    assert flat == [" ".join(p.split()) for p in paragraphs]
+    assert flat == paragraphs
 
 
 def test_read_source_detects_markdown_on_stdin(monkeypatch):
@@ -63,13 +90,41 @@ def test_read_source_detects_markdown_on_stdin(monkeypatch):
     assert parse(source).title == "Piped"
 
 
+def test_read_source_detects_html_on_stdin(monkeypatch):
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"<!DOCTYPE html><html><body><p>x</p></body></html>")))
+    assert read_source("-").kind == "html"
+
+
 def test_read_source_strips_bom_and_windows_newlines(tmp_path):
     path = tmp_path / "a.txt"
     path.write_bytes(b"\xef\xbb\xbfTitle\r\n\r\nBody text.\r\n")
-    source = read_source(str(path))
-    assert source.text == "Title\n\nBody text.\n"
+    assert read_source(str(path)).text == "Title\n\nBody text.\n"
 
 
-def test_no_words_is_an_error():
+def test_read_source_repairs_mojibake(tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_text("Title\n\nThe rocket didn’t fly.".encode("utf-8").decode("latin-1"), encoding="utf-8")
+    assert read_source(str(path)).text.endswith("The rocket didn’t fly.")
+
+
+def test_html_file_with_layout_tables_and_latin1_charset(tmp_path):
+    page = ("<html><head><meta charset='iso-8859-1'><title>Caf\xe9 news</title></head><body>"
+            "<table><tr><td><h1>Caf\xe9 opens</h1><p>" + "The caf\xe9 on the corner opened its doors today. " * 4 +
+            "</p><p>" + "Neighbours queued for coffee and pastries all morning long. " * 4 + "</p></td></tr></table>"
+            "</body></html>")
+    path = tmp_path / "page.html"
+    path.write_bytes(page.encode("latin-1"))
+    draft = parse(read_source(str(path)))
+    text = " ".join(b.text for b in draft.blocks)
+    assert "The café on the corner opened its doors today." in text
+    assert "Neighbours queued" in text
+
+
+def test_no_words_is_an_error(tmp_path):
+    from narrate.config import Config
+    from narrate.pipeline import read_article
+
+    path = tmp_path / "x.md"
+    path.write_text("# \n\n---\n", encoding="utf-8")
     with pytest.raises(IngestError, match="no words"):
-        parse(Source(text="# \n\n---\n", name="x.md", kind="markdown"))
+        read_article(str(path), Config())

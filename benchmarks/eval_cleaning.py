@@ -1,0 +1,130 @@
+"""How well narrate reads only the article: recall, precision and repeats against gold texts.
+
+For every page folder in a corpus (with `expected.txt` and any of `source.html`, `source.txt`),
+run narrate's script stage and, as the baseline, trafilatura's plain extraction, and score both:
+  recall     gold sentences spoken at least once
+  precision  spoken sentences found in the gold
+  repeated   gold sentences spoken more often than the gold has them
+Matching ignores case, punctuation and white space, so typography does not count.
+
+Usage: scripts/eval-cleaning CORPUS_DIR [--kind html|txt|both] [--show PAGE]
+A folder holding `article.txt` and `expected.txt` (a scraped page as text) is scored as one page.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import unicodedata
+from pathlib import Path
+
+# A sentence ends at . ! ? or … (closing quotes allowed) before a capital or a digit.
+_BOUNDARY = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])")
+MIN_SENTENCE_CHARS = 12
+
+
+def squash(text: str) -> str:
+    return re.sub(r"[^0-9a-z]+", "", unicodedata.normalize("NFKC", text).lower())
+
+
+def sentences(text: str) -> list[str]:
+    found = []
+    for block in re.split(r"\n\s*\n", text):
+        found += [s for s in _BOUNDARY.split(" ".join(block.split())) if len(squash(s)) >= MIN_SENTENCE_CHARS]
+    return found
+
+
+def score(gold: str, spoken: str) -> dict:
+    gold_flat, spoken_flat = squash(gold), squash(spoken)
+    gold_sentences = sentences(gold)
+    spoken_sentences = sentences(spoken)
+    heard = [spoken_flat.count(squash(s)) for s in gold_sentences]
+    written = [gold_flat.count(squash(s)) for s in gold_sentences]
+    in_gold = [squash(s) in gold_flat for s in spoken_sentences]
+    return {
+        "recall": sum(h > 0 for h in heard) / max(1, len(heard)),
+        "precision": sum(in_gold) / max(1, len(in_gold)),
+        "repeated": sum(h > w for h, w in zip(heard, written)),
+        "missing": [s for s, h in zip(gold_sentences, heard) if h == 0],
+        "extra": [s for s, ok in zip(spoken_sentences, in_gold) if not ok],
+    }
+
+
+def narrate_text(source: Path) -> str:
+    from narrate.config import Config
+    from narrate.pipeline import read_article
+
+    article = read_article(str(source), Config())
+    parts = [article.title]
+    for section in article.sections:
+        if section.has_heading:
+            parts.append(section.title)
+        parts += section.paragraphs
+    return "\n\n".join(parts)
+
+
+def trafilatura_text(source: Path) -> str:
+    import trafilatura
+
+    raw = source.read_text(encoding="utf-8", errors="replace")
+    if source.suffix == ".html":
+        return (trafilatura.extract(raw) or "").replace("\n", "\n\n")
+    return raw  # plain text has no markup for an HTML extractor to use: the baseline reads it all
+
+
+def pages(corpus: Path, kind: str) -> list[tuple[str, Path, Path]]:
+    found = []
+    folders = [corpus] if (corpus / "expected.txt").is_file() else sorted(p for p in corpus.iterdir() if p.is_dir())
+    for folder in folders:
+        gold = folder / "expected.txt"
+        if not gold.is_file():
+            continue
+        for name in ("source.html", "source.txt", "article.txt"):
+            source = folder / name
+            if source.is_file() and (kind == "both" or source.suffix == f".{kind}" or name == "article.txt"):
+                found.append((f"{folder.name}/{name}", source, gold))
+    return found
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("corpus", type=Path)
+    parser.add_argument("--kind", choices=["html", "txt", "both"], default="both")
+    parser.add_argument("--show", help="print missing and extra sentences for pages whose name contains this")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    rows = []
+    for name, source, gold_path in pages(args.corpus, args.kind):
+        gold = gold_path.read_text(encoding="utf-8")
+        try:
+            ours = score(gold, narrate_text(source))
+        except Exception as exc:  # report and go on: one bad page must not hide the rest
+            ours = {"recall": 0.0, "precision": 0.0, "repeated": 0, "missing": [str(exc)], "extra": []}
+        base = score(gold, trafilatura_text(source))
+        rows.append((name, ours, base))
+        if args.show and args.show in name:
+            print(f"--- {name}\nMISSING:\n  " + "\n  ".join(ours["missing"]) + "\nEXTRA:\n  " + "\n  ".join(ours["extra"]))
+    if args.json:
+        print(json.dumps([{"page": n, "narrate": {k: o[k] for k in ("recall", "precision", "repeated")},
+                           "trafilatura": {k: b[k] for k in ("recall", "precision", "repeated")}} for n, o, b in rows]))
+        return
+    print(f"{'page':<48}{'recall':>8}{'prec':>7}{'rep':>5}   {'base rec':>8}{'prec':>7}{'rep':>5}")
+    for name, o, b in rows:
+        print(f"{name:<48}{o['recall']:>8.3f}{o['precision']:>7.3f}{o['repeated']:>5}   "
+              f"{b['recall']:>8.3f}{b['precision']:>7.3f}{b['repeated']:>5}")
+    for kind in ("html", "txt"):
+        chosen = [(o, b) for n, o, b in rows if n.endswith(f".{kind}")]
+        if not chosen:
+            continue
+        mean = lambda values: sum(values) / len(values)  # noqa: E731
+        print(f"{'mean (' + kind + f', {len(chosen)} pages)':<48}"
+              f"{mean([o['recall'] for o, _ in chosen]):>8.3f}{mean([o['precision'] for o, _ in chosen]):>7.3f}"
+              f"{sum(o['repeated'] for o, _ in chosen):>5}   {mean([b['recall'] for _, b in chosen]):>8.3f}"
+              f"{mean([b['precision'] for _, b in chosen]):>7.3f}{sum(b['repeated'] for _, b in chosen):>5}"
+              f"   pages at recall>=0.99: {sum(o['recall'] >= 0.99 for o, _ in chosen)}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,372 @@
+"""Decide what a careful human reader would read aloud: the article, every sentence once.
+
+The rules, in the order they run:
+1. the user's `clean.drop` patterns (unless a `clean.keep` pattern matches);
+2. page furniture: navigation, share and follow buttons, "Advertisement", bylines and date lines;
+3. for text copied from a page (no markup to lean on): find the article, the run of prose from
+   its first to its last real paragraph, and its title, the headline just above it;
+4. image credits, and the captions they sit under (kept if `clean.captions` is true);
+5. repeats: a block contained in a longer one (a pull quote) is dropped and the longer one kept;
+   a block repeated elsewhere is read once, unless the repeat is a banner (donation, newsletter),
+   in which case every copy goes, however its lines were broken;
+6. calls to action: newsletter sign-ups, donation appeals, cookie notices.
+
+The design rule: a sentence of the article that is not read is the worst failure, so every rule
+needs positive evidence to drop a block and, when unsure, keeps it. Every dropped block is
+reported with its reason (`narrate script`), so a user can see it and override it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, replace
+
+from narrate.models import Block, Draft, Dropped
+
+# Lines that are page furniture wherever they appear; matched against the whole line.
+_FURNITURE = re.compile(r"""^(
+    skip\ to\ (main\ )?(content|navigation)|view\ (featured\ )?image|jump\ to\ .{0,30}|
+    (main\ )?menu|search|close|home|toggle\ navigation|
+    share(\ (this|the))?(\ (story|article|post|page))?(\ (on|via)\ \w+)?|tweet|pin\ it|e-?mail|print|
+    (facebook|twitter|x|linkedin|whatsapp|reddit|pinterest|instagram|flipboard|copy\ link)(\ ?/?\ ?(facebook|twitter|x|linkedin|whatsapp|reddit|pinterest|email))*|
+    (follow|like)\ us(\ on\ .{0,30})?|
+    advertisement|advert|ad|sponsored(\ content)?|promoted|story\ continues(\ below)?(\ advertisement)?|
+    continue\ reading(\ below)?|read\ more|see\ more|show\ more|load\ more|more\ stories|more\ from\ .{0,40}|
+    related(\ (articles?|stories|posts|content|coverage|reading|topics))?|recommended(\ (for\ you|stories|reading))?|
+    (most\ )?(popular|read|viewed|shared)(\ (stories|articles|now))?|trending(\ now)?|you\ may\ also\ like|
+    (leave\ a\ )?comments?|\d+\ comments?|log\ ?in|sign\ ?in|sign\ ?up|register|subscribe(\ now)?|
+    listen(\ to\ (this|the)\ (article|story))?|\d+\ min(ute)?s?\ read|
+    (back\ to\ )?top|previous(\ (article|post))?|next(\ (article|post))?|
+    filed\ (to|under):?.{0,60}|tags?:.{0,80}|topics?:.{0,80}|categor(y|ies):.{0,80}|
+    about\ the\ author|
+    [•·|\-–—*]+|\d+(\.\d+)?[km]?
+)$""", re.IGNORECASE | re.VERBOSE)
+_BYLINE_PREFIX = r"^(by|words by|written by|story by|reporting by)\s+"
+_BYLINE = re.compile(_BYLINE_PREFIX + r"[\w .,'’\-&]{2,80}$", re.IGNORECASE)
+_DATELINE = re.compile(
+    r"^((published|updated|posted|last updated)( on)?:?\s.{0,50}|"
+    r"(monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today)\s+\d{1,2}:\d{2}\s*[ap]\.?m\.?|"
+    r"\d{1,2}:\d{2}\s*[ap]\.?m\.?(\s+\w{2,4})?|"
+    r"(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}(,?\s+\d{1,2}:\d{2}.{0,12})?|"
+    r"\d{1,2}\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{4}|"
+    r"\d{4}-\d{2}-\d{2})$",
+    re.IGNORECASE)
+_CREDIT = re.compile(
+    r"(^(photo|photograph|image|illustration|graphic|video|picture)s?\s*(:|by\b|credit)|"
+    r"^(credit|source|courtesy)\s*:|getty images|\bap photo\b|shutterstock|\(reuters\)|\bphoto:|"
+    r"/\s*(getty|afp|reuters|ap|epa)\b|\bvia getty\b)",
+    re.IGNORECASE)
+# Phrases that ask something of the reader; an article's own sentences almost never use them.
+_CALL_TO_ACTION = re.compile(
+    r"(sign[ -]?up (for|to)\b.{0,40}\b(newsletter|digest|e-?mails?|updates|list|alerts)|"
+    r"subscribe (to|for)\b.{0,30}\b(newsletter|digest|channel|podcast|mailing|updates)|"
+    r"(our|daily|weekly|free) (e-?mail )?(newsletter|digest)|"
+    r"enter your e-?mail|your e-?mail address|(delivered|straight|directly) to your inbox|"
+    r"online donations|donate (now|today|here)|make a (tax[- ]deductible )?(donation|gift|contribution)|"
+    r"(fundraising|membership) (campaign|drive)|support (our|independent) (journalism|media|reporting|work)|"
+    r"keep independent (media|journalism) alive|become a (member|subscriber|patron)|"
+    r"we use cookies|accept (all )?cookies|cookie (policy|settings)|privacy policy|terms of (use|service)|"
+    r"all rights reserved|(click|tap) here to|download (our|the) app)",
+    re.IGNORECASE)
+_MOVED_ON = re.compile(
+    r"^(related|recommended|read (more|next)|more\b.{0,20}\b(in|from|on|stories|news|articles|videos)|trending|most (popular|read)|"
+    r"editors?'?s?'? picks|you (may|might) (also )?like|comments?|\d+ comments|leave a (comment|reply)|"
+    r"about the author|share|in this article|additional reporting|contributed|first published|"
+    r"(latest|recent|popular) (news|stories|posts|galleries|videos)|sponsored|advertisement)\b",
+    re.IGNORECASE)
+_SHORT_SENTENCE = re.compile(r"^[\"'“‘(A-Z0-9].*[.!…][\"'”’)\]]*$")
+_HEADLINE_END = re.compile(r"[.:;,]$")
+_PROSE_END = re.compile(r"[.!?…:][\"'”’)\]]*$")
+
+PROSE_WORDS = 15
+SHORT_BLOCK_COST = 8
+LABEL_WORDS = 3
+LABEL_RUN = 3
+CTA_MAX_WORDS = 80
+CAPTION_MAX_WORDS = 45
+MIN_REPEAT_CHARS = 24
+
+
+@dataclass(frozen=True)
+class CleanOptions:
+    keep_captions: bool = False
+    keep: tuple[str, ...] = ()
+    drop: tuple[str, ...] = ()
+
+
+def squash(text: str) -> str:
+    """Text reduced to lowercase letters and digits: the same words in any typography match."""
+    return re.sub(r"[^0-9a-z]+", "", unicodedata.normalize("NFKD", text).lower())
+
+
+def _words(text: str) -> int:
+    return len(text.split())
+
+
+def is_prose(text: str) -> bool:
+    """A real paragraph: enough words, and it ends a sentence (teasers and link text often don't)."""
+    return _words(text) >= PROSE_WORDS and bool(_PROSE_END.search(text))
+
+
+def is_headline(text: str) -> bool:
+    words = _words(text)
+    return 3 <= words <= 25 and not _HEADLINE_END.search(text) and "\n" not in text
+
+
+class _Ledger:
+    """The blocks still in play, and why each dropped one went."""
+
+    def __init__(self, blocks: list[Block], keep: tuple[str, ...]):
+        self.blocks = blocks
+        self.alive = [True] * len(blocks)
+        self.reasons: dict[int, str] = {}
+        self.keep = [re.compile(p, re.IGNORECASE) for p in keep]
+
+    def drop(self, index: int, reason: str) -> None:
+        if self.alive[index] and not any(p.search(self.blocks[index].text) for p in self.keep):
+            self.alive[index] = False
+            self.reasons[index] = reason
+
+    def live(self) -> list[int]:
+        return [i for i, ok in enumerate(self.alive) if ok]
+
+
+def clean(draft: Draft, options: CleanOptions = CleanOptions()) -> tuple[Draft, tuple[Dropped, ...]]:
+    """The draft with only what should be read, and every dropped block with its reason."""
+    dropped_lines: list[Dropped] = []
+    blocks: list[Block] = []
+    furniture: dict[int, str] = {}  # whole blocks of furniture stay in place: they mark where the article ends
+    for block in draft.blocks:
+        lines = block.text.split("\n")
+        reasons = [None if any(re.search(p, line, re.IGNORECASE) for p in options.keep) else _line_reason(line)
+                   for line in lines]
+        if all(reasons):
+            furniture[len(blocks)] = reasons[0]
+            blocks.append(replace(block, text=" ".join(lines)))
+            continue
+        dropped_lines += [Dropped(line, reason) for line, reason in zip(lines, reasons) if reason]
+        blocks.append(replace(block, text=" ".join(line for line, reason in zip(lines, reasons) if not reason)))
+    ledger = _Ledger(blocks, options.keep)
+    for index, reason in furniture.items():
+        ledger.drop(index, reason)
+    for pattern in options.drop:
+        compiled = re.compile(pattern, re.IGNORECASE)
+        for index, block in enumerate(blocks):
+            if compiled.search(block.text):
+                ledger.drop(index, f"matches clean.drop pattern {pattern!r}")
+
+    title, author = draft.title, draft.author
+    for index, block in enumerate(blocks):
+        if _words(block.text) <= 12 and _BYLINE.match(block.text):
+            author = author or re.sub(_BYLINE_PREFIX, "", block.text, flags=re.IGNORECASE)
+            ledger.drop(index, "byline")
+    if not draft.has_markup:
+        title, author = _find_article(ledger, title, author)
+    _drop_credits_and_captions(ledger, options.keep_captions)
+    _drop_repeats(ledger, title)
+    _drop_calls_to_action(ledger)
+
+    kept = tuple(blocks[i] for i in ledger.live())
+    reported = dropped_lines + [Dropped(blocks[i].text, reason) for i, reason in sorted(ledger.reasons.items())]
+    return replace(draft, blocks=kept, title=title, author=author), tuple(reported)
+
+
+def _line_reason(line: str) -> str | None:
+    stripped = line.strip()
+    if not stripped:
+        return None
+    if _FURNITURE.match(stripped):
+        return "page furniture (navigation, sharing, advertising)"
+    if _DATELINE.match(stripped):
+        return "date line"
+    return None
+
+
+def _find_article(ledger: _Ledger, title: str | None, author: str | None) -> tuple[str | None, str | None]:
+    """Copied text: keep the article's run of paragraphs, find its headline, drop the rest of the page."""
+    blocks = ledger.blocks
+    labels = _label_runs(blocks, ledger.live())
+    live = [i for i in ledger.live() if i not in labels]
+    if not any(is_prose(blocks[i].text) for i in live):
+        if title is None and ledger.live():
+            opening = ledger.live()[0]
+            title = blocks[opening].text
+            ledger.drop(opening, "title (read first)")
+        return title, author
+    first, last = _densest_run(blocks, live)
+    last = _continuation(blocks, live, last, set(ledger.reasons))
+    title_index = _title_index(blocks, [i for i in ledger.live() if i < first]) if title is None else None
+    for index in ledger.live():
+        text = blocks[index].text
+        if index == title_index:
+            title = text
+            ledger.drop(index, "title (read first)")
+        elif _BYLINE.match(text):
+            author = author or re.sub(_BYLINE_PREFIX, "", text, flags=re.IGNORECASE)
+            ledger.drop(index, "byline")
+        elif index in labels:
+            ledger.drop(index, "menu or chart labels")
+        elif index > last:
+            ledger.drop(index, "after the article (links, footer)")
+        elif index < first and (title_index is None or index < title_index or _CREDIT.search(text)):
+            ledger.drop(index, "before the article (navigation, links)")
+        # between the headline and the first paragraph: a standfirst, kept
+    return title, author
+
+
+def _title_index(blocks: list[Block], before: list[int]) -> int | None:
+    """The headline just above the article: the nearest headline-like block of three words or more,
+    or failing that the block right above the first paragraph when it is short and unpunctuated."""
+    candidates = [i for i in reversed(before) if not (_DATELINE.match(blocks[i].text) or _CREDIT.search(blocks[i].text))]
+    for index in candidates[:15]:
+        if is_headline(blocks[index].text) and not _BYLINE.match(blocks[index].text):
+            return index
+    for index in candidates[:3]:
+        text = blocks[index].text
+        if _words(text) <= 25 and not _HEADLINE_END.search(text) and not _BYLINE.match(text):
+            return index
+    return None
+
+
+def _densest_run(blocks: list[Block], live: list[int]) -> tuple[int, int]:
+    """The stretch of blocks with the most prose, net of the short blocks inside it.
+
+    Prose counts for its words; every short or unfinished block (link, teaser, label) costs its
+    words and a little more. The best-scoring contiguous stretch (Kadane's maximum subarray) is
+    the article; menus before it and teaser lists after it cost more than they add.
+    """
+    best, best_span = float("-inf"), (live[0], live[-1])
+    total, start = 0.0, live[0]
+    for index in live:
+        score = _block_score(blocks[index].text)
+        if total <= 0:
+            total, start = 0.0, index
+        total += score
+        if total > best:
+            best, best_span = total, (start, index)
+    return best_span
+
+
+def _block_score(text: str) -> float:
+    """Prose earns its words; a short sentence (dialogue, a one-line paragraph) half; the rest costs."""
+    words = _words(text)
+    if is_prose(text):
+        return words
+    if words >= 4 and _SHORT_SENTENCE.search(text):
+        return words / 2
+    return -(SHORT_BLOCK_COST + words)
+
+
+def _continuation(blocks: list[Block], live: list[int], last: int, furniture: set[int]) -> int:
+    """Extend the article past its last paragraph over short blocks (a closing list, tour dates),
+    up to the first sign that the page has moved on: a paragraph of something else, a heading
+    such as "Related" or "Comments", a call to action, a credit or a date line.
+    """
+    end = last
+    alive = set(live)
+    for index in range(last + 1, len(blocks)):
+        if index not in alive:
+            if index in furniture:
+                break
+            continue
+        text = blocks[index].text
+        if is_prose(text) or _MOVED_ON.search(text) or _CALL_TO_ACTION.search(text) or _CREDIT.search(text) \
+                or _DATELINE.match(text) or _BYLINE.match(text):
+            break
+        end = index
+    return end
+
+
+def _label_runs(blocks: list[Block], live: list[int]) -> set[int]:
+    """Runs of one- to three-word blocks: menus and chart labels, not prose."""
+    found: set[int] = set()
+    run: list[int] = []
+    for index in [*live, None]:
+        if index is not None and _words(blocks[index].text) <= LABEL_WORDS:
+            run.append(index)
+            continue
+        if len(run) >= LABEL_RUN:
+            found.update(run)
+        run = []
+    return found
+
+
+def _drop_credits_and_captions(ledger: _Ledger, keep_captions: bool) -> None:
+    blocks = ledger.blocks
+    live = ledger.live()
+    for position, index in enumerate(live):
+        text = blocks[index].text
+        if _words(text) <= 15 and _CREDIT.search(text):
+            ledger.drop(index, "image credit")
+            if keep_captions or position == 0:
+                continue
+            previous = live[position - 1]
+            if blocks[previous].kind != "heading" and _words(blocks[previous].text) <= CAPTION_MAX_WORDS:
+                ledger.drop(previous, "image caption")
+        elif blocks[index].kind == "caption" and not keep_captions:
+            ledger.drop(index, "image caption")
+        elif _words(text) <= CAPTION_MAX_WORDS and re.search(r"\((photo|image|credit)[^)]*\)\s*$", text, re.I):
+            if not keep_captions:
+                ledger.drop(index, "image caption")
+
+
+def _drop_repeats(ledger: _Ledger, title: str | None) -> None:
+    blocks = ledger.blocks
+    live = ledger.live()
+    squashed = {i: squash(blocks[i].text) for i in live}
+    title_key = squash(title) if title else ""
+    for index in live:
+        if title_key and squashed[index] == title_key:
+            ledger.drop(index, "repeats the title")
+
+    # Pull quotes: a block found inside a longer block is the copy; the longer one is the body.
+    live = ledger.live()
+    for index in live:
+        key = squashed[index]
+        if len(key) < MIN_REPEAT_CHARS or blocks[index].kind == "heading":
+            continue
+        for other in live:
+            if other != index and ledger.alive[other] and len(squashed[other]) > len(key) and key in squashed[other]:
+                ledger.drop(index, "pull quote (repeats a sentence of the body)")
+                break
+
+    # Repeats that may straddle blocks (a banner whose lines were broken differently each time).
+    live = ledger.live()
+    stream, starts = "", {}
+    for index in live:
+        starts[index] = len(stream)
+        stream += squashed[index]
+    repeated = {i for i in live if len(squashed[i]) >= MIN_REPEAT_CHARS and stream.count(squashed[i]) >= 2}
+    runs: list[list[int]] = []
+    for index in live:
+        if index in repeated:
+            if runs and runs[-1][-1] == live[live.index(index) - 1]:
+                runs[-1].append(index)
+            else:
+                runs.append([index])
+    for run in runs:
+        text = " ".join(blocks[i].text for i in run)
+        neighbours = [live[p] for p in (live.index(run[0]) - 1, live.index(run[-1]) + 1) if 0 <= p < len(live)]
+        banner = _CALL_TO_ACTION.search(text) or any(
+            _CALL_TO_ACTION.search(blocks[n].text) and _words(blocks[n].text) <= CTA_MAX_WORDS for n in neighbours)
+        for index in run:
+            if banner:
+                ledger.drop(index, "banner repeated on the page")
+            elif stream.find(squashed[index]) < starts[index]:
+                ledger.drop(index, "repeated paragraph (read once)")
+
+
+def _drop_calls_to_action(ledger: _Ledger) -> None:
+    blocks = ledger.blocks
+    live = ledger.live()
+    for position, index in enumerate(live):
+        text = blocks[index].text
+        if _words(text) <= CTA_MAX_WORDS and _CALL_TO_ACTION.search(text):
+            ledger.drop(index, "call to action (newsletter, donation, subscription, cookies)")
+            if position > 0:
+                previous = live[position - 1]
+                if ledger.alive[previous] and _words(blocks[previous].text) <= 10 and not is_prose(blocks[previous].text) \
+                        and re.search(r"sign|subscri|newsletter|digest|donat|support|join|inbox|campaign",
+                                      blocks[previous].text, re.IGNORECASE):
+                    ledger.drop(previous, "call to action (heading)")

@@ -1,0 +1,151 @@
+"""Each cleaning rule on small hand-written fixtures, and properties that hold for any input."""
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from narrate.clean import CleanOptions, clean, squash
+from narrate.ingest import parse_text
+from narrate.models import Block, Draft
+
+BODY = [
+    "The council voted on Tuesday to rebuild the old stone bridge over the river, ending a debate that had run for years.",
+    "Engineers had warned that the bridge could not carry modern lorries, and that repairs would only buy a few more winters.",
+    "Residents packed the hall for the vote. Many had crossed the bridge every day of their lives and wanted it kept as it was.",
+    "Work will start in the spring and should take two years, during which a temporary crossing will carry foot traffic.",
+]
+
+
+def text_of(*blocks: str) -> str:
+    return "\n\n".join(blocks)
+
+
+def cleaned(*blocks: str, **options):
+    draft, dropped = clean(parse_text(text_of(*blocks)), CleanOptions(**options))
+    return draft, {d.text: d.reason for d in dropped}
+
+
+def kept_texts(draft):
+    return [b.text for b in draft.blocks]
+
+
+def test_navigation_lines_are_dropped_even_inside_a_block():
+    draft, dropped = cleaned("Skip to content\nView Featured Image", "Bridge Vote Settles Old Fight", *BODY)
+    assert kept_texts(draft) == BODY
+    assert draft.title == "Bridge Vote Settles Old Fight"
+    assert dropped["Skip to content View Featured Image"].startswith("page furniture")
+    draft, dropped = cleaned("Bridge Vote", "Skip to content\nThe council met on Tuesday.", *BODY)
+    assert kept_texts(draft)[0] == "The council met on Tuesday."
+    assert dropped["Skip to content"].startswith("page furniture")
+
+
+def test_pull_quote_before_or_after_its_paragraph_is_read_once():
+    quote = "Many had crossed the bridge every day of their lives and wanted it kept as it was."
+    draft, dropped = cleaned("Bridge Vote", BODY[0], quote.upper()[0] + quote[1:], BODY[1], BODY[2],
+                             quote.lower(), BODY[3])
+    assert kept_texts(draft) == BODY
+    assert all(reason.startswith("pull quote") for text, reason in dropped.items() if "crossed" in text)
+
+
+def test_banner_repeated_with_different_line_breaks_is_dropped_every_time():
+    banner_one = ["Spring Fundraising Campaign", "Online donations are back! Keep independent media alive."]
+    banner_two = ["Spring Fundraising Campaign", "Online donations are back!", "Keep independent media alive."]
+    draft, dropped = cleaned("Bridge Vote", *BODY[:2], *banner_one, *BODY[2:], *banner_two)
+    assert kept_texts(draft) == BODY
+    assert len(dropped) == 5
+
+
+def test_exact_duplicate_paragraph_is_read_once():
+    draft, dropped = cleaned("Bridge Vote", BODY[0], BODY[1], BODY[1], BODY[2], BODY[3])
+    assert kept_texts(draft) == BODY
+    assert [r for r in dropped.values() if r != "title (read first)"] == ["repeated paragraph (read once)"]
+
+
+def test_newsletter_signup_and_its_heading_are_dropped():
+    draft, dropped = cleaned("Bridge Vote", *BODY, "Sign Up To Our Daily Digest",
+                             "Local news is under threat. Sign up for our daily email digest so you never miss a story.")
+    assert kept_texts(draft) == BODY
+    assert any("call to action" in r for r in dropped.values())
+
+
+def test_image_credit_and_its_caption_are_dropped_unless_captions_are_kept():
+    caption = "The bridge at dusk, seen from the east bank."
+    blocks = ("Bridge Vote", BODY[0], caption, "Photo: Jane Smith/Getty Images", *BODY[1:])
+    draft, dropped = cleaned(*blocks)
+    assert kept_texts(draft) == BODY
+    assert dropped[caption] == "image caption" and dropped["Photo: Jane Smith/Getty Images"] == "image credit"
+    draft, _ = cleaned(*blocks, keep_captions=True)
+    assert caption in kept_texts(draft)
+
+
+def test_byline_and_date_lines_are_dropped_and_the_author_kept():
+    draft, dropped = cleaned("Bridge Vote", "By Maria Lopez", "March 3, 2024", *BODY)
+    assert kept_texts(draft) == BODY
+    assert draft.author == "Maria Lopez"
+    assert dropped["March 3, 2024"] == "date line"
+
+
+def test_links_before_and_teasers_after_the_article_are_dropped():
+    teasers = ["More Local News", "Library extends opening hours for the summer",
+               "New bus route links the station and the hospital", "Farmers market moves to Saturdays"]
+    draft, dropped = cleaned("Home", "News", "Sport", "Weather", "Bridge Vote", *BODY, *teasers)
+    assert kept_texts(draft) == BODY
+    assert draft.title == "Bridge Vote"
+    assert all(t in dropped for t in teasers)
+
+
+def test_a_closing_list_after_the_last_paragraph_is_kept():
+    dates = ["June 9 – Leeds, Town Hall", "June 12 – York, Minster Gardens", "June 14 – Hull, City Hall"]
+    draft, _ = cleaned("Bridge Vote", *BODY, *dates, "Related stories", "Council elections called early")
+    assert kept_texts(draft) == BODY + dates
+
+
+def test_user_patterns_drop_and_keep():
+    draft, dropped = cleaned("Bridge Vote", *BODY, drop=(r"temporary crossing",))
+    assert BODY[3] not in kept_texts(draft)
+    assert "clean.drop" in dropped[BODY[3]]
+    draft, _ = cleaned("Bridge Vote", *BODY, "Advertisement", keep=(r"^advertisement$",))
+    assert "Advertisement" in kept_texts(draft)
+
+
+def test_markup_inputs_skip_the_article_finder_but_keep_other_rules():
+    draft = Draft(blocks=(Block("Menu"), Block(BODY[0]), Block("Share this story"), Block(BODY[1])), title="T")
+    cleaned_draft, _ = clean(draft)
+    assert kept_texts(cleaned_draft) == BODY[:2]
+
+
+sentence = st.from_regex(r"[A-Z][a-z]{2,9}( [a-z]{2,9}){4,14}\.", fullmatch=True)
+paragraph = st.lists(sentence, min_size=1, max_size=4).map(" ".join)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(paragraph, min_size=1, max_size=8, unique_by=squash))
+def test_cleaning_never_invents_text_and_is_idempotent(paragraphs):
+    draft = Draft(blocks=tuple(Block(p) for p in paragraphs), title="Title")
+    once, _ = clean(draft)
+    source = squash(" ".join(paragraphs))
+    for block in once.blocks:
+        assert squash(block.text) in source
+    twice, dropped_again = clean(once)
+    assert kept_texts(twice) == kept_texts(once)
+    assert dropped_again == ()
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(paragraph, min_size=1, max_size=8))
+def test_every_sentence_of_a_paragraph_that_appears_once_is_kept(paragraphs):
+    draft = Draft(blocks=tuple(Block(p) for p in paragraphs), title="Title")
+    kept, _ = clean(draft)
+    spoken = squash(" ".join(kept_texts(kept)))
+    for paragraph_text in paragraphs:
+        for one in re.findall(r"[^.]+\.", paragraph_text):
+            assert squash(one) in spoken
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(max_size=400))
+def test_any_text_gives_a_result_without_error(text):
+    draft, dropped = clean(parse_text(text))
+    for block in draft.blocks:
+        assert block.text.strip()
