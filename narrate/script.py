@@ -7,6 +7,7 @@ from typing import Any
 
 from narrate.errors import IngestError
 from narrate.models import Article, Dropped, Section
+from narrate.segment import chapter_title
 
 SCRIPT_KEYS = {"title", "author", "date", "source_url", "sections", "dropped"}
 
@@ -17,8 +18,9 @@ def to_json(article: Article) -> str:
         "author": article.author,
         "date": article.date,
         "source_url": article.source_url,
-        "sections": [{"title": s.title, "heading": s.has_heading, "paragraphs": list(s.paragraphs)}
-                     for s in article.sections],
+        # "title" is a heading read aloud (null when the section has none); "chapter" names the chapter.
+        "sections": [{"title": s.title if s.has_heading else None, "chapter": s.title,
+                      "paragraphs": list(s.paragraphs)} for s in article.sections],
         "dropped": [{"text": d.text, "reason": d.reason} for d in article.dropped],
     }
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
@@ -70,14 +72,18 @@ def from_json(text: str, name: str) -> Article:
     for number, section in enumerate(sections, start=1):
         if not isinstance(section, dict):
             raise IngestError(f"{name}: sections[{number}] must be an object with title and paragraphs")
-        section_title = _text(section.get("title"), f"sections[{number}].title", required=True)
+        heading = _text(section.get("title"), f"sections[{number}].title")
+        chapter = _text(section.get("chapter"), f"sections[{number}].chapter")
         paragraphs = section.get("paragraphs", [])
         if not isinstance(paragraphs, list) or not all(isinstance(p, str) for p in paragraphs):
             raise IngestError(f"{name}: sections[{number}].paragraphs must be a list of strings")
-        heading = section.get("heading", section_title != title)
-        if not isinstance(heading, bool):
-            raise IngestError(f"{name}: sections[{number}].heading must be true or false")
-        built.append(Section(section_title, tuple(p for p in paragraphs if p.strip()), has_heading=heading))
+        paragraphs = [p for p in paragraphs if p.strip()]
+        if not (heading and heading.strip()) and not paragraphs:
+            raise IngestError(f"{name}: sections[{number}] has neither a title nor paragraphs")
+        has_heading = bool(heading and heading.strip())
+        section_title = (heading if has_heading else None) or chapter or (
+            title if number == 1 else chapter_title(paragraphs[0]))
+        built.append(Section(section_title, tuple(paragraphs), has_heading=has_heading))
     dropped = tuple(Dropped(str(d.get("text", "")), str(d.get("reason", "")))
                     for d in document.get("dropped") or [] if isinstance(d, dict))
     return Article(title=title, sections=tuple(built), author=_text(document.get("author"), "author"),
