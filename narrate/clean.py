@@ -81,6 +81,8 @@ _PROSE_END = re.compile(r"[.!?…:][\"'”’)\]]*$")
 
 PROSE_WORDS = 15
 SHORT_BLOCK_COST = 8
+LEAD_REACH = 12
+LEAD_WORDS = 20
 LABEL_WORDS = 3
 LABEL_RUN = 3
 CTA_MAX_WORDS = 80
@@ -196,6 +198,7 @@ def _find_article(ledger: _Ledger, title: str | None, author: str | None) -> tup
         return title, author
     first, last = _densest_run(blocks, live)
     last = _continuation(blocks, live, last, set(ledger.reasons))
+    first = _lead(blocks, live, first)
     title_index = _title_index(blocks, [i for i in ledger.live() if i < first]) if title is None else None
     for index in ledger.live():
         text = blocks[index].text
@@ -213,6 +216,19 @@ def _find_article(ledger: _Ledger, title: str | None, author: str | None) -> tup
             ledger.drop(index, "before the article (navigation, links)")
         # between the headline and the first paragraph: a standfirst, kept
     return title, author
+
+
+def _lead(blocks: list[Block], live: list[int], first: int) -> int:
+    """Reach back from the article's run to a lead paragraph that a gallery or a spec box cut off.
+
+    Only a full paragraph counts, a few blocks up: teasers and link text end without a full stop.
+    """
+    before = [i for i in live if i < first][-LEAD_REACH:]
+    for index in before:
+        text = blocks[index].text
+        if is_prose(text) and _words(text) >= LEAD_WORDS and not _CALL_TO_ACTION.search(text):
+            return index
+    return first
 
 
 def _title_index(blocks: list[Block], before: list[int]) -> int | None:
