@@ -22,6 +22,8 @@ app = typer.Typer(
 )
 cache_app = typer.Typer(help="Inspect or clear the cache of synthesised speech.", no_args_is_help=True)
 app.add_typer(cache_app, name="cache")
+feed_app = typer.Typer(help="List, remove or check the episodes of a podcast feed.", no_args_is_help=True)
+app.add_typer(feed_app, name="feed")
 
 ConfigOption = typer.Option(None, "--config", "-c", help="Config file (default: ./narrate.yaml if present).",
                             dir_okay=False)
@@ -184,6 +186,124 @@ def voices(config: Optional[Path] = ConfigOption) -> None:
                            f"{speakers}  {info.location}")
     except NarrateError as error:
         _fail(error)
+
+
+FeedOption = typer.Option(None, "--feed", help="Feed folder (default: OUTPUT_DIR/feed).", file_okay=False)
+BaseUrlOption = typer.Option(None, "--base-url", help="Where the feed folder is served (default: podcast.base_url).")
+
+
+def _feed_dir(settings, feed: Optional[Path]) -> Path:
+    return feed if feed is not None else settings.path(settings.output_dir) / "feed"
+
+
+@app.command()
+def publish(
+    source: Optional[str] = typer.Argument(None, help="Article (URL, .html, .md, .txt) or an episode .mp3 built by narrate."),
+    script: Optional[Path] = typer.Option(None, "--script", help="Publish this script instead of an article.",
+                                          dir_okay=False),
+    feed: Optional[Path] = FeedOption,
+    config: Optional[Path] = ConfigOption,
+    base_url: Optional[str] = BaseUrlOption,
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+) -> None:
+    """Build (or reuse) an episode and add it to the show's feed folder."""
+    from narrate.config import load_config
+    from narrate.pipeline import load_script
+    from narrate.publish import publish as publish_episode
+
+    if (source is None) == (script is None):
+        typer.echo("narrate: error: give an article or episode (URL, file or -) or --script FILE, not both", err=True)
+        raise typer.Exit(2)
+    try:
+        settings = load_config(config, {"podcast.base_url": base_url})
+        folder = _feed_dir(settings, feed)
+        article = load_script(script) if script is not None else None
+        with _Bar(quiet) as bar:
+            item = publish_episode(source or "", settings, folder, article=article, progress=bar)
+    except NarrateError as error:
+        _fail(error)
+    except KeyboardInterrupt:
+        typer.echo("narrate: interrupted; the feed is as it was", err=True)
+        raise typer.Exit(130)
+    typer.echo(f"episode {item.number}: {item.title} ({item.guid})", err=True)
+    typer.echo(str(folder / "feed.xml"))
+
+
+@feed_app.command("list")
+def feed_list(feed: Optional[Path] = typer.Argument(None, help="Feed folder (default: OUTPUT_DIR/feed)."),
+              config: Optional[Path] = ConfigOption) -> None:
+    """The episodes in a feed folder, newest first: number, date, duration, guid, title."""
+    from narrate.config import load_config
+    from narrate.feed import FEED_FILE, clock, read_items
+
+    try:
+        folder = _feed_dir(load_config(config), feed)
+        items = read_items(folder / FEED_FILE)
+    except NarrateError as error:
+        _fail(error)
+    for item in sorted(items, key=lambda i: (i.published, i.number), reverse=True):
+        typer.echo(f"{item.number:>4}  {item.published:%Y-%m-%d}  {clock(item.duration)}  {item.guid}  {item.title}")
+
+
+@feed_app.command("remove")
+def feed_remove(guid: str = typer.Argument(..., help="The episode's guid (see `narrate feed list`)."),
+                feed: Optional[Path] = FeedOption, config: Optional[Path] = ConfigOption,
+                base_url: Optional[str] = BaseUrlOption) -> None:
+    """Take an episode out of the feed and delete its files."""
+    from narrate.config import load_config
+    from narrate.publish import remove
+
+    try:
+        settings = load_config(config, {"podcast.base_url": base_url})
+        gone = remove(guid, settings, _feed_dir(settings, feed))
+    except NarrateError as error:
+        _fail(error)
+    typer.echo(f"removed episode {gone.number}: {gone.title}")
+
+
+@feed_app.command("check")
+def feed_check(target: str = typer.Argument(..., help="feed.xml, its folder, or a feed URL.")) -> None:
+    """Check a feed against Apple's and Podcasting 2.0's rules; exit 1 on any error."""
+    from narrate.feedcheck import check_feed
+
+    try:
+        problems = check_feed(target)
+    except NarrateError as error:
+        _fail(error)
+    for problem in problems:
+        typer.echo(str(problem))
+    errors = sum(p.level == "error" for p in problems)
+    warnings = len(problems) - errors
+    typer.echo(f"{errors} errors, {warnings} warnings" if problems else "ok: no problems found")
+    if errors:
+        raise typer.Exit(1)
+
+
+@app.command()
+def serve(folder: Path = typer.Argument(Path("output/feed"), help="The feed folder to serve.", file_okay=False),
+          port: int = typer.Option(8000, "--port", "-p"),
+          host: str = typer.Option("0.0.0.0", "--host", help="Address to listen on (0.0.0.0: the whole LAN).")) -> None:
+    """Serve a feed folder (with byte ranges, for seeking) so a phone on the LAN can subscribe."""
+    import socket
+
+    from narrate.serve import make_server
+
+    if not (folder / "feed.xml").is_file():
+        typer.echo(f"narrate: error: {folder}: no feed.xml here; run `narrate publish` first", err=True)
+        raise typer.Exit(1)
+    try:
+        server = make_server(folder, host, port)
+    except OSError as exc:
+        typer.echo(f"narrate: error: cannot listen on {host}:{port} ({exc.strerror or exc})", err=True)
+        raise typer.Exit(1)
+    shown = host if host not in ("0.0.0.0", "") else socket.gethostbyname(socket.gethostname())
+    typer.echo(f"serving {folder} at http://{shown}:{port}/ (feed: http://{shown}:{port}/feed.xml); Ctrl-C stops")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
 
 
 @cache_app.command("info")

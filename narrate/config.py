@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, Literal, Optional
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from narrate.errors import ConfigError
 
@@ -105,6 +105,33 @@ class PodcastOptions(_Strict):
     copyright: Optional[str] = None
     funding: Optional[Funding] = None
     locked: bool = True
+
+    @field_validator("category")
+    @classmethod
+    def _apple_category(cls, value: Optional[str]) -> Optional[str]:
+        from narrate.apple import CATEGORIES
+
+        if value is not None and value not in CATEGORIES:
+            raise ValueError(f"not one of Apple's categories: {', '.join(CATEGORIES)}")
+        return value
+
+    @model_validator(mode="after")
+    def _apple_subcategory(self) -> "PodcastOptions":
+        from narrate.apple import CATEGORIES
+
+        if self.subcategory is not None:
+            allowed = CATEGORIES.get(self.category or "", ())
+            if self.subcategory not in allowed:
+                raise ValueError(f"subcategory {self.subcategory!r} is not under {self.category!r}"
+                                 + (f"; choose from {', '.join(allowed)}" if allowed else ""))
+        return self
+
+    @field_validator("base_url")
+    @classmethod
+    def _absolute_url(cls, value: Optional[str]) -> Optional[str]:
+        if value is not None and not re.match(r"https?://[^/\s]+", value):
+            raise ValueError("must be an absolute http(s) URL, e.g. https://example.com/podcast/")
+        return value if value is None or value.endswith("/") else value + "/"
 
 
 class Config(_Strict):

@@ -131,7 +131,8 @@ def _meta_str(meta: dict, *keys: str) -> str | None:
         if isinstance(value, list):
             value = ", ".join(str(v) for v in value)
         if value not in (None, ""):
-            return str(value).strip()
+            # YAML's "\ud83d\ude00" escapes give surrogate halves; joined, they are the character meant.
+            return str(value).encode("utf-16", "surrogatepass").decode("utf-16", "replace").strip()
     return None
 
 

@@ -1,0 +1,78 @@
+"""Cover art for the show: the configured image, checked against Apple's rules, or one drawn here."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from narrate.errors import ConfigError
+
+SIZE = 1400
+MAX_BYTES = 512 * 1024
+BACKGROUND = (24, 44, 72)
+FOREGROUND = (246, 241, 231)
+ACCENT = (226, 149, 61)
+
+
+def check_image(path: Path) -> str | None:
+    """Why an image is not usable as podcast artwork, or None when it is."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as image:
+            kind, (width, height), mode = image.format, image.size, image.mode
+    except (OSError, UnidentifiedImageError):
+        return "not a readable image"
+    if kind not in ("JPEG", "PNG"):
+        return f"{kind} image; Apple needs JPEG or PNG"
+    if width != height:
+        return f"{width}x{height} is not square"
+    if not 1400 <= width <= 3000:
+        return f"{width}x{height}; Apple needs 1400 to 3000 pixels a side"
+    if mode not in ("RGB", "P", "L") and not (kind == "PNG" and mode == "RGBA"):
+        return f"colour mode {mode}; use RGB"
+    return None
+
+
+def draw_cover(title: str, destination: Path) -> None:
+    """A plain, legible square: the show's title on a dark field, as a JPEG well under 512 KB."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    image = Image.new("RGB", (SIZE, SIZE), BACKGROUND)
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((120, 1180, SIZE - 120, 1196), fill=ACCENT)
+    lines = textwrap.wrap(title, width=16)[:5] or [title[:16]]
+    size = 150 if len(lines) <= 3 else 120
+    font = ImageFont.load_default(size=size)
+    y = 1140 - len(lines) * (size + 20)
+    for line in lines:
+        draw.text((120, y), line, font=font, fill=FOREGROUND)
+        y += size + 20
+    small = ImageFont.load_default(size=60)
+    draw.text((120, 1230), "narrated", font=small, fill=ACCENT)
+    image.save(destination, "JPEG", quality=88, optimize=True)
+
+
+def place_cover(configured: Path | None, title: str, feed_dir: Path) -> str:
+    """Put the show's cover in the feed folder and return its file name."""
+    import os
+    import shutil
+    import tempfile
+
+    if configured is not None:
+        problem = check_image(configured) if configured.is_file() else "no such file"
+        if problem:
+            raise ConfigError(f"podcast.image: {configured}: {problem}")
+        if configured.stat().st_size > MAX_BYTES:
+            raise ConfigError(f"podcast.image: {configured} is over 512 KB; Apple recommends smaller art")
+        name = "cover" + configured.suffix.lower().replace(".jpeg", ".jpg")
+        fd, tmp = tempfile.mkstemp(dir=feed_dir, prefix=".cover-")
+        os.close(fd)
+        shutil.copyfile(configured, tmp)
+    else:
+        name = "cover.jpg"
+        fd, tmp = tempfile.mkstemp(dir=feed_dir, prefix=".cover-", suffix=".jpg")
+        os.close(fd)
+        draw_cover(title, Path(tmp))
+    os.replace(tmp, feed_dir / name)
+    return name

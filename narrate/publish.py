@@ -1,0 +1,210 @@
+"""Add an episode to the show in a feed folder: files first, then the feed, atomically, under a lock.
+
+A build that fails leaves the feed as it was; a publish killed at any point leaves either the old
+feed or the new one, never half of one; two publishers at once take turns on the feed (a file lock),
+so neither loses the other's episode.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+import uuid
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime, timezone
+from pathlib import Path
+
+from narrate.config import Config
+from narrate.errors import ConfigError, NarrateError, OutputError
+from narrate.feed import FEED_FILE, MEDIA_DIR, Chapter, Item, now, read_items, render
+from narrate.models import Article
+
+LOCK_FILE = ".narrate.lock"
+INDEX_FILE = "index.html"
+LOCK_TIMEOUT = 600
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def episode_guid(source_url: str | None, title: str) -> str:
+    """Stable per article: the same source (or, lacking one, the same title) is the same episode."""
+    from narrate.pipeline import slugify
+
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, source_url or f"narrate:{slugify(title)}"))
+
+
+def _require_show(config: Config, base_url: str | None) -> str:
+    base = base_url or config.podcast.base_url
+    if not base:
+        raise ConfigError("podcast.base_url: set the address the feed folder will be served from "
+                          "(e.g. https://example.com/podcast/), or pass --base-url")
+    if not config.podcast.title:
+        raise ConfigError("podcast.title: a feed needs the show's title")
+    return base if base.endswith("/") else base + "/"
+
+
+def _lock(feed_dir: Path):
+    from filelock import FileLock, Timeout
+
+    lock = FileLock(str(feed_dir / LOCK_FILE), timeout=LOCK_TIMEOUT)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise OutputError(f"{feed_dir}: another narrate is still publishing after {LOCK_TIMEOUT} s") from None
+    return lock
+
+
+def _chapters(path: Path) -> tuple[Chapter, ...]:
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+        return tuple(Chapter(float(c["startTime"]), str(c["title"])) for c in document.get("chapters", []))
+    except (OSError, ValueError, KeyError, TypeError):
+        return ()
+
+
+def _with_chapters(items: list[Item], media: Path) -> list[Item]:
+    return [replace(i, chapters=_chapters(media / i.chapters_file)) if i.chapters_file else i for i in items]
+
+
+def regenerate(feed_dir: Path, items: list[Item], config: Config, base_url: str) -> None:
+    """Write feed.xml and index.html for `items` (called with the lock held)."""
+    from narrate.cover import place_cover
+    from narrate.site import render_index
+
+    show = config.podcast
+    cover = place_cover(config.path(show.image), show.title, feed_dir)
+    items = _with_chapters(items, feed_dir / MEDIA_DIR)
+    write_atomically(feed_dir / FEED_FILE, render(items, show, base_url, cover, now()))
+    page = render_index(items, show.title, show.description or "", cover, feed_dir)
+    write_atomically(feed_dir / INDEX_FILE, page.encode("utf-8"))
+
+
+def _published(article_date: str | None) -> datetime | None:
+    if not article_date:
+        return None
+    try:
+        return datetime.fromisoformat(article_date[:10]).replace(tzinfo=timezone.utc)
+    except ValueError:
+        return None
+
+
+def _stage_mp3(mp3: Path, media: Path, stem: str) -> dict[str, str]:
+    """Copy an already built episode (and its sidecars) into the feed's media folder."""
+    from narrate.pipeline import sidecar_paths
+
+    names = {}
+    for kind, source in zip(("audio", "chapters", "vtt", "srt"), (mp3, *sidecar_paths(mp3))):
+        if not source.is_file():
+            if kind == "audio":
+                raise OutputError(f"{mp3}: no such episode")
+            continue
+        suffix = ".mp3" if kind == "audio" else source.name[len(mp3.stem):]
+        target = media / (stem + suffix)
+        fd, tmp = tempfile.mkstemp(dir=media, prefix=".stage-")
+        os.close(fd)
+        shutil.copyfile(source, tmp)
+        os.replace(tmp, target)
+        names[kind] = target.name
+    return names
+
+
+def _mp3_facts(mp3: Path) -> tuple[str, str | None, str | None, str | None, str]:
+    """Title, author, source URL, date and summary from the tags narrate wrote."""
+    from mutagen.id3 import ID3, ID3NoHeaderError
+
+    try:
+        tags = ID3(mp3)
+    except (ID3NoHeaderError, OSError):
+        raise OutputError(f"{mp3}: not an episode narrate built (no ID3 tags)") from None
+    text = lambda key: str(tags[key]) if key in tags else None  # noqa: E731
+    comments = tags.getall("COMM")
+    urls = tags.getall("WOAS")
+    return (text("TIT2") or mp3.stem, text("TPE1"), urls[0].url if urls else None,
+            str(tags.getall("TDRC")[0]) if tags.getall("TDRC") else None, str(comments[0]) if comments else "")
+
+
+def publish(source: str, config: Config, feed_dir: Path, *, base_url: str | None = None,
+            article: Article | None = None, progress: Callable[[str, int, int], None] | None = None) -> Item:
+    """Build (or take) an episode and add it to the show in `feed_dir`; return its feed item."""
+    from mutagen.mp3 import MP3
+
+    from narrate.pipeline import MetaOverrides, build, read_article, slugify
+
+    base = _require_show(config, base_url)
+    media = feed_dir / MEDIA_DIR
+    try:
+        media.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"{feed_dir}: cannot write here ({exc.strerror or exc})") from None
+    if article is None and source.lower().endswith(".mp3") and Path(source).is_file():
+        title, author, source_url, date, summary = _mp3_facts(Path(source))
+        guid = episode_guid(source_url, title)
+        names = _stage_mp3(Path(source), media, f"{slugify(title)}-{guid[:8]}")
+    else:
+        article = article or read_article(source, config)
+        guid = episode_guid(article.source_url, article.title)
+        stem = f"{slugify(article.title)}-{guid[:8]}"
+        episode = build(article, config, media / f"{stem}.mp3", overrides=MetaOverrides(), progress=progress)
+        title, author, source_url = episode.meta.title, episode.meta.author, article.source_url
+        date, summary = article.date, episode.meta.description or ""
+        names = {"audio": episode.mp3.name, "chapters": episode.chapters_json.name, "vtt": episode.vtt.name,
+                 "srt": episode.srt.name}
+    audio = media / names["audio"]
+    lock = _lock(feed_dir)
+    try:
+        items = read_items(feed_dir / FEED_FILE)
+        previous = next((i for i in items if i.guid == guid), None)
+        item = Item(
+            guid=guid, title=title, summary=summary,
+            published=previous.published if previous else (_published(date) or now()),
+            number=previous.number if previous else max((i.number for i in items), default=0) + 1,
+            audio=names["audio"], audio_bytes=audio.stat().st_size, duration=round(MP3(audio).info.length),
+            chapters_file=names.get("chapters"), vtt_file=names.get("vtt"), srt_file=names.get("srt"),
+            author=author, source_url=source_url,
+        )
+        regenerate(feed_dir, [i for i in items if i.guid != guid] + [item], config, base)
+        if previous:
+            _remove_files(media, previous, keep=item)
+    except OSError as exc:
+        raise OutputError(f"{feed_dir}: cannot write the feed ({exc.strerror or exc})") from None
+    finally:
+        lock.release()
+    return item
+
+
+def _files(item: Item) -> set[str]:
+    return {n for n in (item.audio, item.chapters_file, item.vtt_file, item.srt_file) if n}
+
+
+def _remove_files(media: Path, item: Item, keep: Item | None = None) -> None:
+    for name in _files(item) - (_files(keep) if keep else set()):
+        (media / name).unlink(missing_ok=True)
+
+
+def remove(guid: str, config: Config, feed_dir: Path, *, base_url: str | None = None) -> Item:
+    base = _require_show(config, base_url)
+    lock = _lock(feed_dir)
+    try:
+        items = read_items(feed_dir / FEED_FILE)
+        gone = next((i for i in items if i.guid == guid), None)
+        if gone is None:
+            raise NarrateError(f"{feed_dir / FEED_FILE}: no episode with guid {guid}")
+        regenerate(feed_dir, [i for i in items if i.guid != guid], config, base)
+        _remove_files(feed_dir / MEDIA_DIR, gone)
+    finally:
+        lock.release()
+    return gone
