@@ -136,6 +136,52 @@ def script_command(
     typer.echo(to_json(article) if output_format == "json" else to_markdown(article), nl=False)
 
 
+@app.command()
+def say(
+    text: str = typer.Argument(..., help="The words to speak."),
+    output: Path = typer.Option(Path("say.wav"), "--output", "-o", help="WAV file to write.", dir_okay=False),
+    config: Optional[Path] = ConfigOption,
+    engine: Optional[str] = typer.Option(None, "--engine", "-e", help="Speech engine: piper or gtts."),
+    voice: Optional[str] = typer.Option(None, "--voice", help="Piper voice: name or .onnx path."),
+    speed: Optional[float] = typer.Option(None, "--speed", help="Speaking rate, 0.5 to 2.0."),
+) -> None:
+    """Speak one line to a WAV and print what the engine was given: for trying pronunciations."""
+    import os
+    import tempfile
+    import wave
+
+    from narrate.config import load_config
+    from narrate.engines import load_engine
+    from narrate.errors import OutputError
+    from narrate.segment import speech_language
+    from narrate.speech_text import SpeechOptions, normalize
+
+    try:
+        settings = load_config(config, {"engine": engine, "piper.voice": voice, "speed": speed})
+        spoken = normalize(text, SpeechOptions(language=speech_language(settings), urls=settings.speech.urls,
+                                               lexicon=settings.lexicon(), supports_phonemes=settings.engine == "piper"))
+        if not spoken.strip():
+            raise OutputError("nothing to say once the text is normalised")
+        speaker = load_engine(settings)
+        samples = speaker.synthesize(spoken)
+        target = output if output.suffix.lower() == ".wav" else output.with_name(output.name + ".wav")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".say-", suffix=".wav")
+        with os.fdopen(fd, "wb") as raw, wave.open(raw, "wb") as wav:
+            wav.setnchannels(1)
+            wav.setsampwidth(2)
+            wav.setframerate(speaker.sample_rate)
+            wav.writeframes(samples.tobytes())
+        os.replace(tmp, target)
+    except NarrateError as error:
+        _fail(error)
+    except OSError as exc:
+        typer.echo(f"narrate: error: {output}: cannot write ({exc.strerror or exc})", err=True)
+        raise typer.Exit(1)
+    typer.echo(spoken)
+    typer.echo(str(target), err=True)
+
+
 def _check_date(value: str) -> None:
     import datetime
 

@@ -75,6 +75,39 @@ class FetchOptions(_Strict):
     timeout: float = Field(default=20.0, gt=0, le=300)
 
 
+class Pronunciation(_Strict):
+    """One lexicon entry: exactly one of say, spell or phonemes."""
+
+    say: Optional[str] = None
+    spell: bool = False
+    phonemes: Optional[str] = None
+    ignore_case: bool = False
+
+    @model_validator(mode="after")
+    def _one_way(self) -> "Pronunciation":
+        ways = sum([self.say is not None, self.spell, self.phonemes is not None])
+        if ways != 1 and not (self.spell and self.say is not None and ways == 2):
+            raise ValueError("give exactly one of say, spell: true, or phonemes")
+        return self
+
+
+class SpeechOptionsModel(_Strict):
+    urls: Literal["short", "skip", "full"] = "short"
+
+
+class RoleVoice(_Strict):
+    """Voice settings for one role (the title and headings, or quotations); unset keys follow the main voice."""
+
+    voice: Optional[str] = None
+    speaker: Optional[int | str] = None
+    speed: Optional[float] = Field(default=None, ge=0.5, le=2.0)
+
+
+class Roles(_Strict):
+    title: Optional[RoleVoice] = None
+    quote: Optional[RoleVoice] = None
+
+
 class EpisodeOptions(_Strict):
     read_title: bool = True
     read_author: bool = True
@@ -146,6 +179,10 @@ class Config(_Strict):
     clean: CleanOptionsModel = CleanOptionsModel()
     fetch: FetchOptions = FetchOptions()
     podcast: PodcastOptions = PodcastOptions()
+    speech: SpeechOptionsModel = SpeechOptionsModel()
+    roles: Roles = Roles()
+    pronunciations: dict[str, Pronunciation] = {}
+    pronunciations_file: Optional[str] = None
 
     base_dir: Path = Field(default=Path("."), exclude=True)
     """Folder that relative paths in the file are resolved against (the config file's folder)."""
@@ -159,6 +196,19 @@ class Config(_Strict):
         if value not in names:
             raise ValueError(f"unknown engine {value!r}; available: {', '.join(names)}")
         return value
+
+    def lexicon(self) -> tuple:
+        """The pronunciation entries: the shared file's first, then this config's, which win."""
+        from narrate.speech_text import LexiconEntry
+
+        entries: dict[str, Pronunciation] = {}
+        shared = self.path(self.pronunciations_file)
+        if shared is not None:
+            entries.update(load_lexicon_file(shared))
+        entries.update(self.pronunciations)
+        # Longest first, so "New York Times" is matched before "New York".
+        return tuple(LexiconEntry(word, p.say, p.spell, p.phonemes, p.ignore_case)
+                     for word, p in sorted(entries.items(), key=lambda kv: -len(kv[0])))
 
     def path(self, value: str | None) -> Path | None:
         """Resolve a path from the config file relative to that file, as a user expects."""
@@ -239,6 +289,25 @@ def load_config(path: Path | None, overrides: dict[str, Any] | None = None) -> C
     except ValidationError as exc:
         problems = "; ".join(_describe(error) for error in exc.errors())
         raise ConfigError(f"{source}: {' '.join(problems.split())}") from None
+
+
+def load_lexicon_file(path: Path) -> dict[str, Pronunciation]:
+    """A shared pronunciation file: a YAML mapping of word to entry, as under `pronunciations:`."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except FileNotFoundError:
+        raise ConfigError(f"pronunciations_file: {path} not found") from None
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise ConfigError(f"{path}: cannot read the pronunciation file ({exc})") from None
+    if isinstance(data, dict) and "pronunciations" in data:
+        data = data["pronunciations"]
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: a pronunciation file maps words to {{say: ...}}, {{spell: true}} or {{phonemes: ...}}")
+    try:
+        return {str(word): Pronunciation.model_validate(entry) for word, entry in data.items()}
+    except ValidationError as exc:
+        problems = "; ".join(_describe(error) for error in exc.errors())
+        raise ConfigError(f"{path}: {' '.join(problems.split())}") from None
 
 
 def template() -> str:

@@ -72,6 +72,7 @@ class Utterance:
     spoken: str
     section: int
     pause_after: float
+    role: str = "body"  # body | title (title, byline, headings) | quote
 
 
 @dataclass(frozen=True)

@@ -101,7 +101,7 @@ def build(article: Article, config: Config, mp3: Path, *, overrides: MetaOverrid
     from narrate.audio import load_jingle
     from narrate.cache import ClipCache, default_cache_dir
     from narrate.encode import encode
-    from narrate.engines import load_engine
+    from narrate.engines import load_role_engines
     from narrate.segment import plan_speech
     from narrate.sidecars import chapters_json, srt, webvtt
     from narrate.speak import speak
@@ -112,7 +112,8 @@ def build(article: Article, config: Config, mp3: Path, *, overrides: MetaOverrid
     if meta.image is not None and not meta.image.is_file():
         raise OutputError(f"podcast.image: no image at {meta.image}")
     plan = plan_speech(article, config)
-    engine = load_engine(config)
+    engines = load_role_engines(config)
+    engine = engines["body"]
     out_dir = mp3.parent
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -121,7 +122,7 @@ def build(article: Article, config: Config, mp3: Path, *, overrides: MetaOverrid
         raise OutputError(f"{out_dir}: cannot write here ({exc.strerror or exc})") from None
     try:
         cache = ClipCache(cache_dir or default_cache_dir()) if use_cache else ClipCache(work / "clips")
-        clips = speak(plan, engine, cache, lambda done, total: report("speaking", done, total))
+        clips = speak(plan, engines, cache, lambda done, total: report("speaking", done, total))
         report("mixing", 0, 1)
         intro_path, outro_path = config.path(config.audio.intro), config.path(config.audio.outro)
         intro = load_jingle(intro_path, engine.sample_rate, fade_in=False, fade_out=True) if intro_path else b""

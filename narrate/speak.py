@@ -14,13 +14,17 @@ Progress = Callable[[int, int], None]
 """Called with (characters done, characters in all) as clips become ready."""
 
 
-def speak(plan: list[Utterance], engine: Engine, cache: ClipCache, progress: Progress | None = None) -> list[Clip]:
-    identity = engine.identity()
+def speak(plan: list[Utterance], engines: dict[str, Engine], cache: ClipCache,
+          progress: Progress | None = None) -> list[Clip]:
+    """One clip per utterance, in the voice of its role (`engines["body"]` when the role has none)."""
+    identities = {role: engine.identity() for role, engine in engines.items()}
     total = sum(len(u.spoken) for u in plan)
     done = 0
     clips = []
     for utterance in plan:
-        key = clip_key(identity, utterance.spoken)
+        role = utterance.role if utterance.role in engines else "body"
+        engine = engines[role]
+        key = clip_key(identities[role], utterance.spoken)
         clip = cache.get(key)
         if clip is None:
             samples = engine.synthesize(utterance.spoken)

@@ -41,3 +41,19 @@ def test_plan_without_title_reading():
     article = Article(title="T", author="A", sections=(Section("T", ("Body.",), has_heading=False),))
     config = Config.model_validate({"episode": {"read_title": False}})
     assert [u.written for u in plan_speech(article, config)] == ["Body."]
+
+
+def test_engine_gets_the_spoken_form_and_the_transcript_keeps_the_written_one():
+    article = Article(title="Costs", sections=(Section("Costs", ("Dr. Smith paid $5 on Jan. 3.",), has_heading=False),))
+    plan = plan_speech(article, Config())
+    assert [(u.written, u.spoken) for u in plan] == [
+        ("Costs", "Costs."), ("Dr. Smith paid $5 on Jan. 3.", "Doctor Smith paid five dollars on January third.")]
+
+
+def test_headings_are_the_title_role_and_quotations_the_quote_role():
+    article = Article(title="T", sections=(
+        Section("T", ("Plain words here.", "“A whole quotation, from start to end.”"), has_heading=False),
+        Section("Heading", ("More.",))))
+    roles = [(u.written, u.role) for u in plan_speech(article, Config())]
+    assert roles == [("T", "title"), ("Plain words here.", "body"), ("“A whole quotation, from start to end.”", "quote"),
+                     ("Heading", "title"), ("More.", "body")]

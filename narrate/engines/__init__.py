@@ -32,3 +32,17 @@ def engine_class(name: str) -> type:
 def load_engine(config: Config) -> Engine:
     """Build the configured engine; this is where its options are checked against what exists."""
     return engine_class(config.engine).from_config(config)
+
+
+def load_role_engines(config: Config) -> dict[str, Engine]:
+    """The main engine under "body", plus one for each role the config gives its own voice."""
+    engines = {"body": load_engine(config)}
+    for role in ("title", "quote"):
+        override = getattr(config.roles, role)
+        if override is None:
+            continue
+        piper = config.piper.model_copy(update={k: v for k, v in (("voice", override.voice),
+                                                                    ("speaker", override.speaker)) if v is not None})
+        role_config = config.model_copy(update={"piper": piper, "speed": override.speed or config.speed})
+        engines[role] = load_engine(role_config)
+    return engines

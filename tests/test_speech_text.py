@@ -1,0 +1,154 @@
+"""Written form -> spoken form, rule by rule, including what must stay untouched."""
+
+import wave
+
+import pytest
+
+from conftest import run_cli
+from narrate.speech_text import LexiconEntry, SpeechOptions, normalize, pronounceable, roman_value
+
+CASES = [
+    # numbers, decimals, negatives, large numbers
+    ("It has 3 rooms.", "It has three rooms."),
+    ("Pi is 3.14.", "Pi is three point one four."),
+    ("It fell to -5 overnight.", "It fell to minus five overnight."),
+    ("There were 1,500,000 votes.", "There were one million five hundred thousand votes."),
+    # ordinals
+    ("the 1st, 2nd, 3rd and 22nd", "the first, second, third and twenty second"),
+    # ranges and percentages
+    ("between 10-20 people", "between ten to twenty people"),
+    ("up 10–20%", "up ten to twenty percent"),
+    ("a 12.5% rise", "a twelve point five percent rise"),
+    ("from 1990-95", "from nineteen ninety to ninety five"),
+    ("in 2001-05", "in two thousand one to two thousand five"),
+    ("from 1914–1918", "from nineteen fourteen to nineteen eighteen"),
+    # currencies
+    ("$100 billion", "one hundred billion dollars"),
+    ("€5m", "five million euros"),
+    ("£3.50", "three pounds fifty"),
+    ("$1.01", "one dollar and one cent"),
+    ("$500", "five hundred dollars"),
+    # years vs quantities, decades
+    ("In 1990 it rained.", "In nineteen ninety it rained."),
+    ("in 2005", "in two thousand five"),
+    ("the 1960s", "the nineteen sixties"),
+    ("9999 items", "nine thousand nine hundred and ninety nine items"),
+    # dates and times
+    ("On March 4, 2025 we met.", "On March fourth twenty twenty five we met."),
+    ("on 4 March 2025", "on the fourth of March twenty twenty five"),
+    ("Jan. 5", "January fifth"),
+    ("on 2024-05-01", "on May first twenty twenty four"),
+    ("at 10:30 a.m. sharp", "at ten thirty a m sharp"),
+    ("at 10:00", "at ten o'clock"),
+    ("at 9:05", "at nine oh five"),
+    ("It ends at 5 p.m. Then we go.", "It ends at five p m. Then we go."),
+    # phone and version numbers
+    ("call 555-123-4567", "call five five five, one two three, four five six seven"),
+    ("Python v3.11 is out", "Python version three point eleven is out"),
+    # units and fractions
+    ("a 5 km run at 38°C", "a five kilometres run at thirty eight degrees Celsius"),
+    ("1 kg of flour", "one kilogram of flour"),
+    ("60 mph", "sixty miles per hour"),
+    ("3/4 of it", "three quarters of it"),
+    ("1 ½ cups", "one and one half cups"),
+    # abbreviations and titles
+    ("Dr. Smith and Mr. Jones Jr. left.", "Doctor Smith and Mister Jones Junior left."),
+    ("on St. Patrick's Day", "on Saint Patrick's Day"),
+    ("e.g. apples, i.e. fruit, etc.", "for example apples, that is fruit, et cetera"),
+    ("Ali vs. Frazier", "Ali versus Frazier"),
+    # initialisms, acronyms, plurals and possessives
+    ("The U.S. and the U.K.", "The U S and the U K"),
+    ("the NSA and the CPC", "the N S A and the C P C"),
+    ("the DPRK and 5G", "the D P R K and five G"),
+    ("NASA and NATO", "NASA and NATO"),
+    ("CEOs and the U.S.'s debt", "C E Os and the U S's debt"),
+    ("the FBI's files", "the F B I's files"),
+    # Roman numerals only where certain
+    ("World War II ended.", "World War two ended."),
+    ("Henry VIII had six wives.", "Henry the eighth had six wives."),
+    ("Read Chapter IV.", "Read Chapter four."),
+    ("I think I can.", "I think I can."),
+    ("a MIX of things", "a MIX of things"),
+    # symbols and typography
+    ("salt & pepper", "salt and pepper"),
+    ("and/or", "and or"),
+    ("It was — as ever — late.", "It was, as ever, late."),
+    ("a note (an aside) here", "a note, an aside, here"),
+    ("as shown [1] and [2,3].", "as shown and."),
+    ("Wait…", "Wait..."),
+    # URLs, e-mail, emoji, hashtags, handles
+    ("See https://www.example.com/a/b for more.", "See example dot com for more."),
+    ("Write to jane.doe@example.org today.", "Write to jane dot doe at example dot org today."),
+    ("Great news 😀 today", "Great news today"),
+    ("#climate and @narrate", "hashtag climate and at narrate"),
+    # left alone
+    ("A plain sentence with nothing to change.", "A plain sentence with nothing to change."),
+    ("BREAKING NEWS: THE FBI SAYS SO.", "BREAKING NEWS: THE FBI SAYS SO."),
+]
+
+
+@pytest.mark.parametrize("written, spoken", CASES)
+def test_rule(written, spoken):
+    assert normalize(written) == spoken
+
+
+def test_urls_can_be_read_in_full_or_skipped():
+    text = "See https://example.com/docs now."
+    assert normalize(text, SpeechOptions(urls="full")) == "See example dot com slash docs now."
+    assert normalize(text, SpeechOptions(urls="skip")) == "See now."
+
+
+def test_other_languages_get_only_the_neutral_rules():
+    assert normalize("Il a payé 5 € le 3 mars [1] 😀", SpeechOptions(language="fr")) == "Il a payé 5 € le 3 mars"
+
+
+def test_lexicon_wins_over_the_rules():
+    lexicon = (LexiconEntry("NATO", spell=True), LexiconEntry("Zorblax", say="banana split"),
+               LexiconEntry("Nguyen", phonemes="ŋwˈɪən"), LexiconEntry("gif", say="jif", ignore_case=True),
+               LexiconEntry("Dr.", say="Drive"))
+    options = SpeechOptions(lexicon=lexicon)
+    assert normalize("NATO met Zorblax and Nguyen.", options) == "N A T O met banana split and [[ ŋwˈɪən ]]."
+    assert normalize("A GIF, a Gif, a gif.", options) == "A jif, a jif, a jif."
+    assert normalize("Elm Dr. is closed.", options) == "Elm Drive is closed."
+    assert normalize("NATOs and Zorblaxes", options) == "NATOs and Zorblaxes"  # whole words only
+    no_phonemes = SpeechOptions(lexicon=lexicon, supports_phonemes=False)
+    assert normalize("Nguyen", no_phonemes) == "Nguyen"
+
+
+@pytest.mark.parametrize("numeral, value", [("IV", 4), ("VIII", 8), ("XIV", 14), ("MCMXC", 1990), ("IIII", None),
+                                            ("MIX", 1009), ("", None)])
+def test_roman_values(numeral, value):
+    assert roman_value(numeral) == value
+
+
+@pytest.mark.parametrize("word, expected", [("NASA", True), ("OPEC", True), ("UNESCO", True), ("MIX", True),
+                                            ("NSA", False), ("DPRK", False), ("OECD", False), ("CSIS", False)])
+def test_pronounceable(word, expected):
+    assert pronounceable(word) is expected
+
+
+def test_say_prints_the_spoken_form_and_writes_a_wav(tmp_path):
+    config = tmp_path / "narrate.yaml"
+    config.write_text("pronunciations:\n  Zorblax: {say: banana split}\n", encoding="utf-8")
+    out = tmp_path / "line.wav"
+    result = run_cli("say", "Zorblax paid $5 on Jan. 3.", "-o", out, "-c", config)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == "banana split paid five dollars on January third."
+    with wave.open(str(out)) as wav:
+        assert wav.getframerate() == 22050 and wav.getnchannels() == 1
+        assert wav.getnframes() / 22050 > 1.0
+
+
+def test_bad_lexicon_entry_is_a_config_error(tmp_path):
+    config = tmp_path / "narrate.yaml"
+    config.write_text("pronunciations:\n  Zorblax: {say: x, phonemes: y}\n", encoding="utf-8")
+    result = run_cli("say", "hi", "-c", config, "-o", tmp_path / "x.wav")
+    assert result.exit_code == 2 and "pronunciations.Zorblax" in result.stderr and "exactly one" in result.stderr
+
+
+def test_shared_lexicon_file_and_config_entries(tmp_path):
+    (tmp_path / "words.yaml").write_text("Zorblax: {say: shared}\nQuux: {spell: true}\n", encoding="utf-8")
+    config = tmp_path / "narrate.yaml"
+    config.write_text("pronunciations_file: words.yaml\npronunciations:\n  Zorblax: {say: local}\n", encoding="utf-8")
+    result = run_cli("say", "Zorblax Quux", "-c", config, "-o", tmp_path / "x.wav")
+    assert result.stdout.strip() == "local Q u u x"
