@@ -1,7 +1,14 @@
-"""Synthesised clips on disk, keyed by the spoken text and every setting that changes the sound.
+"""The cache: synthesised clips, finished renditions and loudness hints, with a size limit.
 
 Piper samples noise, so the same sentence never synthesises to the same bytes twice: reusing a
-cached clip is what makes a rebuild fast and its output byte-identical.
+cached clip is what makes a rebuild fast and its output byte-identical, and what lets a build that
+was killed resume where it stopped. Keys hash the spoken text with every setting that changes the
+sound, so a change of voice, speaker, speed or noise never reuses the wrong audio.
+
+Layout: clips/ab/<key>.wav (16-bit mono), renditions/<key>.mp3 with <key>.json (an encoded episode
+before its tags, so a rebuild that changes only metadata re-tags instead of re-encoding), and
+hints/<key>.json (how much gain the limiter costs for a voice). Every file is written to a temporary
+name and renamed, so a crash never leaves a torn entry; access times drive least-recently-used eviction.
 """
 
 from __future__ import annotations
@@ -9,7 +16,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import tempfile
+import time
 import wave
 from pathlib import Path
 from typing import Any
@@ -20,18 +29,24 @@ from narrate.models import Clip
 ENV_VAR = "NARRATE_CACHE_DIR"
 
 
-def default_cache_dir() -> Path:
+def cache_dir(configured: Path | None = None) -> Path:
+    """NARRATE_CACHE_DIR, else the config's `cache.dir`, else the user cache folder of the OS."""
     override = os.environ.get(ENV_VAR)
     if override:
         return Path(override).expanduser()
+    if configured is not None:
+        return configured
     from platformdirs import user_cache_dir
 
     return Path(user_cache_dir("narrate"))
 
 
+def content_key(payload: Any) -> str:
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
 def clip_key(identity: dict[str, Any], spoken: str) -> str:
-    payload = json.dumps({"voice": identity, "text": spoken}, sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    return content_key({"voice": identity, "text": spoken})
 
 
 def read_clip_samples(path: Path):
@@ -42,36 +57,131 @@ def read_clip_samples(path: Path):
         return np.frombuffer(wav.readframes(wav.getnframes()), dtype=np.int16)
 
 
-class ClipCache:
+def _atomic(target: Path, write) -> None:
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=target.suffix, dir=target.parent)
+    except OSError as exc:
+        raise OutputError(f"cache: cannot write {target.parent} ({exc.strerror or exc})") from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            write(handle)
+        os.replace(tmp, target)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise OutputError(f"cache: cannot write {target.parent} ({exc.strerror or exc})") from None
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+class Cache:
     def __init__(self, root: Path):
         self.root = root
-        self.clips = root / "clips"
 
-    def _path(self, key: str) -> Path:
-        return self.clips / key[:2] / f"{key}.wav"
+    # -- clips ------------------------------------------------------------------------------------
+
+    def _clip_path(self, key: str) -> Path:
+        return self.root / "clips" / key[:2] / f"{key}.wav"
 
     def get(self, key: str) -> Clip | None:
-        path = self._path(key)
+        path = self._clip_path(key)
         try:
             with wave.open(str(path), "rb") as wav:
                 clip = Clip(path=path, samples=wav.getnframes(), sample_rate=wav.getframerate())
         except (FileNotFoundError, EOFError, wave.Error):
             return None
-        os.utime(path)  # the access time drives least-recently-used eviction
+        _touch(path)
         return clip
 
     def put(self, key: str, samples, sample_rate: int) -> Clip:
-        """Store a clip atomically: a build killed mid-write leaves no torn file behind."""
-        path = self._path(key)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".wav", dir=path.parent)
-            with os.fdopen(fd, "wb") as raw, wave.open(raw, "wb") as wav:
+        path = self._clip_path(key)
+
+        def write(handle):
+            with wave.open(handle, "wb") as wav:
                 wav.setnchannels(1)
                 wav.setsampwidth(2)
                 wav.setframerate(sample_rate)
                 wav.writeframes(samples.tobytes())
-            os.replace(tmp, path)
-        except OSError as exc:
-            raise OutputError(f"cache: cannot write {path.parent} ({exc.strerror or exc})") from None
+
+        _atomic(path, write)
         return Clip(path=path, samples=len(samples), sample_rate=sample_rate)
+
+    # -- renditions and hints -----------------------------------------------------------------------
+
+    def rendition(self, key: str) -> tuple[Path, dict] | None:
+        mp3, facts = self.root / "renditions" / f"{key}.mp3", self.root / "renditions" / f"{key}.json"
+        try:
+            data = json.loads(facts.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if not mp3.is_file():
+            return None
+        _touch(mp3)
+        _touch(facts)
+        return mp3, data
+
+    def put_rendition(self, key: str, mp3: Path, facts: dict) -> None:
+        _atomic(self.root / "renditions" / f"{key}.mp3", lambda handle: handle.write(mp3.read_bytes()))
+        _atomic(self.root / "renditions" / f"{key}.json", lambda handle: handle.write(json.dumps(facts).encode()))
+
+    def hint(self, key: str) -> dict | None:
+        try:
+            return json.loads((self.root / "hints" / f"{key}.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+
+    def put_hint(self, key: str, value: dict) -> None:
+        _atomic(self.root / "hints" / f"{key}.json", lambda handle: handle.write(json.dumps(value).encode()))
+
+    # -- size ---------------------------------------------------------------------------------------
+
+    def files(self) -> list[Path]:
+        if not self.root.is_dir():
+            return []
+        return [p for p in self.root.rglob("*") if p.is_file() and not p.name.startswith(".tmp-")]
+
+    def usage(self) -> tuple[int, int]:
+        files = self.files()
+        return len(files), sum(_size(p) for p in files)
+
+    def evict(self, max_bytes: int, keep: set[Path] = frozenset()) -> int:
+        """Delete least-recently-used entries until the cache fits; `keep` (this build's files) stay."""
+        entries = [(p, _size(p), _mtime(p)) for p in self.files()]
+        total = sum(size for _, size, _ in entries)
+        removed = 0
+        for path, size, _ in sorted(entries, key=lambda e: e[2]):
+            if total <= max_bytes:
+                break
+            if path in keep:
+                continue
+            path.unlink(missing_ok=True)
+            total -= size
+            removed += 1
+        return removed
+
+    def clear(self) -> None:
+        for folder in ("clips", "renditions", "hints"):
+            shutil.rmtree(self.root / folder, ignore_errors=True)
+
+
+def _touch(path: Path) -> None:
+    try:
+        now = time.time()
+        os.utime(path, (now, now))
+    except OSError:
+        pass
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0

@@ -353,26 +353,34 @@ def serve(folder: Path = typer.Argument(Path("output/feed"), help="The feed fold
 
 
 @cache_app.command("info")
-def cache_info() -> None:
-    """Where the cache is and how much it holds."""
-    from narrate.cache import default_cache_dir
+def cache_info(config: Optional[Path] = ConfigOption) -> None:
+    """Where the cache is, what it holds and its size limit."""
+    from narrate.cache import Cache, cache_dir
+    from narrate.config import load_config
 
-    root = default_cache_dir()
-    files = list((root / "clips").glob("*/*.wav")) if root.exists() else []
-    size = sum(f.stat().st_size for f in files)
-    typer.echo(f"{root}\n{len(files)} clips, {size / 1_048_576:.1f} MB")
+    try:
+        settings = load_config(config)
+    except NarrateError as error:
+        _fail(error)
+    cache = Cache(cache_dir(settings.path(settings.cache.dir)))
+    files, size = cache.usage()
+    clips = len(list((cache.root / "clips").glob("*/*.wav"))) if cache.root.exists() else 0
+    typer.echo(f"{cache.root}\n{clips} clips, {files} files, {size / 1_048_576:.1f} MB of {settings.cache.max_mb} MB")
 
 
 @cache_app.command("clear")
-def cache_clear() -> None:
-    """Delete every cached clip."""
-    import shutil
+def cache_clear(config: Optional[Path] = ConfigOption) -> None:
+    """Delete everything in the cache."""
+    from narrate.cache import Cache, cache_dir
+    from narrate.config import load_config
 
-    from narrate.cache import default_cache_dir
-
-    root = default_cache_dir()
-    shutil.rmtree(root / "clips", ignore_errors=True)
-    typer.echo(f"cleared {root}")
+    try:
+        settings = load_config(config)
+    except NarrateError as error:
+        _fail(error)
+    cache = Cache(cache_dir(settings.path(settings.cache.dir)))
+    cache.clear()
+    typer.echo(f"cleared {cache.root}")
 
 
 def main() -> None:

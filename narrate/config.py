@@ -71,6 +71,11 @@ class CleanOptionsModel(_Strict):
         return patterns
 
 
+class CacheOptions(_Strict):
+    dir: Optional[str] = None
+    max_mb: int = Field(default=2048, ge=1, le=1_000_000)
+
+
 class FetchOptions(_Strict):
     timeout: float = Field(default=20.0, gt=0, le=300)
 
@@ -178,6 +183,7 @@ class Config(_Strict):
     episode: EpisodeOptions = EpisodeOptions()
     clean: CleanOptionsModel = CleanOptionsModel()
     fetch: FetchOptions = FetchOptions()
+    cache: CacheOptions = CacheOptions()
     podcast: PodcastOptions = PodcastOptions()
     speech: SpeechOptionsModel = SpeechOptionsModel()
     roles: Roles = Roles()

@@ -67,7 +67,8 @@ def _secant(tried: list[tuple[float, float]], target: float) -> float:
     return gain + (target - measured)
 
 
-def _calibrated_gain(raw: Path, sample_rate: int, whole: Loudness, target: float, ceiling: float) -> float:
+def _calibrated_gain(raw: Path, sample_rate: int, whole: Loudness, target: float, ceiling: float,
+                     hint: float | None) -> float:
     """Find the gain that reaches `target` after limiting, on an excerpt (cheap) instead of the episode.
 
     The limiter's loudness cost depends on the voice, not on where in the episode we are, so the
@@ -77,7 +78,7 @@ def _calibrated_gain(raw: Path, sample_rate: int, whole: Loudness, target: float
     length = min(EXCERPT_SECONDS, duration)
     excerpt = _raw_input(raw, sample_rate, start=max(0.0, (duration - length) / 2), length=length)
     excerpt_source = measure_loudness(excerpt, peak=None)
-    gain = target - whole.integrated_lufs
+    gain = target - whole.integrated_lufs + (hint or 0.0)
     tried: list[tuple[float, float]] = []
     for _ in range(CALIBRATION_STEPS):
         limited = measure_loudness(excerpt, peak=None, before=_chain(gain, ceiling))
@@ -90,13 +91,19 @@ def _calibrated_gain(raw: Path, sample_rate: int, whole: Loudness, target: float
     return gain
 
 
-def encode(raw: Path, sample_rate: int, mp3: Path, options: AudioOptions) -> Loudness:
-    """Encode `raw` PCM to a CBR MP3 at the target loudness under the true-peak ceiling."""
+def encode(raw: Path, sample_rate: int, mp3: Path, options: AudioOptions,
+           hint: float | None = None) -> tuple[Loudness, float]:
+    """Encode `raw` PCM to a CBR MP3 at the target loudness under the true-peak ceiling.
+
+    `hint` is what the limiter cost last time for this voice (dB of gain beyond the plain
+    difference); starting there, calibration usually confirms in one pass. Returns the measured
+    loudness of the MP3 and the cost learnt this time, to be the next hint.
+    """
     whole = measure_loudness(_raw_input(raw, sample_rate), peak=None)
     if whole.integrated_lufs == float("-inf") or whole.integrated_lufs < -70:
         raise AudioToolError("loudness: the narration is silent; check the voice")
     ceiling = options.true_peak - FIRST_MARGIN_DB
-    gain = _calibrated_gain(raw, sample_rate, whole, options.loudness + ENCODER_LOSS_LU, ceiling)
+    gain = _calibrated_gain(raw, sample_rate, whole, options.loudness + ENCODER_LOSS_LU, ceiling, hint)
     tried: list[tuple[float, float]] = []
     result = whole
     for _ in range(MAX_ATTEMPTS):
@@ -105,7 +112,7 @@ def encode(raw: Path, sample_rate: int, mp3: Path, options: AudioOptions) -> Lou
         loud_ok = abs(result.integrated_lufs - options.loudness) <= LOUDNESS_TOLERANCE_LU
         peak_ok = result.true_peak_dbtp <= options.true_peak
         if loud_ok and peak_ok:
-            return result
+            return result, gain - (options.loudness - whole.integrated_lufs)
         tried.append((gain, result.integrated_lufs))
         if not peak_ok:
             ceiling -= result.true_peak_dbtp - options.true_peak + 0.2

@@ -94,14 +94,43 @@ def default_output(article: Article, config: Config, overrides: MetaOverrides) -
     return config.path(config.output_dir) / f"{slugify(overrides.title or article.title)}.mp3"
 
 
+RENDITION_VERSION = 1  # bump when encoding changes, so older cached renditions are not reused
+
+
+def _file_identity(path: Path | None) -> str | None:
+    if path is None:
+        return None
+    import hashlib
+
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return str(path)  # unreadable: load_jingle will report it
+
+
+def rendition_key(plan, clips, rate: int, config: Config) -> str:
+    """Everything that decides the encoded audio: clips, pauses, jingles, loudness and bitrate."""
+    from narrate.cache import content_key
+
+    return content_key({
+        "version": RENDITION_VERSION, "rate": rate,
+        "clips": [clip.path.stem for clip in clips],
+        "pauses": [round(u.pause_after * rate) for u in plan],
+        "intro": _file_identity(config.path(config.audio.intro)),
+        "outro": _file_identity(config.path(config.audio.outro)),
+        "audio": [config.audio.bitrate, config.audio.loudness, config.audio.true_peak],
+    })
+
+
 def build(article: Article, config: Config, mp3: Path, *, overrides: MetaOverrides = MetaOverrides(),
-          cache_dir: Path | None = None, use_cache: bool = True, progress: Progress | None = None) -> Episode:
+          use_cache: bool = True, progress: Progress | None = None) -> Episode:
     """Narrate `article` into `mp3` and its sidecars; nothing appears at `mp3` unless all succeeded."""
-    from narrate.assemble import assemble
+    from narrate.assemble import layout, write_pcm
     from narrate.audio import load_jingle
-    from narrate.cache import ClipCache, default_cache_dir
+    from narrate.cache import Cache, cache_dir, content_key
     from narrate.encode import encode
     from narrate.engines import load_role_engines
+    from narrate.ffmpeg import Loudness
     from narrate.segment import plan_speech
     from narrate.sidecars import chapters_json, srt, webvtt
     from narrate.speak import speak
@@ -121,18 +150,32 @@ def build(article: Article, config: Config, mp3: Path, *, overrides: MetaOverrid
     except OSError as exc:
         raise OutputError(f"{out_dir}: cannot write here ({exc.strerror or exc})") from None
     try:
-        cache = ClipCache(cache_dir or default_cache_dir()) if use_cache else ClipCache(work / "clips")
+        cache = Cache(cache_dir(config.path(config.cache.dir))) if use_cache else Cache(work / "cache")
         clips = speak(plan, engines, cache, lambda done, total: report("speaking", done, total))
-        report("mixing", 0, 1)
+        rate = engine.sample_rate
         intro_path, outro_path = config.path(config.audio.intro), config.path(config.audio.outro)
-        intro = load_jingle(intro_path, engine.sample_rate, fade_in=False, fade_out=True) if intro_path else b""
-        outro = load_jingle(outro_path, engine.sample_rate, fade_in=True, fade_out=True) if outro_path else b""
-        raw = work / "episode.pcm"
-        timeline = assemble(article, plan, clips, engine.sample_rate, raw, intro, outro)
-        report("encoding", 0, 1)
+        intro = load_jingle(intro_path, rate, fade_in=False, fade_out=True) if intro_path else b""
+        outro = load_jingle(outro_path, rate, fade_in=True, fade_out=True) if outro_path else b""
+        timeline = layout(article, plan, clips, rate, len(intro) // 2, len(outro) // 2)
         staged_mp3 = work / "episode.mp3"
-        loudness = encode(raw, engine.sample_rate, staged_mp3, config.audio)
-        raw.unlink()
+        key = rendition_key(plan, clips, rate, config)
+        reused = cache.rendition(key) if use_cache else None
+        if reused is not None:
+            shutil.copyfile(reused[0], staged_mp3)
+            loudness = Loudness(reused[1]["integrated_lufs"], reused[1]["true_peak_dbtp"])
+        else:
+            report("mixing", 0, 1)
+            raw = work / "episode.pcm"
+            write_pcm(plan, clips, rate, raw, intro, outro)
+            report("encoding", 0, 1)
+            hint_key = content_key({"voice": engine.identity(), "audio": [config.audio.loudness, config.audio.true_peak]})
+            hint = cache.hint(hint_key)
+            loudness, cost = encode(raw, rate, staged_mp3, config.audio, hint["cost"] if hint else None)
+            raw.unlink()
+            if use_cache:
+                cache.put_hint(hint_key, {"cost": round(cost, 3)})
+                cache.put_rendition(key, staged_mp3, {"integrated_lufs": loudness.integrated_lufs,
+                                                      "true_peak_dbtp": loudness.true_peak_dbtp})
         write_tags(staged_mp3, meta, timeline)
         targets = sidecar_paths(mp3)
         contents = (chapters_json(timeline, meta), webvtt(timeline), srt(timeline))
@@ -144,6 +187,9 @@ def build(article: Article, config: Config, mp3: Path, *, overrides: MetaOverrid
         staged.append((staged_mp3, mp3))
         for source, target in staged:  # the MP3 goes last: its presence means the set is whole
             os.replace(source, target)
+        if use_cache:
+            keep = {clip.path for clip in clips}
+            cache.evict(config.cache.max_mb * 1024 * 1024, keep=keep)
         report("done", 1, 1)
     except OSError as exc:
         raise OutputError(f"{out_dir}: cannot write the episode ({exc.strerror or exc})") from None

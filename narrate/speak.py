@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from narrate.audio import trim_silence
-from narrate.cache import ClipCache, clip_key
+from narrate.cache import Cache, clip_key
 from narrate.engines.base import Engine
 from narrate.errors import EngineError
 from narrate.models import Clip, Utterance
@@ -14,7 +14,7 @@ Progress = Callable[[int, int], None]
 """Called with (characters done, characters in all) as clips become ready."""
 
 
-def speak(plan: list[Utterance], engines: dict[str, Engine], cache: ClipCache,
+def speak(plan: list[Utterance], engines: dict[str, Engine], cache: Cache,
           progress: Progress | None = None) -> list[Clip]:
     """One clip per utterance, in the voice of its role (`engines["body"]` when the role has none)."""
     identities = {role: engine.identity() for role, engine in engines.items()}

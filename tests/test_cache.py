@@ -1,0 +1,161 @@
+"""Cache, resume and crash-proofing: behaviour checked through files, never through timings."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from mutagen.id3 import ID3
+
+from conftest import run_cli
+
+
+def audio_frames(mp3: Path) -> bytes:
+    """The MP3 without its ID3 tag: what a metadata-only change must leave untouched."""
+    data = mp3.read_bytes()
+    size = ID3(mp3).size
+    return data[size:]
+
+
+def clip_files(cache: Path) -> dict[Path, bytes]:
+    return {p: p.read_bytes() for p in (cache / "clips").glob("*/*.wav")} if (cache / "clips").exists() else {}
+
+
+@pytest.fixture
+def own_cache(tmp_path, monkeypatch):
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("NARRATE_CACHE_DIR", str(cache))
+    return cache
+
+
+def write_article(path: Path, paragraphs: list[str], title: str = "Cache Test") -> Path:
+    path.write_text(f"# {title}\n\n" + "\n\n".join(paragraphs) + "\n", encoding="utf-8")
+    return path
+
+
+PARAGRAPHS = ["The first paragraph talks about boats. It has two sentences.",
+              "The second paragraph talks about nets. It also has two sentences.",
+              "The third paragraph talks about fish. It ends here."]
+
+
+def test_metadata_only_rebuild_reuses_the_encoded_audio(tmp_path, own_cache):
+    source = write_article(tmp_path / "a.md", PARAGRAPHS)
+    first, second = tmp_path / "first.mp3", tmp_path / "second.mp3"
+    assert run_cli("build", source, "-o", first, "-q").exit_code == 0
+    before = clip_files(own_cache)
+    renditions = sorted((own_cache / "renditions").iterdir())
+    result = run_cli("build", source, "-o", second, "-q", "--title", "Another Title", "--author", "Someone Else")
+    assert result.exit_code == 0, result.output
+    assert audio_frames(second) == audio_frames(first)
+    assert str(ID3(second)["TIT2"]) == "Another Title" and str(ID3(second)["TPE1"]) == "Someone Else"
+    assert clip_files(own_cache) == before
+    assert sorted((own_cache / "renditions").iterdir()) == renditions
+
+
+def test_editing_one_paragraph_synthesises_only_its_sentences(tmp_path, own_cache):
+    source = write_article(tmp_path / "a.md", PARAGRAPHS)
+    assert run_cli("build", source, "-o", tmp_path / "a.mp3", "-q").exit_code == 0
+    before = clip_files(own_cache)
+    edited = PARAGRAPHS[:1] + ["The second paragraph now talks about ropes. It also has two sentences."] + PARAGRAPHS[2:]
+    write_article(source, edited)
+    assert run_cli("build", source, "-o", tmp_path / "b.mp3", "-q").exit_code == 0
+    after = clip_files(own_cache)
+    assert {p: after[p] for p in before} == before  # every earlier clip reused, byte for byte
+    assert len(set(after) - set(before)) == 1  # "The second paragraph now talks about ropes."
+
+
+def test_killed_build_resumes_without_synthesising_anything_twice(tmp_path, own_cache):
+    sentences = [f"Sentence {n} of a long story about the northern coast and its lighthouses." for n in range(40)]
+    source = write_article(tmp_path / "long.md", [" ".join(sentences[i:i + 4]) for i in range(0, 40, 4)])
+    out = tmp_path / "long.mp3"
+    process = subprocess.Popen([sys.executable, "-m", "narrate", "build", str(source), "-o", str(out), "-q"],
+                               env={**os.environ, "NARRATE_CACHE_DIR": str(own_cache)},
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while len(clip_files(own_cache)) < 8 and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.1)
+    assert process.poll() is None, "the build ended before it could be killed"
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    before = clip_files(own_cache)
+    assert 8 <= len(before) < 41
+    assert not out.exists()
+    assert not list(tmp_path.glob(".narrate-*/*.mp3"))
+    result = run_cli("build", source, "-o", out, "-q")
+    assert result.exit_code == 0, result.output
+    after = clip_files(own_cache)
+    assert {p: after[p] for p in before} == before
+    assert len(after) == 41  # the title and forty sentences, each synthesised once
+
+
+def test_interrupted_build_says_so_and_leaves_no_episode(tmp_path, own_cache):
+    sentences = [f"Line {n} of a story that takes a while to read aloud, about rivers." for n in range(40)]
+    source = write_article(tmp_path / "long.md", [" ".join(sentences)])
+    out = tmp_path / "out" / "long.mp3"
+    process = subprocess.Popen([sys.executable, "-m", "narrate", "build", str(source), "-o", str(out), "-q"],
+                               env={**os.environ, "NARRATE_CACHE_DIR": str(own_cache)},
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 120
+    while len(clip_files(own_cache)) < 3 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 130
+    assert "interrupted" in err.decode() and "Traceback" not in err.decode()
+    assert not out.exists() and list(out.parent.iterdir()) == []
+    assert len(clip_files(own_cache)) >= 3
+
+
+def test_cache_limit_evicts_the_least_recently_used_and_keeps_this_build(tmp_path, own_cache):
+    stale = own_cache / "clips" / "00"
+    stale.mkdir(parents=True)
+    for n in range(3):
+        old = stale / f"{n:064d}.wav"
+        old.write_bytes(b"\0" * 1_000_000)
+        os.utime(old, (1_000_000_000, 1_000_000_000))
+    config = tmp_path / "narrate.yaml"
+    config.write_text("cache:\n  max_mb: 1\n", encoding="utf-8")
+    source = write_article(tmp_path / "a.md", PARAGRAPHS)
+    first = tmp_path / "first.mp3"
+    assert run_cli("build", source, "-o", first, "-c", config, "-q").exit_code == 0
+    assert not any(stale.iterdir())
+    kept = clip_files(own_cache)
+    assert len(kept) == 7  # title + six sentences, all still there
+    again = tmp_path / "again.mp3"
+    assert run_cli("build", source, "-o", again, "-c", config, "-q").exit_code == 0
+    assert again.read_bytes() == first.read_bytes()
+
+
+def test_two_builds_of_the_same_article_at_once(tmp_path, own_cache):
+    source = write_article(tmp_path / "a.md", PARAGRAPHS)
+    out = tmp_path / "same.mp3"
+    command = [sys.executable, "-m", "narrate", "build", str(source), "-o", str(out), "-q"]
+    env = {**os.environ, "NARRATE_CACHE_DIR": str(own_cache)}
+    processes = [subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(2)]
+    for process in processes:
+        _, err = process.communicate(timeout=300)
+        assert process.returncode == 0, err.decode()
+    assert ID3(out)["TIT2"].text == ["Cache Test"]
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("same")) == [
+        "same.chapters.json", "same.mp3", "same.srt", "same.vtt"]
+    assert not list(own_cache.rglob(".tmp-*"))
+    assert run_cli("build", source, "-o", tmp_path / "third.mp3", "-q").exit_code == 0
+    assert (tmp_path / "third.mp3").read_bytes()[ID3(out).size:] == out.read_bytes()[ID3(out).size:]
+
+
+def test_cache_location_precedence_and_commands(tmp_path, monkeypatch):
+    config = tmp_path / "narrate.yaml"
+    config.write_text("cache:\n  dir: from-config\n", encoding="utf-8")
+    monkeypatch.delenv("NARRATE_CACHE_DIR")
+    info = run_cli("cache", "info", "-c", config)
+    assert info.stdout.splitlines()[0] == str(tmp_path / "from-config")
+    monkeypatch.setenv("NARRATE_CACHE_DIR", str(tmp_path / "from-env"))
+    assert run_cli("cache", "info", "-c", config).stdout.splitlines()[0] == str(tmp_path / "from-env")
+    source = write_article(tmp_path / "a.md", PARAGRAPHS[:1])
+    assert run_cli("build", source, "-o", tmp_path / "a.mp3", "-q").exit_code == 0
+    assert "3 clips" in run_cli("cache", "info").stdout
+    assert run_cli("cache", "clear").exit_code == 0
+    assert "0 clips" in run_cli("cache", "info").stdout
