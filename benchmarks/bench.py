@@ -1,10 +1,10 @@
 """Speed and memory of `narrate build`, as ratios against the raw Piper engine in the same run.
 
-The engine is the floor: synthesising the same sentences with the same voice and threads,
-nothing else. Everything above it (parsing, trimming, loudness, encoding, tagging, Python
-start-up) is narrate's overhead. Builds run as separate processes so peak memory is theirs.
+The floor is the engine alone: one Piper process with two threads synthesising the build's own
+sentences, nothing else. Builds run as separate processes; their memory is sampled from /proc as the
+sum over narrate and its worker processes (ffmpeg included), every 50 ms.
 
-Usage: scripts/bench [ARTICLE ...]   (default: the bundled example and benchmarks/long-read.txt)
+Usage: scripts/bench [--long]   (--long adds a two-hour input: about six minutes more on 2 cores)
 """
 
 from __future__ import annotations
@@ -14,70 +14,141 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_ARTICLES = [ROOT / "examples" / "keepers-of-the-light.md", ROOT / "benchmarks" / "long-read.txt"]
+EXAMPLE = ROOT / "examples" / "keepers-of-the-light.md"
+LONG_READ = ROOT / "benchmarks" / "long-read.txt"
 NARRATE = [sys.executable, "-m", "narrate"]
 
-_MEASURE = """
-import resource, subprocess, sys, time
-start = time.perf_counter()
-proc = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL)
-elapsed = time.perf_counter() - start
-print(proc.returncode, elapsed, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
-"""
+
+def _tree_rss(root: int) -> int:
+    """Resident memory (bytes) of a process and all its descendants, from /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as handle:
+                    parent = int(handle.read().rsplit(")", 1)[1].split()[1])
+                children.setdefault(parent, []).append(int(entry))
+            except (OSError, IndexError, ValueError):
+                continue
+    total, stack = 0, [root]
+    while stack:
+        pid = stack.pop()
+        try:
+            with open(f"/proc/{pid}/statm") as handle:
+                total += int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+        except OSError:
+            pass
+        stack += children.get(pid, [])
+    return total
 
 
-def timed(command: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB) of one command run in its own process."""
-    out = subprocess.run([sys.executable, "-c", _MEASURE, *command], env=env, stdout=subprocess.PIPE, text=True,
-                         check=True).stdout.split()
-    if out[0] != "0":
+def run(command: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall seconds and peak memory (MB, summed over the process tree) of one command."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
+    peak = 0
+    done = threading.Event()
+
+    def sample():
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, _tree_rss(process.pid))
+            time.sleep(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    process.wait()
+    elapsed = time.perf_counter() - start
+    done.set()
+    sampler.join()
+    if process.returncode != 0:
         raise SystemExit(f"bench: {' '.join(command)} failed")
-    return float(out[1]), int(out[2]) / 1024
+    return elapsed, peak / 1_048_576
 
 
-def engine_floor(article: Path) -> tuple[float, float, int]:
-    """Seconds the raw engine takes for the build's sentences, the audio length, and the word count."""
+def engine_floor(article: Path) -> tuple[float, float]:
+    """Seconds the raw engine (one process, two threads) takes for the build's sentences, and the audio length."""
     from narrate.config import Config
     from narrate.engines import load_engine
-    from narrate.ingest import parse, read_source
+    from narrate.pipeline import read_article
     from narrate.segment import plan_speech
 
     config = Config()
-    plan = plan_speech(parse(read_source(str(article))), config)
+    plan = plan_speech(read_article(str(article), config), config)
     engine = load_engine(config)
     engine.synthesize("Warm up.")  # the network loads on first use; a build pays that too, once
     start = time.perf_counter()
     samples = sum(len(engine.synthesize(u.spoken)) for u in plan)
-    words = sum(len(u.written.split()) for u in plan)
-    return time.perf_counter() - start, samples / engine.sample_rate, words
+    return time.perf_counter() - start, samples / engine.sample_rate
+
+
+def long_input(folder: Path, minutes: int) -> Path:
+    """An article of about `minutes` of speech whose every paragraph is new text (nothing cached)."""
+    paragraphs = [p for p in LONG_READ.read_text(encoding="utf-8").split("\n\n")[1:] if p.strip()]
+    words_needed, words, out, part = minutes * 165, 0, [], 0
+    while words < words_needed:
+        part += 1
+        for paragraph in paragraphs:
+            text = f"In part {part}, {paragraph[0].lower()}{paragraph[1:]}"
+            out.append(text)
+            words += len(text.split())
+    path = folder / f"long-{minutes}min.txt"
+    path.write_text(f"A Long Read of {minutes} Minutes\n\n" + "\n\n".join(out), encoding="utf-8")
+    return path
 
 
 def main() -> None:
-    articles = [Path(a) for a in sys.argv[1:]] or DEFAULT_ARTICLES
-    rows = []
+    long_run = "--long" in sys.argv
+    results: dict[str, object] = {"cores": os.cpu_count()}
     with tempfile.TemporaryDirectory() as tmp:
-        env = dict(os.environ, NARRATE_CACHE_DIR=str(Path(tmp) / "cache"))
-        help_seconds = min(timed([*NARRATE, "--help"], env)[0] for _ in range(5))
-        for article in articles:
-            floor, audio_seconds, words = engine_floor(article)
-            out = Path(tmp) / f"{article.stem}.mp3"
-            cold, cold_rss = timed([*NARRATE, "build", str(article), "-o", str(out), "-q"], env)
-            warm, warm_rss = timed([*NARRATE, "build", str(article), "-o", str(out), "-q"], env)
-            rows.append({"article": article.name, "words": words, "audio_s": round(audio_seconds, 1),
-                         "engine_s": round(floor, 2), "cold_s": round(cold, 2), "cold_vs_engine": round(cold / floor, 2),
-                         "warm_s": round(warm, 2), "warm_vs_cold": round(warm / cold, 2),
-                         "peak_rss_mb": round(max(cold_rss, warm_rss))})
-    print(f"{'article':<28}{'words':>6}{'audio s':>9}{'engine s':>10}{'cold s':>8}{'cold/engine':>12}"
-          f"{'warm s':>8}{'warm/cold':>10}{'peak MB':>9}")
+        folder = Path(tmp)
+        env = dict(os.environ, NARRATE_CACHE_DIR=str(folder / "cache"))
+        results["help_s"] = round(min(run([*NARRATE, "--help"], env)[0] for _ in range(5)), 3)
+        rows = []
+        for article in (EXAMPLE, LONG_READ):
+            floor, audio = engine_floor(article)
+            out = folder / f"{article.stem}.mp3"
+            cold, cold_mb = run([*NARRATE, "build", str(article), "-o", str(out), "-q"], env)
+            meta, _ = run([*NARRATE, "build", str(article), "-o", str(out), "-q", "--title", "Renamed"], env)
+            edited = folder / f"edited-{article.name}"
+            text = article.read_text(encoding="utf-8")
+            paragraphs = text.split("\n\n")
+            middle = len(paragraphs) // 2
+            paragraphs[middle] = paragraphs[middle].replace(".", ", as the story goes.", 1)
+            edited.write_text("\n\n".join(paragraphs), encoding="utf-8")
+            run([*NARRATE, "build", str(article), "-o", str(out), "-q"], env)  # warm for the edited copy's sibling
+            edit, _ = run([*NARRATE, "build", str(edited), "-o", str(folder / "edited.mp3"), "-q"], env)
+            rows.append({"article": article.name, "audio_s": round(audio, 1), "engine_s": round(floor, 2),
+                         "cold_s": round(cold, 2), "cold_vs_engine": round(cold / floor, 3),
+                         "metadata_s": round(meta, 2), "metadata_vs_cold": round(meta / cold, 3),
+                         "edit_s": round(edit, 2), "edit_vs_cold": round(edit / cold, 3), "peak_mb": round(cold_mb)})
+        results["rows"] = rows
+        memory = {}
+        one_worker = folder / "one-worker.yaml"
+        one_worker.write_text("workers: 1\n", encoding="utf-8")
+        runs = [(10, "auto"), (10, "1")] + ([(120, "1")] if long_run else [])
+        for minutes, workers in runs:
+            source = long_input(folder, minutes)
+            fresh = dict(env, NARRATE_CACHE_DIR=str(folder / f"cache-{minutes}-{workers}"))
+            config = ["-c", str(one_worker)] if workers == "1" else []
+            seconds, peak = run([*NARRATE, "build", str(source), "-o", str(folder / f"long{minutes}.mp3"), "-q",
+                                 *config], fresh)
+            memory[f"{minutes}min, workers {workers}"] = {"seconds": round(seconds, 1), "peak_mb": round(peak)}
+        results["memory"] = memory
+    print(f"{'article':<26}{'audio s':>8}{'engine s':>9}{'cold s':>8}{'cold/eng':>9}{'meta s':>8}"
+          f"{'meta/cold':>10}{'edit s':>8}{'edit/cold':>10}{'peak MB':>8}")
     for r in rows:
-        print(f"{r['article']:<28}{r['words']:>6}{r['audio_s']:>9}{r['engine_s']:>10}{r['cold_s']:>8}"
-              f"{r['cold_vs_engine']:>12}{r['warm_s']:>8}{r['warm_vs_cold']:>10}{r['peak_rss_mb']:>9}")
-    print(f"narrate --help: {help_seconds:.2f} s")
-    print(json.dumps({"rows": rows, "help_s": round(help_seconds, 3), "cores": os.cpu_count()}))
+        print(f"{r['article']:<26}{r['audio_s']:>8}{r['engine_s']:>9}{r['cold_s']:>8}{r['cold_vs_engine']:>9}"
+              f"{r['metadata_s']:>8}{r['metadata_vs_cold']:>10}{r['edit_s']:>8}{r['edit_vs_cold']:>10}{r['peak_mb']:>8}")
+    for name, figures in memory.items():
+        print(f"{name} input: built in {figures['seconds']} s, peak {figures['peak_mb']} MB (all processes)")
+    print(f"narrate --help: {results['help_s']} s")
+    print(json.dumps(results))
 
 
 if __name__ == "__main__":

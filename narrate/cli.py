@@ -352,9 +352,7 @@ def serve(folder: Path = typer.Argument(Path("output/feed"), help="The feed fold
         server.server_close()
 
 
-@cache_app.command("info")
-def cache_info(config: Optional[Path] = ConfigOption) -> None:
-    """Where the cache is, what it holds and its size limit."""
+def _cache(config: Optional[Path]):
     from narrate.cache import Cache, cache_dir
     from narrate.config import load_config
 
@@ -362,7 +360,13 @@ def cache_info(config: Optional[Path] = ConfigOption) -> None:
         settings = load_config(config)
     except NarrateError as error:
         _fail(error)
-    cache = Cache(cache_dir(settings.path(settings.cache.dir)))
+    return Cache(cache_dir(settings.path(settings.cache.dir))), settings
+
+
+@cache_app.command("info")
+def cache_info(config: Optional[Path] = ConfigOption) -> None:
+    """Where the cache is, what it holds and its size limit."""
+    cache, settings = _cache(config)
     files, size = cache.usage()
     clips = len(list((cache.root / "clips").glob("*/*.wav"))) if cache.root.exists() else 0
     typer.echo(f"{cache.root}\n{clips} clips, {files} files, {size / 1_048_576:.1f} MB of {settings.cache.max_mb} MB")
@@ -371,14 +375,7 @@ def cache_info(config: Optional[Path] = ConfigOption) -> None:
 @cache_app.command("clear")
 def cache_clear(config: Optional[Path] = ConfigOption) -> None:
     """Delete everything in the cache."""
-    from narrate.cache import Cache, cache_dir
-    from narrate.config import load_config
-
-    try:
-        settings = load_config(config)
-    except NarrateError as error:
-        _fail(error)
-    cache = Cache(cache_dir(settings.path(settings.cache.dir)))
+    cache, _ = _cache(config)
     cache.clear()
     typer.echo(f"cleared {cache.root}")
 

@@ -176,6 +176,7 @@ class Config(_Strict):
     engine: str = "piper"
     speed: float = Field(default=1.0, ge=0.5, le=2.0)
     output_dir: str = "output"
+    workers: int = Field(default=0, ge=0, le=64)
     piper: PiperOptions = PiperOptions()
     gtts: GttsOptions = GttsOptions()
     pauses: Pauses = Pauses()

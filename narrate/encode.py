@@ -27,6 +27,7 @@ EXCERPT_SECONDS = 90
 CALIBRATION_STEPS = 4
 MAX_ATTEMPTS = 4
 LOUDNESS_TOLERANCE_LU = 0.4
+SPEC_TOLERANCE_LU = 1.0
 
 
 def _raw_input(raw: Path, sample_rate: int, start: float = 0.0, length: float | None = None) -> list[str]:
@@ -67,8 +68,7 @@ def _secant(tried: list[tuple[float, float]], target: float) -> float:
     return gain + (target - measured)
 
 
-def _calibrated_gain(raw: Path, sample_rate: int, whole: Loudness, target: float, ceiling: float,
-                     hint: float | None) -> float:
+def _calibrated_gain(raw: Path, sample_rate: int, whole: Loudness, target: float, ceiling: float) -> float:
     """Find the gain that reaches `target` after limiting, on an excerpt (cheap) instead of the episode.
 
     The limiter's loudness cost depends on the voice, not on where in the episode we are, so the
@@ -78,7 +78,7 @@ def _calibrated_gain(raw: Path, sample_rate: int, whole: Loudness, target: float
     length = min(EXCERPT_SECONDS, duration)
     excerpt = _raw_input(raw, sample_rate, start=max(0.0, (duration - length) / 2), length=length)
     excerpt_source = measure_loudness(excerpt, peak=None)
-    gain = target - whole.integrated_lufs + (hint or 0.0)
+    gain = target - whole.integrated_lufs
     tried: list[tuple[float, float]] = []
     for _ in range(CALIBRATION_STEPS):
         limited = measure_loudness(excerpt, peak=None, before=_chain(gain, ceiling))
@@ -103,21 +103,36 @@ def encode(raw: Path, sample_rate: int, mp3: Path, options: AudioOptions,
     if whole.integrated_lufs == float("-inf") or whole.integrated_lufs < -70:
         raise AudioToolError("loudness: the narration is silent; check the voice")
     ceiling = options.true_peak - FIRST_MARGIN_DB
-    gain = _calibrated_gain(raw, sample_rate, whole, options.loudness + ENCODER_LOSS_LU, ceiling, hint)
+    if hint is not None:  # what this voice's limiter and encoder cost last time: the MP3 check below confirms it
+        gain = options.loudness - whole.integrated_lufs + hint
+    else:
+        gain = _calibrated_gain(raw, sample_rate, whole, options.loudness + ENCODER_LOSS_LU, ceiling)
     tried: list[tuple[float, float]] = []
-    result = whole
-    for _ in range(MAX_ATTEMPTS):
-        _encode_once(raw, sample_rate, mp3, gain, ceiling, options.bitrate)
-        result = measure_loudness(["-i", file_arg(mp3)])
-        loud_ok = abs(result.integrated_lufs - options.loudness) <= LOUDNESS_TOLERANCE_LU
+    best: tuple[float, Loudness, float, Path] | None = None  # (distance from target, loudness, gain, file)
+    for attempt in range(MAX_ATTEMPTS):
+        candidate = mp3.with_name(f"{mp3.stem}.try{attempt}.mp3")
+        _encode_once(raw, sample_rate, candidate, gain, ceiling, options.bitrate)
+        result = measure_loudness(["-i", file_arg(candidate)])
+        miss = abs(result.integrated_lufs - options.loudness)
         peak_ok = result.true_peak_dbtp <= options.true_peak
-        if loud_ok and peak_ok:
-            return result, gain - (options.loudness - whole.integrated_lufs)
+        if peak_ok and (best is None or miss < best[0]):
+            if best is not None:
+                best[3].unlink(missing_ok=True)
+            best = (miss, result, gain, candidate)
+        else:
+            candidate.unlink(missing_ok=True)
+        if peak_ok and miss <= LOUDNESS_TOLERANCE_LU:
+            break
         tried.append((gain, result.integrated_lufs))
         if not peak_ok:
             ceiling -= result.true_peak_dbtp - options.true_peak + 0.2
             tried = tried[-1:]  # a new ceiling changes the curve: earlier points no longer apply
         gain = _secant(tried, options.loudness)
-    raise AudioToolError(
-        f"loudness: could not reach {options.loudness} LUFS under {options.true_peak} dBTP "
-        f"(got {result.integrated_lufs:.1f} LUFS, {result.true_peak_dbtp:.1f} dBTP)")
+    # Aim for the target within 0.4 LU; accept the spec's 1 LU rather than fail after several tries.
+    if best is None or best[0] > SPEC_TOLERANCE_LU:
+        raise AudioToolError(
+            f"loudness: could not reach {options.loudness} LUFS under {options.true_peak} dBTP "
+            f"(got {result.integrated_lufs:.1f} LUFS, {result.true_peak_dbtp:.1f} dBTP)")
+    _, loudness, gain, chosen = best
+    chosen.replace(mp3)
+    return loudness, gain - (options.loudness - whole.integrated_lufs)

@@ -151,7 +151,7 @@ def build(article: Article, config: Config, mp3: Path, *, overrides: MetaOverrid
         raise OutputError(f"{out_dir}: cannot write here ({exc.strerror or exc})") from None
     try:
         cache = Cache(cache_dir(config.path(config.cache.dir))) if use_cache else Cache(work / "cache")
-        clips = speak(plan, engines, cache, lambda done, total: report("speaking", done, total))
+        clips = speak(plan, engines, cache, lambda done, total: report("speaking", done, total), config.workers)
         rate = engine.sample_rate
         intro_path, outro_path = config.path(config.audio.intro), config.path(config.audio.outro)
         intro = load_jingle(intro_path, rate, fade_in=False, fade_out=True) if intro_path else b""

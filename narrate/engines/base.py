@@ -27,6 +27,8 @@ class VoiceInfo:
 class Engine(Protocol):
     name: str
     sample_rate: int
+    parallel_safe: bool
+    """True when several worker processes may each run a copy (then `single_threaded` gives one)."""
 
     @classmethod
     def from_config(cls, config: Config) -> Engine:

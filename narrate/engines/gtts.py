@@ -19,6 +19,7 @@ SAMPLE_RATE = 24_000
 class GttsEngine:
     name = "gtts"
     sample_rate = SAMPLE_RATE
+    parallel_safe = False  # one request at a time: polite to Google, and errors stay in order
 
     def __init__(self, lang: str, tld: str, slow: bool, speed: float, timeout: float):
         self.lang = lang

@@ -73,15 +73,17 @@ def _speaker_id(speaker: int | str | None, voice_config: dict[str, Any], model: 
 
 class PiperEngine:
     name = "piper"
+    parallel_safe = True
 
     def __init__(self, model: Path, voice_config: dict[str, Any], speaker_id: int | None,
-                 speed: float, noise_scale: float | None, noise_w: float | None, threads: int):
+                 speed: float, noise_scale: float | None, noise_w: float | None, threads: int,
+                 length_scale: float | None = None):
         inference = voice_config.get("inference", {})
         self.model = model
         self.voice_config = voice_config
         self.sample_rate = int(voice_config["audio"]["sample_rate"])
         self.speaker_id = speaker_id
-        self.length_scale = float(inference.get("length_scale", 1.0)) / speed
+        self.length_scale = length_scale if length_scale is not None else float(inference.get("length_scale", 1.0)) / speed
         self.noise_scale = noise_scale if noise_scale is not None else float(inference.get("noise_scale", 0.667))
         self.noise_w = noise_w if noise_w is not None else float(inference.get("noise_w", 0.8))
         self.threads = threads
@@ -117,6 +119,14 @@ class PiperEngine:
                 location="bundled" if model == _bundled_model() else str(model),
             ))
         return infos
+
+    def single_threaded(self) -> PiperEngine:
+        """A copy for one of several worker processes: one thread each uses the cores best."""
+        return PiperEngine(self.model, self.voice_config, self.speaker_id, 1.0, self.noise_scale, self.noise_w, 1,
+                           length_scale=self.length_scale)
+
+    def __getstate__(self):
+        return {**self.__dict__, "_voice": None}  # workers load their own network
 
     def identity(self) -> dict[str, Any]:
         return {
