@@ -18,8 +18,8 @@ OUTPUT_RATE = 44_100
 # The limiter runs at 4x the output rate, where sample peaks are a close stand-in for true peaks.
 OVERSAMPLED_RATE = 4 * OUTPUT_RATE
 # Headroom under the ceiling for what MP3 encoding adds back: at 64 kbps, LAME's quantisation
-# and low-pass put peaks up to ~1.4 dB above the limiter's output on Piper speech.
-FIRST_MARGIN_DB = 1.0
+# puts peaks up to ~1.4 dB above the limiter's output on Piper speech (content-dependent).
+FIRST_MARGIN_DB = 1.5
 # Loudness the encoder takes away (its low-pass removes high frequencies that K-weighting favours).
 ENCODER_LOSS_LU = 0.4
 # The excerpt on which the limiter's loudness cost is learnt before the one full encode.
@@ -35,20 +35,23 @@ def _raw_input(raw: Path, sample_rate: int, start: float = 0.0, length: float | 
     return ["-f", "s16le", "-ar", str(sample_rate), "-ac", "1", *window, "-i", file_arg(raw)]
 
 
-def _chain(gain_db: float, ceiling_db: float) -> str:
+def _chain(gain_db: float, ceiling_db: float, sample_rate: int) -> str:
     limit = 10 ** (ceiling_db / 20)
     return ",".join([
         f"volume={gain_db:.3f}dB",
         f"aresample={OVERSAMPLED_RATE}",
         # level=0: no automatic make-up gain; latency=1: keep every sample where it was, so
         # chapter and transcript times stay exact.
-        f"alimiter=limit={limit:.5f}:attack=2:release=80:level=0:latency=1",
+        f"alimiter=limit={limit:.5f}:attack=5:release=100:level=0:latency=1",
+        # The limiter's fast gain changes add harmonics above the voice's own band; left in, the
+        # encoder's low-pass turns them into overshoot. The source's Nyquist frequency is a free cut.
+        f"lowpass=f={sample_rate // 2}:poles=2",
         f"aresample={OUTPUT_RATE}",
     ])
 
 
 def _encode_once(raw: Path, sample_rate: int, mp3: Path, gain_db: float, ceiling_db: float, bitrate: int) -> None:
-    run_ffmpeg(["-y", *_raw_input(raw, sample_rate), "-af", _chain(gain_db, ceiling_db),
+    run_ffmpeg(["-y", *_raw_input(raw, sample_rate), "-af", _chain(gain_db, ceiling_db, sample_rate),
                 "-c:a", "libmp3lame", "-b:a", f"{bitrate}k", "-ar", str(OUTPUT_RATE), "-ac", "1",
                 # No ID3 from ffmpeg (narrate writes v2.3 itself); the Xing/Info header makes
                 # duration and seeking exact; bitexact keeps version strings out for reproducible files.
@@ -81,7 +84,7 @@ def _calibrated_gain(raw: Path, sample_rate: int, whole: Loudness, target: float
     gain = target - whole.integrated_lufs
     tried: list[tuple[float, float]] = []
     for _ in range(CALIBRATION_STEPS):
-        limited = measure_loudness(excerpt, peak=None, before=_chain(gain, ceiling))
+        limited = measure_loudness(excerpt, peak=None, before=_chain(gain, ceiling, sample_rate))
         cost = (excerpt_source.integrated_lufs + gain) - limited.integrated_lufs
         predicted = whole.integrated_lufs + gain - cost
         if abs(predicted - target) < 0.1:
@@ -92,23 +95,24 @@ def _calibrated_gain(raw: Path, sample_rate: int, whole: Loudness, target: float
 
 
 def encode(raw: Path, sample_rate: int, mp3: Path, options: AudioOptions,
-           hint: float | None = None) -> tuple[Loudness, float]:
+           hint: dict | None = None) -> tuple[Loudness, dict]:
     """Encode `raw` PCM to a CBR MP3 at the target loudness under the true-peak ceiling.
 
-    `hint` is what the limiter cost last time for this voice (dB of gain beyond the plain
-    difference); starting there, calibration usually confirms in one pass. Returns the measured
-    loudness of the MP3 and the cost learnt this time, to be the next hint.
+    `hint` is what worked last time for this voice: the gain beyond the plain loudness difference
+    that the limiter and encoder cost ("cost"), and the limiter ceiling ("ceiling"). Starting there
+    skips calibration. Returns the MP3's measured loudness and what worked this time, the next hint.
     """
     whole = measure_loudness(_raw_input(raw, sample_rate), peak=None)
     if whole.integrated_lufs == float("-inf") or whole.integrated_lufs < -70:
         raise AudioToolError("loudness: the narration is silent; check the voice")
     ceiling = options.true_peak - FIRST_MARGIN_DB
-    if hint is not None:  # what this voice's limiter and encoder cost last time: the MP3 check below confirms it
-        gain = options.loudness - whole.integrated_lufs + hint
+    if hint:  # what worked for this voice last time; the check of the MP3 below confirms it
+        ceiling = min(ceiling, float(hint.get("ceiling", ceiling)))
+        gain = options.loudness - whole.integrated_lufs + float(hint["cost"])
     else:
         gain = _calibrated_gain(raw, sample_rate, whole, options.loudness + ENCODER_LOSS_LU, ceiling)
     tried: list[tuple[float, float]] = []
-    best: tuple[float, Loudness, float, Path] | None = None  # (distance from target, loudness, gain, file)
+    best: tuple[float, Loudness, float, Path, float] | None = None  # (miss, loudness, gain, file, ceiling)
     for attempt in range(MAX_ATTEMPTS):
         candidate = mp3.with_name(f"{mp3.stem}.try{attempt}.mp3")
         _encode_once(raw, sample_rate, candidate, gain, ceiling, options.bitrate)
@@ -118,7 +122,7 @@ def encode(raw: Path, sample_rate: int, mp3: Path, options: AudioOptions,
         if peak_ok and (best is None or miss < best[0]):
             if best is not None:
                 best[3].unlink(missing_ok=True)
-            best = (miss, result, gain, candidate)
+            best = (miss, result, gain, candidate, ceiling)
         else:
             candidate.unlink(missing_ok=True)
         if peak_ok and miss <= LOUDNESS_TOLERANCE_LU:
@@ -133,6 +137,7 @@ def encode(raw: Path, sample_rate: int, mp3: Path, options: AudioOptions,
         raise AudioToolError(
             f"loudness: could not reach {options.loudness} LUFS under {options.true_peak} dBTP "
             f"(got {result.integrated_lufs:.1f} LUFS, {result.true_peak_dbtp:.1f} dBTP)")
-    _, loudness, gain, chosen = best
+    _, loudness, gain, chosen, used_ceiling = best
     chosen.replace(mp3)
-    return loudness, gain - (options.loudness - whole.integrated_lufs)
+    return loudness, {"cost": round(gain - (options.loudness - whole.integrated_lufs), 3),
+                      "ceiling": round(used_ceiling, 3)}

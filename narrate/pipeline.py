@@ -152,7 +152,8 @@ def build(article: Article, config: Config, mp3: Path, *, overrides: MetaOverrid
     try:
         cache = Cache(cache_dir(config.path(config.cache.dir))) if use_cache else Cache(work / "cache")
         clips = speak(plan, engines, cache, lambda done, total: report("speaking", done, total), config.workers)
-        rate = engine.sample_rate
+        rate, identity = engine.sample_rate, engine.identity()
+        del engines, engine  # the voice's network is not needed past this point: free its memory for ffmpeg
         intro_path, outro_path = config.path(config.audio.intro), config.path(config.audio.outro)
         intro = load_jingle(intro_path, rate, fade_in=False, fade_out=True) if intro_path else b""
         outro = load_jingle(outro_path, rate, fade_in=True, fade_out=True) if outro_path else b""
@@ -168,12 +169,11 @@ def build(article: Article, config: Config, mp3: Path, *, overrides: MetaOverrid
             raw = work / "episode.pcm"
             write_pcm(plan, clips, rate, raw, intro, outro)
             report("encoding", 0, 1)
-            hint_key = content_key({"voice": engine.identity(), "audio": [config.audio.loudness, config.audio.true_peak]})
-            hint = cache.hint(hint_key)
-            loudness, cost = encode(raw, rate, staged_mp3, config.audio, hint["cost"] if hint else None)
+            hint_key = content_key({"voice": identity, "audio": [config.audio.loudness, config.audio.true_peak]})
+            loudness, learnt = encode(raw, rate, staged_mp3, config.audio, cache.hint(hint_key))
             raw.unlink()
             if use_cache:
-                cache.put_hint(hint_key, {"cost": round(cost, 3)})
+                cache.put_hint(hint_key, learnt)
                 cache.put_rendition(key, staged_mp3, {"integrated_lufs": loudness.integrated_lufs,
                                                       "true_peak_dbtp": loudness.true_peak_dbtp})
         write_tags(staged_mp3, meta, timeline)
