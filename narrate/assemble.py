@@ -54,18 +54,54 @@ def layout(article: Article, plan: list[Utterance], clips: list[Clip], rate: int
     return Timeline(chapters=tuple(chapters), cues=tuple(cues), duration_ms=duration_ms)
 
 
+class PcmStream:
+    """Writes the episode's PCM in plan order as clips become ready, to a file and optionally an encoder.
+
+    Clips may arrive out of order (cached ones at once, synthesised ones as workers finish); each is
+    written as soon as every clip before it has been, so the encoder can run while speech is synthesised.
+    """
+
+    def __init__(self, plan: list[Utterance], rate: int, raw_path: Path, intro: bytes = b"", encoder=None):
+        self.plan, self.rate, self.encoder = plan, rate, encoder
+        self.pending: dict[int, Clip] = {}
+        self.next = 0
+        try:
+            self.file = raw_path.open("wb")
+        except OSError as exc:
+            raise OutputError(f"{raw_path.parent}: cannot write audio ({exc.strerror or exc})") from None
+        self.path = raw_path
+        self._write(intro)
+
+    def _write(self, data: bytes) -> None:
+        try:
+            self.file.write(data)
+        except OSError as exc:
+            raise OutputError(f"{self.path.parent}: cannot write audio ({exc.strerror or exc})") from None
+        if self.encoder is not None:
+            self.encoder.feed(data)
+
+    def ready(self, position: int, clip: Clip) -> None:
+        self.pending[position] = clip
+        while self.next in self.pending:
+            clip = self.pending.pop(self.next)
+            samples = read_clip_samples(clip.path)
+            if clip.sample_rate != self.rate:
+                samples = resample(samples, clip.sample_rate, self.rate, clip_length(clip, self.rate))
+            self._write(samples.tobytes() + bytes(2 * round(self.plan[self.next].pause_after * self.rate)))
+            self.next += 1
+
+    def close(self, outro: bytes = b"") -> None:
+        self._write(outro)
+        self.file.close()
+
+    def abandon(self) -> None:
+        self.file.close()
+
+
 def write_pcm(plan: list[Utterance], clips: list[Clip], rate: int, raw_path: Path,
               intro: bytes = b"", outro: bytes = b"") -> None:
     """Write the episode as raw 16-bit mono PCM to `raw_path`, one clip at a time."""
-    try:
-        with raw_path.open("wb") as out:
-            out.write(intro)
-            for utterance, clip in zip(plan, clips, strict=True):
-                samples = read_clip_samples(clip.path)
-                if clip.sample_rate != rate:
-                    samples = resample(samples, clip.sample_rate, rate, clip_length(clip, rate))
-                out.write(samples.tobytes())
-                out.write(bytes(2 * round(utterance.pause_after * rate)))
-            out.write(outro)
-    except OSError as exc:
-        raise OutputError(f"{raw_path.parent}: cannot write audio ({exc.strerror or exc})") from None
+    stream = PcmStream(plan, rate, raw_path, intro)
+    for position, clip in enumerate(clips):
+        stream.ready(position, clip)
+    stream.close(outro)

@@ -50,14 +50,79 @@ def _chain(gain_db: float, ceiling_db: float, sample_rate: int) -> str:
     ])
 
 
+def _output_args(mp3: Path, bitrate: int) -> list[str]:
+    return ["-c:a", "libmp3lame", "-b:a", f"{bitrate}k", "-ar", str(OUTPUT_RATE), "-ac", "1",
+            # No ID3 from ffmpeg (narrate writes v2.3 itself); the Xing/Info header makes
+            # duration and seeking exact; bitexact keeps version strings out for reproducible files.
+            "-id3v2_version", "0", "-write_id3v1", "0", "-write_xing", "1",
+            "-fflags", "+bitexact", "-flags:a", "+bitexact", "-map_metadata", "-1",
+            "-f", "mp3", file_arg(mp3)]
+
+
 def _encode_once(raw: Path, sample_rate: int, mp3: Path, gain_db: float, ceiling_db: float, bitrate: int) -> None:
     run_ffmpeg(["-y", *_raw_input(raw, sample_rate), "-af", _chain(gain_db, ceiling_db, sample_rate),
-                "-c:a", "libmp3lame", "-b:a", f"{bitrate}k", "-ar", str(OUTPUT_RATE), "-ac", "1",
-                # No ID3 from ffmpeg (narrate writes v2.3 itself); the Xing/Info header makes
-                # duration and seeking exact; bitexact keeps version strings out for reproducible files.
-                "-id3v2_version", "0", "-write_id3v1", "0", "-write_xing", "1",
-                "-fflags", "+bitexact", "-flags:a", "+bitexact", "-map_metadata", "-1",
-                "-f", "mp3", file_arg(mp3)], what="encoding MP3")
+                *_output_args(mp3, bitrate)], what="encoding MP3")
+
+
+class StreamingEncoder:
+    """ffmpeg encoding PCM as it is fed, while speech is still being synthesised.
+
+    Used when the gain is known in advance (a voice's hint): the encoder's work then overlaps the
+    engine's instead of following it. The output is a file, so the Xing header is still written.
+    """
+
+    def __init__(self, sample_rate: int, mp3: Path, gain_db: float, ceiling_db: float, bitrate: int):
+        import subprocess
+
+        from narrate.ffmpeg import ffmpeg_exe
+
+        self.mp3, self.gain, self.ceiling = mp3, gain_db, ceiling_db
+        command = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", "-f", "s16le", "-ar", str(sample_rate),
+                   "-ac", "1", "-i", "pipe:0", "-af", _chain(gain_db, ceiling_db, sample_rate),
+                   *_output_args(mp3, bitrate)]
+        self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                                        stderr=subprocess.PIPE)
+        self.broken = False
+
+    def feed(self, data: bytes) -> None:
+        if self.broken or not data:
+            return
+        try:
+            self.process.stdin.write(data)
+        except (BrokenPipeError, OSError):
+            self.broken = True  # reported by finish(); the PCM file still gets everything
+
+    def finish(self) -> bool:
+        """Close the input and wait; True when ffmpeg wrote the MP3."""
+        try:
+            self.process.stdin.close()
+        except OSError:
+            self.broken = True
+        self.process.stderr.read()
+        return self.process.wait() == 0 and not self.broken
+
+    def abandon(self) -> None:
+        self.process.kill()
+        self.process.wait()
+
+
+def hinted_gain(whole_lufs: float, options: AudioOptions, hint: dict) -> tuple[float, float]:
+    """Gain and limiter ceiling from what worked last time for this voice."""
+    ceiling = min(options.true_peak - FIRST_MARGIN_DB, float(hint.get("ceiling", options.true_peak - FIRST_MARGIN_DB)))
+    return options.loudness - whole_lufs + float(hint["cost"]), ceiling
+
+
+def check_streamed(raw: Path, sample_rate: int, encoder: StreamingEncoder, options: AudioOptions
+                   ) -> tuple[Loudness, dict] | None:
+    """Accept a streamed MP3 when it meets the target as well as a second encode would; else None."""
+    if not encoder.finish():
+        return None
+    result = measure_loudness(["-i", file_arg(encoder.mp3)])
+    whole = measure_loudness(_raw_input(raw, sample_rate), peak=None)
+    if result.true_peak_dbtp > options.true_peak or abs(result.integrated_lufs - options.loudness) > LOUDNESS_TOLERANCE_LU:
+        return None
+    return result, {"cost": round(encoder.gain - (options.loudness - whole.integrated_lufs), 3),
+                    "ceiling": round(encoder.ceiling, 3), "typical_lufs": whole.integrated_lufs}
 
 
 def _secant(tried: list[tuple[float, float]], target: float) -> float:
@@ -107,8 +172,7 @@ def encode(raw: Path, sample_rate: int, mp3: Path, options: AudioOptions,
         raise AudioToolError("loudness: the narration is silent; check the voice")
     ceiling = options.true_peak - FIRST_MARGIN_DB
     if hint:  # what worked for this voice last time; the check of the MP3 below confirms it
-        ceiling = min(ceiling, float(hint.get("ceiling", ceiling)))
-        gain = options.loudness - whole.integrated_lufs + float(hint["cost"])
+        gain, ceiling = hinted_gain(whole.integrated_lufs, options, hint)
     else:
         gain = _calibrated_gain(raw, sample_rate, whole, options.loudness + ENCODER_LOSS_LU, ceiling)
     tried: list[tuple[float, float]] = []
@@ -140,4 +204,4 @@ def encode(raw: Path, sample_rate: int, mp3: Path, options: AudioOptions,
     _, loudness, gain, chosen, used_ceiling = best
     chosen.replace(mp3)
     return loudness, {"cost": round(gain - (options.loudness - whole.integrated_lufs), 3),
-                      "ceiling": round(used_ceiling, 3)}
+                      "ceiling": round(used_ceiling, 3), "typical_lufs": whole.integrated_lufs}

@@ -108,13 +108,13 @@ def _file_identity(path: Path | None) -> str | None:
         return str(path)  # unreadable: load_jingle will report it
 
 
-def rendition_key(plan, clips, rate: int, config: Config) -> str:
+def rendition_key(plan, clip_keys: list[str], rate: int, config: Config) -> str:
     """Everything that decides the encoded audio: clips, pauses, jingles, loudness and bitrate."""
     from narrate.cache import content_key
 
     return content_key({
         "version": RENDITION_VERSION, "rate": rate,
-        "clips": [clip.path.stem for clip in clips],
+        "clips": clip_keys,
         "pauses": [round(u.pause_after * rate) for u in plan],
         "intro": _file_identity(config.path(config.audio.intro)),
         "outro": _file_identity(config.path(config.audio.outro)),
@@ -122,18 +122,41 @@ def rendition_key(plan, clips, rate: int, config: Config) -> str:
     })
 
 
+def _remove_stale_work(folder: Path) -> None:
+    """A build killed outright (SIGKILL, power loss) cannot tidy up: its work folder goes on the next run."""
+    for stale in folder.glob(".narrate-*-*"):
+        pid = stale.name.split("-")[1]
+        if not pid.isdigit():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(stale, ignore_errors=True)
+        except PermissionError:
+            continue  # another user's live build
+
+
+def bundled_hint(identity: dict) -> dict | None:
+    """Loudness facts measured for the voices narrate ships, so a first build can stream its encode."""
+    import json
+    from importlib.resources import files
+
+    hints = json.loads(files("narrate").joinpath("data/voice_hints.json").read_text(encoding="utf-8"))
+    return hints.get(str(identity.get("model")))
+
+
 def build(article: Article, config: Config, mp3: Path, *, overrides: MetaOverrides = MetaOverrides(),
           use_cache: bool = True, progress: Progress | None = None) -> Episode:
     """Narrate `article` into `mp3` and its sidecars; nothing appears at `mp3` unless all succeeded."""
-    from narrate.assemble import layout, write_pcm
+    from narrate.assemble import PcmStream, layout, write_pcm
     from narrate.audio import load_jingle
     from narrate.cache import Cache, cache_dir, content_key
-    from narrate.encode import encode
+    from narrate.encode import StreamingEncoder, check_streamed, encode, hinted_gain
     from narrate.engines import load_role_engines
     from narrate.ffmpeg import Loudness
     from narrate.segment import plan_speech
     from narrate.sidecars import chapters_json, srt, webvtt
-    from narrate.speak import speak
+    from narrate.speak import speak, utterance_keys
     from narrate.tag import write_tags
 
     report = progress or (lambda stage, done, total: None)
@@ -146,31 +169,45 @@ def build(article: Article, config: Config, mp3: Path, *, overrides: MetaOverrid
     out_dir = mp3.parent
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
-        work = Path(tempfile.mkdtemp(prefix=".narrate-", dir=out_dir))
+        _remove_stale_work(out_dir)
+        work = Path(tempfile.mkdtemp(prefix=f".narrate-{os.getpid()}-", dir=out_dir))
     except OSError as exc:
         raise OutputError(f"{out_dir}: cannot write here ({exc.strerror or exc})") from None
+    encoder = None
     try:
         cache = Cache(cache_dir(config.path(config.cache.dir))) if use_cache else Cache(work / "cache")
-        clips = speak(plan, engines, cache, lambda done, total: report("speaking", done, total), config.workers)
         rate, identity = engine.sample_rate, engine.identity()
-        del engines, engine  # the voice's network is not needed past this point: free its memory for ffmpeg
         intro_path, outro_path = config.path(config.audio.intro), config.path(config.audio.outro)
         intro = load_jingle(intro_path, rate, fade_in=False, fade_out=True) if intro_path else b""
         outro = load_jingle(outro_path, rate, fade_in=True, fade_out=True) if outro_path else b""
-        timeline = layout(article, plan, clips, rate, len(intro) // 2, len(outro) // 2)
-        staged_mp3 = work / "episode.mp3"
-        key = rendition_key(plan, clips, rate, config)
+        staged_mp3, raw = work / "episode.mp3", work / "episode.pcm"
+        key = rendition_key(plan, [k for _, k in utterance_keys(plan, engines)], rate, config)
         reused = cache.rendition(key) if use_cache else None
+        hint_key = content_key({"voice": identity, "audio": [config.audio.loudness, config.audio.true_peak]})
+        hint = cache.hint(hint_key) or bundled_hint(identity)
+        stream = None
+        if reused is None and hint and "typical_lufs" in hint:
+            # The gain is known before the first sentence: encode while the engine speaks.
+            gain, ceiling = hinted_gain(hint["typical_lufs"], config.audio, hint)
+            encoder = StreamingEncoder(rate, staged_mp3, gain, ceiling, config.audio.bitrate)
+            stream = PcmStream(plan, rate, raw, intro, encoder)
+        clips = speak(plan, engines, cache, lambda done, total: report("speaking", done, total), config.workers,
+                      on_ready=stream.ready if stream else None)
+        del engines, engine  # the voice's network is not needed past this point: free its memory for ffmpeg
+        timeline = layout(article, plan, clips, rate, len(intro) // 2, len(outro) // 2)
         if reused is not None:
             shutil.copyfile(reused[0], staged_mp3)
             loudness = Loudness(reused[1]["integrated_lufs"], reused[1]["true_peak_dbtp"])
         else:
-            report("mixing", 0, 1)
-            raw = work / "episode.pcm"
-            write_pcm(plan, clips, rate, raw, intro, outro)
             report("encoding", 0, 1)
-            hint_key = content_key({"voice": identity, "audio": [config.audio.loudness, config.audio.true_peak]})
-            loudness, learnt = encode(raw, rate, staged_mp3, config.audio, cache.hint(hint_key))
+            checked = None
+            if stream is not None:
+                stream.close(outro)
+                checked = check_streamed(raw, rate, encoder, config.audio)
+                encoder = None
+            else:
+                write_pcm(plan, clips, rate, raw, intro, outro)
+            loudness, learnt = checked or encode(raw, rate, staged_mp3, config.audio, hint)
             raw.unlink()
             if use_cache:
                 cache.put_hint(hint_key, learnt)
@@ -194,6 +231,8 @@ def build(article: Article, config: Config, mp3: Path, *, overrides: MetaOverrid
     except OSError as exc:
         raise OutputError(f"{out_dir}: cannot write the episode ({exc.strerror or exc})") from None
     finally:
+        if encoder is not None:
+            encoder.abandon()
         shutil.rmtree(work, ignore_errors=True)
     chapters, vtt, srt_path = sidecar_paths(mp3)
     return Episode(mp3=mp3, chapters_json=chapters, vtt=vtt, srt=srt_path, meta=meta, timeline=timeline,

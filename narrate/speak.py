@@ -55,22 +55,35 @@ def _synthesise(job: tuple[str, str]):
     return _synthesise_with(_worker_engines[role], text)
 
 
-def speak(plan: list[Utterance], engines: dict[str, Engine], cache: Cache,
-          progress: Progress | None = None, workers: int = 0) -> list[Clip]:
-    """One clip per utterance, in the voice of its role (`engines["body"]` when the role has none)."""
+def utterance_keys(plan: list[Utterance], engines: dict[str, Engine]) -> list[tuple[str, str]]:
+    """(role, cache key) for each utterance: the role falls back to "body" when it has no voice of its own."""
     identities = {role: engine.identity() for role, engine in engines.items()}
+    keys = []
+    for utterance in plan:
+        role = utterance.role if utterance.role in engines else "body"
+        keys.append((role, clip_key(identities[role], utterance.spoken)))
+    return keys
+
+
+def speak(plan: list[Utterance], engines: dict[str, Engine], cache: Cache,
+          progress: Progress | None = None, workers: int = 0,
+          on_ready: Callable[[int, Clip], None] | None = None) -> list[Clip]:
+    """One clip per utterance, in the voice of its role (`engines["body"]` when the role has none).
+
+    `on_ready(position, clip)` is told of each clip as soon as it exists, in no particular order.
+    """
     total = sum(len(u.spoken) for u in plan)
     done = 0
     clips: list[Clip | None] = [None] * len(plan)
     missing: dict[str, list[int]] = {}  # key -> positions in the plan (a sentence may repeat)
     jobs: list[tuple[str, str, str]] = []
-    for position, utterance in enumerate(plan):
-        role = utterance.role if utterance.role in engines else "body"
-        key = clip_key(identities[role], utterance.spoken)
+    for position, (utterance, (role, key)) in enumerate(zip(plan, utterance_keys(plan, engines))):
         clip = cache.get(key) if key not in missing else None
         if clip is not None:
             clips[position] = clip
             done += len(utterance.spoken)
+            if on_ready:
+                on_ready(position, clip)
         else:
             if key not in missing:
                 jobs.append((key, role, utterance.spoken))
@@ -86,6 +99,8 @@ def speak(plan: list[Utterance], engines: dict[str, Engine], cache: Cache,
         for position in missing[key]:
             clips[position] = clip
             done += len(plan[position].spoken)
+            if on_ready:
+                on_ready(position, clip)
         if progress:
             progress(done, total)
 

@@ -82,10 +82,10 @@ def test_killed_build_resumes_without_synthesising_anything_twice(tmp_path, own_
     process.wait()
     before = clip_files(own_cache)
     assert 8 <= len(before) < 41
-    assert not out.exists()
-    assert not list(tmp_path.glob(".narrate-*/*.mp3"))
+    assert not out.exists()  # the episode never appears half-written
     result = run_cli("build", source, "-o", out, "-q")
     assert result.exit_code == 0, result.output
+    assert not list(tmp_path.glob(".narrate-*"))  # the killed build's work folder is gone too
     after = clip_files(own_cache)
     assert {p: after[p] for p in before} == before
     assert len(after) == 41  # the title and forty sentences, each synthesised once
