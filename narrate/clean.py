@@ -369,7 +369,7 @@ def _drop_repeats(ledger: _Ledger, title: str | None) -> None:
         for index in run:
             if banner:
                 ledger.drop(index, "banner repeated on the page")
-            elif stream.find(squashed[index]) < starts[index]:
+            elif stream.find(squashed[index], 0, starts[index]) >= 0:  # said in full before this block
                 ledger.drop(index, "repeated paragraph (read once)")
 
 

@@ -138,7 +138,7 @@ def test_every_sentence_of_a_paragraph_that_appears_once_is_kept(paragraphs):
     draft = Draft(blocks=tuple(Block(p) for p in paragraphs), title="Title")
     kept, _ = clean(draft)
     spoken = squash(" ".join(kept_texts(kept)))
-    for paragraph_text in paragraphs:
+    for paragraph_text in (p for p in paragraphs if paragraphs.count(p) == 1):
         for one in re.findall(r"[^.]+\.", paragraph_text):
             assert squash(one) in spoken
 
