@@ -144,8 +144,8 @@ def test_stdin_with_title_flag_and_default_output(tmp_path, monkeypatch):
 
 
 def test_intro_outro_and_cover_art(tmp_path):
-    intro = make_tone(tmp_path / "intro.wav", 2.0)
-    outro = make_tone(tmp_path / "outro.ogg", 1.5, 660)
+    make_tone(tmp_path / "intro.wav", 2.0)
+    make_tone(tmp_path / "outro.ogg", 1.5, 660)
     cover = tmp_path / "cover.png"
     subprocess.run([ffmpeg_exe(), "-loglevel", "error", "-f", "lavfi", "-i", "color=c=navy:s=64x64",
                     "-frames:v", "1", str(cover)], check=True)

@@ -8,7 +8,6 @@ import sys
 import time
 import uuid
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
 import feedparser
 import pytest
