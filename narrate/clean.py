@@ -67,16 +67,22 @@ _CALL_TO_ACTION = re.compile(
     r"(fundraising|membership) (campaign|drive)|support (our|independent) (journalism|media|reporting|work)|"
     r"keep independent (media|journalism) alive|become a (member|subscriber|patron)|"
     r"we use cookies|accept (all )?cookies|cookie (policy|settings)|privacy policy|terms of (use|service)|"
-    r"all rights reserved|(click|tap) here to|download (our|the) app)",
+    r"all rights reserved|(click|tap) here to|download (our|the) app|"
+    r"views (and|or) opinions expressed|(are|is) (solely )?(those|the opinions?) of the author|"
+    r"moderat\w+ (all )?comments|comments (are|have been) (closed|moderated))",
     re.IGNORECASE)
 _MOVED_ON = re.compile(
     r"^(related|recommended|read (more|next)|more\b.{0,20}\b(in|from|on|stories|news|articles|videos)|trending|most (popular|read)|"
     r"editors?'?s?'? picks|you (may|might) (also )?like|comments?|\d+ comments|leave a (comment|reply)|"
     r"about the author|share|in this article|additional reporting|contributed|first published|"
-    r"(latest|recent|popular) (news|stories|posts|galleries|videos)|sponsored|advertisement)\b",
+    r"(latest|recent|popular|featured) (news|stories|posts|galleries|videos|slide ?shows)|sponsored|advertisement)\b",
     re.IGNORECASE)
 _SHORT_SENTENCE = re.compile(r"^[\"'“‘(A-Z0-9].*[.!…][\"'”’)\]]*$")
+# "This March 28, 2017, file photo shows ...", "In this photo taken ...": a caption, whatever its length.
+_DESCRIBES_PHOTO = re.compile(r"^(in )?this\b.{0,80}\b(file )?(photo|image|picture|photograph)\b.{0,120}\b(shows?|taken|provided)\b",
+                              re.IGNORECASE)
 _HEADLINE_END = re.compile(r"[.:;,]$")
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*$")
 _PROSE_END = re.compile(r"[.!?…:][\"'”’)\]]*$")
 
 PROSE_WORDS = 15
@@ -158,7 +164,9 @@ def clean(draft: Draft, options: CleanOptions = CleanOptions()) -> tuple[Draft, 
             if compiled.search(block.text):
                 ledger.drop(index, f"matches clean.drop pattern {pattern!r}")
 
-    title, author = draft.title, draft.author
+    title, author = _strip_site_name(draft.title, draft.site_name), draft.author
+    if draft.has_markup:
+        _drop_trailing_sections(ledger)
     for index, block in enumerate(blocks):
         if _words(block.text) <= 12 and _BYLINE.match(block.text):
             author = author or re.sub(_BYLINE_PREFIX, "", block.text, flags=re.IGNORECASE)
@@ -172,6 +180,34 @@ def clean(draft: Draft, options: CleanOptions = CleanOptions()) -> tuple[Draft, 
     kept = tuple(blocks[i] for i in ledger.live())
     reported = dropped_lines + [Dropped(blocks[i].text, reason) for i, reason in sorted(ledger.reasons.items())]
     return replace(draft, blocks=kept, title=title, author=author), tuple(reported)
+
+
+def _strip_site_name(title: str | None, site: str | None) -> str | None:
+    """ "Best gadgets of 2019 | ZDNet" is read as "Best gadgets of 2019": the site is not the title."""
+    if not title:
+        return title
+    parts = re.split(r"\s+[|–—]\s+|\s+-\s+(?=[^-]+$)", title)
+    if len(parts) > 1:
+        tail = parts[-1].strip()
+        if (site and squash(tail) in squash(site) or squash(site) in squash(tail)) or len(tail.split()) <= 2:
+            return " | ".join(parts[:-1]).strip()
+    return title
+
+
+def _drop_trailing_sections(ledger: _Ledger) -> None:
+    """After the article, extractors sometimes keep "You Might Also Like" and what follows: drop from there.
+
+    Only a short block that announces such a section, in the last third of the page, counts.
+    """
+    blocks = ledger.blocks
+    live = ledger.live()
+    for position, index in enumerate(live):
+        text = blocks[index].text
+        if position >= len(live) * 2 // 3 and _words(text) <= 6 and _MOVED_ON.search(text) \
+                and not _SENTENCE_END.search(text):
+            for later in live[position:]:
+                ledger.drop(later, "after the article (related links)")
+            return
 
 
 def _line_reason(line: str) -> str | None:
@@ -322,7 +358,8 @@ def _drop_credits_and_captions(ledger: _Ledger, keep_captions: bool) -> None:
                 ledger.drop(previous, "image caption")
         elif blocks[index].kind == "caption" and not keep_captions:
             ledger.drop(index, "image caption")
-        elif _words(text) <= CAPTION_MAX_WORDS and re.search(r"\((photo|image|credit)[^)]*\)\s*$", text, re.I):
+        elif _words(text) <= CAPTION_MAX_WORDS and (re.search(r"\((photo|image|credit)[^)]*\)\s*$", text, re.I)
+                                                    or _DESCRIBES_PHOTO.search(text)):
             if not keep_captions:
                 ledger.drop(index, "image caption")
 

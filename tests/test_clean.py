@@ -149,3 +149,27 @@ def test_any_text_gives_a_result_without_error(text):
     draft, dropped = clean(parse_text(text))
     for block in draft.blocks:
         assert block.text.strip()
+
+
+def test_markup_pages_lose_their_related_links_section_and_site_suffix():
+    body = [Block(text) for text in BODY]
+    tail = [Block("You Might Also Like", "heading"), Block("Council elections called early"),
+            Block("Views and opinions expressed in this article are those of the author alone.")]
+    draft = Draft(blocks=(*body, *tail), title="Bridge Vote Settles Old Fight | The Valley Times",
+                  site_name="The Valley Times")
+    kept, dropped = clean(draft)
+    assert kept_texts(kept) == BODY
+    assert kept.title == "Bridge Vote Settles Old Fight"
+    assert {d.reason for d in dropped} == {"after the article (related links)"}
+
+
+def test_a_heading_like_related_inside_the_body_is_kept():
+    blocks = (Block(BODY[0]), Block("Related work", "heading"), *(Block(t) for t in BODY[1:]))
+    kept, _ = clean(Draft(blocks=blocks, title="T"))
+    assert "Related work" in kept_texts(kept)
+
+
+def test_a_caption_that_describes_its_photo_is_dropped():
+    caption = "This March 28, 2017, file photo, provided by the county archive, shows the old bridge."
+    draft, dropped = cleaned("Bridge Vote", BODY[0], caption, *BODY[1:])
+    assert kept_texts(draft) == BODY and dropped[caption] == "image caption"
