@@ -36,6 +36,12 @@ def _fail(error: NarrateError) -> None:
     raise typer.Exit(error.exit_code)
 
 
+def _one_input(source: Optional[str], script: Optional[Path]) -> None:
+    if (source is None) == (script is None):
+        typer.echo("narrate: error: give an article (URL, file or -) or --script FILE, not both", err=True)
+        raise typer.Exit(2)
+
+
 class _Bar:
     """A rich progress bar with ETA on stderr, shown while speech is synthesised."""
 
@@ -87,9 +93,7 @@ def build(
     from narrate.config import load_config
     from narrate.pipeline import MetaOverrides, build as build_episode, default_output, load_script, read_article
 
-    if (source is None) == (script is None):
-        typer.echo("narrate: error: give an article (URL, file or -) or --script FILE, not both", err=True)
-        raise typer.Exit(2)
+    _one_input(source, script)
     try:
         settings = load_config(config, {"engine": engine, "piper.voice": voice, "speed": speed})
         if date is not None:
@@ -257,9 +261,7 @@ def publish(
     from narrate.pipeline import load_script
     from narrate.publish import publish as publish_episode
 
-    if (source is None) == (script is None):
-        typer.echo("narrate: error: give an article or episode (URL, file or -) or --script FILE, not both", err=True)
-        raise typer.Exit(2)
+    _one_input(source, script)
     try:
         settings = load_config(config, {"podcast.base_url": base_url})
         folder = _feed_dir(settings, feed)
