@@ -25,6 +25,20 @@ app.add_typer(cache_app, name="cache")
 feed_app = typer.Typer(help="List, remove or check the episodes of a podcast feed.", no_args_is_help=True)
 app.add_typer(feed_app, name="feed")
 
+def _version(value: bool) -> None:
+    if value:
+        from narrate import __version__
+
+        typer.echo(f"narrate {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                       help="Print the version and exit.")) -> None:
+    """Turn a written article into a podcast-ready episode."""
+
+
 ConfigOption = typer.Option(None, "--config", "-c", help="Config file (default: ./narrate.yaml if present).",
                             dir_okay=False)
 

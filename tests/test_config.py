@@ -91,3 +91,12 @@ def test_any_yaml_gives_a_config_or_a_clear_error(tmp_path_factory, data):
         load_config(path)
     except ConfigError as error:
         assert str(error).startswith(str(path)) and "\n" not in str(error)
+
+
+def test_version_and_help():
+    from narrate import __version__
+
+    assert run_cli("--version").stdout.strip() == f"narrate {__version__}"
+    help_text = run_cli("--help").stdout
+    for command in ("build", "script", "say", "init", "voices", "publish", "serve", "cache", "feed"):
+        assert command in help_text
