@@ -69,10 +69,16 @@ class StreamingEncoder:
 
     Used when the gain is known in advance (a voice's hint): the encoder's work then overlaps the
     engine's instead of following it. The output is a file, so the Xing header is still written.
+    A writer thread feeds ffmpeg from a bounded queue, so handing over audio never stalls synthesis
+    (unless the encoder falls more than QUEUE_CHUNKS clips behind, which bounds the memory used).
     """
 
+    QUEUE_CHUNKS = 256
+
     def __init__(self, sample_rate: int, mp3: Path, gain_db: float, ceiling_db: float, bitrate: int):
+        import queue
         import subprocess
+        import threading
 
         from narrate.ffmpeg import ffmpeg_exe
 
@@ -81,29 +87,41 @@ class StreamingEncoder:
                    "-ac", "1", "-i", "pipe:0", "-af", _chain(gain_db, ceiling_db, sample_rate),
                    *_output_args(mp3, bitrate)]
         self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
-                                        stderr=subprocess.PIPE)
+                                        stderr=subprocess.DEVNULL)
         self.broken = False
+        self.queue: queue.Queue[bytes | None] = queue.Queue(self.QUEUE_CHUNKS)
+        self.writer = threading.Thread(target=self._write, daemon=True)
+        self.writer.start()
+
+    def _write(self) -> None:
+        while (data := self.queue.get()) is not None:
+            if self.broken:
+                continue
+            try:
+                self.process.stdin.write(data)
+            except (BrokenPipeError, OSError):
+                self.broken = True  # reported by finish(); the PCM file still gets everything
 
     def feed(self, data: bytes) -> None:
-        if self.broken or not data:
-            return
-        try:
-            self.process.stdin.write(data)
-        except (BrokenPipeError, OSError):
-            self.broken = True  # reported by finish(); the PCM file still gets everything
+        if data:
+            self.queue.put(data)
 
     def finish(self) -> bool:
         """Close the input and wait; True when ffmpeg wrote the MP3."""
+        self.queue.put(None)
+        self.writer.join()
         try:
             self.process.stdin.close()
         except OSError:
             self.broken = True
-        self.process.stderr.read()
         return self.process.wait() == 0 and not self.broken
 
     def abandon(self) -> None:
         self.process.kill()
         self.process.wait()
+        self.broken = True
+        self.queue.put(None)
+        self.writer.join(timeout=5)
 
 
 def hinted_gain(whole_lufs: float, options: AudioOptions, hint: dict) -> tuple[float, float]:
@@ -117,8 +135,12 @@ def check_streamed(raw: Path, sample_rate: int, encoder: StreamingEncoder, optio
     """Accept a streamed MP3 when it meets the target as well as a second encode would; else None."""
     if not encoder.finish():
         return None
-    result = measure_loudness(["-i", file_arg(encoder.mp3)])
-    whole = measure_loudness(_raw_input(raw, sample_rate), peak=None)
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(2) as pool:  # two ffmpeg processes, one per core
+        checking = pool.submit(measure_loudness, ["-i", file_arg(encoder.mp3)])
+        source = pool.submit(measure_loudness, _raw_input(raw, sample_rate), peak=None)
+        result, whole = checking.result(), source.result()
     if result.true_peak_dbtp > options.true_peak or abs(result.integrated_lufs - options.loudness) > LOUDNESS_TOLERANCE_LU:
         return None
     return result, {"cost": round(encoder.gain - (options.loudness - whole.integrated_lufs), 3),
