@@ -27,6 +27,7 @@ from narrate.errors import OutputError
 from narrate.models import Clip
 
 ENV_VAR = "NARRATE_CACHE_DIR"
+STALE_SECONDS = 3600
 
 
 def cache_dir(configured: Path | None = None) -> Path:
@@ -146,7 +147,14 @@ class Cache:
         return len(files), sum(_size(p) for p in files)
 
     def evict(self, max_bytes: int, keep: set[Path] = frozenset()) -> int:
-        """Delete least-recently-used entries until the cache fits; `keep` (this build's files) stay."""
+        """Delete least-recently-used entries until the cache fits; `keep` (this build's files) stay.
+
+        Temporary files a killed build left behind (over an hour old) go too.
+        """
+        if self.root.is_dir():
+            for leftover in self.root.rglob(".tmp-*"):
+                if time.time() - _mtime(leftover) > STALE_SECONDS:
+                    leftover.unlink(missing_ok=True)
         entries = [(p, _size(p), _mtime(p)) for p in self.files()]
         total = sum(size for _, size, _ in entries)
         removed = 0

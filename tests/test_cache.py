@@ -21,7 +21,10 @@ def audio_frames(mp3: Path) -> bytes:
 
 
 def clip_files(cache: Path) -> dict[Path, bytes]:
-    return {p: p.read_bytes() for p in (cache / "clips").glob("*/*.wav")} if (cache / "clips").exists() else {}
+    """Finished clips (a write cut short by a kill leaves only a hidden temporary file)."""
+    if not (cache / "clips").exists():
+        return {}
+    return {p: p.read_bytes() for p in (cache / "clips").glob("*/*.wav") if not p.name.startswith(".")}
 
 
 @pytest.fixture
