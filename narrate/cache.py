@@ -58,7 +58,9 @@ def read_clip_samples(path: Path):
         return np.frombuffer(wav.readframes(wav.getnframes()), dtype=np.int16)
 
 
-def _atomic(target: Path, write) -> None:
+def _atomic(target: Path, write, keep_existing: bool = False) -> None:
+    """Write to a temporary file, then move it into place (or, with `keep_existing`, link it only
+    if the target is still absent: an atomic create-if-missing)."""
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=target.suffix, dir=target.parent)
@@ -67,7 +69,16 @@ def _atomic(target: Path, write) -> None:
     try:
         with os.fdopen(fd, "wb") as handle:
             write(handle)
-        os.replace(tmp, target)
+        if keep_existing:
+            try:
+                os.link(tmp, target)
+            except FileExistsError:
+                pass
+            except OSError:  # a file system without hard links
+                os.replace(tmp, target)
+            Path(tmp).unlink(missing_ok=True)
+        else:
+            os.replace(tmp, target)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
         raise OutputError(f"cache: cannot write {target.parent} ({exc.strerror or exc})") from None
@@ -96,6 +107,11 @@ class Cache:
         return clip
 
     def put(self, key: str, samples, sample_rate: int) -> Clip:
+        """Store a clip, unless another build stored one for the same key first: then that one is used.
+
+        First writer wins, so two builds of one article at once end up speaking the same clips, and
+        the cache never holds a mix of their takes.
+        """
         path = self._clip_path(key)
 
         def write(handle):
@@ -105,8 +121,9 @@ class Cache:
                 wav.setframerate(sample_rate)
                 wav.writeframes(samples.tobytes())
 
-        _atomic(path, write)
-        return Clip(path=path, samples=len(samples), sample_rate=sample_rate)
+        _atomic(path, write, keep_existing=True)
+        existing = self.get(key)
+        return existing if existing is not None else Clip(path=path, samples=len(samples), sample_rate=sample_rate)
 
     # -- renditions and hints -----------------------------------------------------------------------
 
