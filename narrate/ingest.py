@@ -99,7 +99,7 @@ def _looks_like_markdown(text: str) -> bool:
 def parse(source: Source, *, announce: frozenset[str] = frozenset()) -> Draft:
     """Parse decoded input into a Draft. `announce` names skipped kinds ("code", "table") to mention."""
     if source.kind == "html":
-        return parse_html(source.raw or source.text.encode("utf-8"), url=source.url, announce=announce)
+        return parse_html(source.raw or source.text.encode("utf-8"), source.text, url=source.url, announce=announce)
     if source.kind == "markdown":
         return parse_markdown(source.text, announce=announce)
     return parse_text(source.text)
@@ -348,11 +348,12 @@ def _with_standfirst(blocks: list[Block], description: str | None, page_blocks: 
     return blocks
 
 
-def parse_html(data: bytes, *, url: str | None = None, announce: frozenset[str] = frozenset()) -> Draft:
-    """Main content and metadata with trafilatura, its gaps filled from the page's own text blocks."""
-    import trafilatura
+def parse_html(data: bytes, text: str, *, url: str | None = None, announce: frozenset[str] = frozenset()) -> Draft:
+    """Main content and metadata with trafilatura, its gaps filled from the page's own text blocks.
 
-    from narrate.fetch import decode_html
+    `text` is the page already decoded (with the HTTP charset when there was one).
+    """
+    import trafilatura
 
     document = trafilatura.bare_extraction(
         data, url=url, favor_recall=True, include_comments=False, include_tables=True,
@@ -361,7 +362,7 @@ def parse_html(data: bytes, *, url: str | None = None, announce: frozenset[str] 
         raise IngestError(f"{url or 'page'}: no article text found in the HTML")
     blocks: list[Block] = []
     _walk_trafilatura(document.body, blocks, announce)
-    page_blocks = html_text_blocks(decode_html(data, None))
+    page_blocks = html_text_blocks(text)
     blocks = _with_standfirst(_fill_gaps(blocks, page_blocks), document.description, page_blocks)
     return Draft(
         blocks=tuple(blocks), title=document.title, author=document.author, date=document.date,
