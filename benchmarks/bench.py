@@ -89,13 +89,20 @@ def engine_floor(article: Path) -> tuple[float, float]:
 
 
 def long_input(folder: Path, minutes: int) -> Path:
-    """An article of about `minutes` of speech whose every paragraph is new text (nothing cached)."""
+    """An article of about `minutes` of speech in which every sentence is new (nothing is cached).
+
+    The long read is repeated in parts; each of its sentences gains its part's number, so that a
+    two-hour input costs the engine two hours of speech, as a real one would.
+    """
+    import re
+
     paragraphs = [p for p in LONG_READ.read_text(encoding="utf-8").split("\n\n")[1:] if p.strip()]
     words_needed, words, out, part = minutes * WORDS_PER_MINUTE, 0, [], 0
     while words < words_needed:
         part += 1
         for paragraph in paragraphs:
-            text = f"In part {part}, {paragraph[0].lower()}{paragraph[1:]}"
+            sentences = re.split(r"(?<=[.!?])\s+", paragraph.strip())
+            text = " ".join(f"In part {part}, {s[0].lower()}{s[1:]}" for s in sentences)
             out.append(text)
             words += len(text.split())
             if words >= words_needed:

@@ -200,14 +200,15 @@ def build(article: Article, config: Config, mp3: Path, *, overrides: MetaOverrid
             loudness = Loudness(reused[1]["integrated_lufs"], reused[1]["true_peak_dbtp"])
         else:
             report("encoding", 0, 1)
-            checked = None
+            loudness, whole = None, None
             if stream is not None:
                 stream.close(outro)
-                checked = check_streamed(raw, rate, encoder, config.audio)
-                encoder = None
+                loudness, whole, learnt = check_streamed(raw, rate, encoder, config.audio)
+                hint, encoder = learnt or hint, None
             else:
                 write_pcm(plan, clips, rate, raw, intro, outro)
-            loudness, learnt = checked or encode(raw, rate, staged_mp3, config.audio, hint)
+            if loudness is None:
+                loudness, learnt = encode(raw, rate, staged_mp3, config.audio, hint, whole)
             raw.unlink()
             if use_cache:
                 cache.put_hint(hint_key, learnt)

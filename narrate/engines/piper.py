@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +16,39 @@ if TYPE_CHECKING:
     from narrate.config import Config
 
 BUNDLED_VOICE = "joe"
+# Piper's decoder holds every layer for a whole call in memory, about 21 MB per second of speech:
+# a 560-character sentence (news pages have them) would need 700 MB. Longer sentences are spoken
+# clause by clause instead, so memory stays bounded whatever the text.
+MAX_CALL_CHARS = 200
+# The pause Piper itself leaves at a comma (measured on the bundled voice: 0.28-0.39 s).
+CLAUSE_PAUSE_S = 0.3
+# Where a long sentence may be cut, best first: the cost added to the distance from its middle.
+_CUTS = ((re.compile(r"[.!?][\"”’)]*\s"), -0.1), (re.compile(r"[;:]\s"), 0.0), (re.compile(r"\s[—–]\s|—"), 0.05), (re.compile(r",\s"), 0.1),
+         (re.compile(r"\s(?=(?:and|but|or|which|while|because|where|when|although|though)\s)"), 0.3),
+         (re.compile(r"\s"), 0.6))
+_MIN_PART_CHARS = 12
+
+
+def clause_parts(text: str, limit: int = MAX_CALL_CHARS) -> list[str]:
+    """Cut `text` into parts of at most `limit` characters, at the strongest break nearest the middle."""
+    text = text.strip()
+    if len(text) <= limit:
+        return [text]
+    best: tuple[float, int] | None = None
+    for pattern, cost in _CUTS:
+        for match in pattern.finditer(text):
+            cut = match.end()
+            left, right = text[:cut], text[cut:]
+            if len(left.strip()) < _MIN_PART_CHARS or len(right.strip()) < _MIN_PART_CHARS:
+                continue
+            if left.count("[[") != left.count("]]"):
+                continue  # never inside a lexicon's phonemes
+            score = abs(cut - len(text) / 2) / len(text) + cost
+            if best is None or score < best[0]:
+                best = (score, cut)
+    if best is None:  # one enormous word: nothing to cut at
+        return [text]
+    return clause_parts(text[:best[1]], limit) + clause_parts(text[best[1]:], limit)
 
 
 def _bundled_model() -> Path:
@@ -138,6 +172,7 @@ class PiperEngine:
             "noise_scale": self.noise_scale,
             "noise_w": self.noise_w,
             "sample_rate": self.sample_rate,
+            "max_call_chars": MAX_CALL_CHARS,
         }
 
     def _load(self):
@@ -160,6 +195,22 @@ class PiperEngine:
 
     def synthesize(self, text: str) -> np.ndarray:
         import numpy as np
+
+        parts = clause_parts(text)
+        if len(parts) == 1:
+            return self._synthesize_call(text)
+        from narrate.audio import trim_silence
+
+        pause = np.zeros(round(CLAUSE_PAUSE_S * self.sample_rate), dtype=np.int16)
+        pieces = []
+        for part in parts:
+            audio = self._synthesize_call(part)
+            if len(audio):
+                pieces += [trim_silence(audio, self.sample_rate), pause]
+        return np.concatenate(pieces[:-1]) if pieces else np.zeros(0, dtype=np.int16)
+
+    def _synthesize_call(self, text: str) -> np.ndarray:
+        import numpy as np
         from piper import SynthesisConfig
 
         voice = self._load()
@@ -177,4 +228,3 @@ class PiperEngine:
             return np.zeros(0, dtype=np.int16)
         audio = np.concatenate(parts)
         return (np.clip(audio, -1.0, 1.0) * 32767).astype(np.int16)
-

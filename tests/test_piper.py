@@ -1,0 +1,58 @@
+import subprocess
+import sys
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from narrate.engines.piper import MAX_CALL_CHARS, clause_parts
+
+LONG = ("Of everyone who answered the survey in those years, just over half were women, three in four were "
+        "older than twenty six, and most lived in towns; the rest, who lived on farms or on islands far from "
+        "any road, answered by post, which took weeks, because the boat came only once a fortnight in winter.")
+
+
+def test_a_long_sentence_is_cut_at_its_clauses_and_nothing_is_lost():
+    parts = clause_parts(LONG)
+    assert len(parts) >= 2
+    assert all(len(p) <= MAX_CALL_CHARS for p in parts)
+    assert " ".join(parts) == LONG
+    assert parts[0].endswith(("towns;", ",")), parts  # a clause break, not the middle of a phrase
+
+
+def test_a_sentence_end_inside_a_quote_is_the_first_choice():
+    text = ("She told the paper: \"the lamp was lit every night for a hundred and twelve years without a "
+            "single miss. Nobody else on this coast can say that, and nobody will again, I think, not ever.\"")
+    assert clause_parts(text, limit=120)[0].endswith("miss.")
+
+
+def test_short_sentences_and_lexicon_phonemes_are_never_cut():
+    assert clause_parts("A short sentence, with a comma.") == ["A short sentence, with a comma."]
+    phonemes = "[[" + "a b c d e f g h " * 20 + "]]"
+    text = f"The word {phonemes} is said as written, and then the sentence goes on for quite a while more."
+    for part in clause_parts(text, limit=80):
+        assert part.count("[[") == part.count("]]")
+
+
+@given(st.text(st.sampled_from("abc ,;."), min_size=1, max_size=600))
+def test_parts_rebuild_the_text(text):
+    parts = clause_parts(text)
+    assert " ".join(parts).split() == text.split()
+
+
+def test_a_very_long_sentence_is_spoken_in_bounded_memory():
+    """Piper needs ~21 MB per second of speech in one call; a 560-character sentence would need 700 MB."""
+    script = f"""
+import resource
+from narrate.config import Config
+from narrate.engines.piper import PiperEngine
+engine = PiperEngine.from_config(Config())
+engine.synthesize("Warm up.")
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+audio = engine.synthesize({(LONG + " " + LONG)!r})
+grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
+print(len(audio) / engine.sample_rate, grown // 1024)
+"""
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
+    seconds, grown_mb = map(float, out.split())
+    assert seconds > 25  # all of it was spoken
+    assert grown_mb < 330, f"peak memory grew by {grown_mb} MB for one sentence"
