@@ -39,7 +39,7 @@ _FURNITURE = re.compile(r"""^(
     listen(\ to\ (this|the)\ (article|story))?|\d+\ min(ute)?s?\ read|
     (back\ to\ )?top|previous(\ (article|post))?|next(\ (article|post))?|
     filed\ (to|under):?.{0,60}|tags?:.{0,80}|topics?:.{0,80}|categor(y|ies):.{0,80}|
-    about\ the\ author|
+    about\ the\ author|view\ (full\ )?profile|learn\ more|see\ all|view\ all|(view|show|hide)\ comments|
     [•·|\-–—*]+|\d+(\.\d+)?[km]?
 )$""", re.IGNORECASE | re.VERBOSE)
 _BYLINE_PREFIX = r"^(by|words by|written by|story by|reporting by)\s+"
@@ -76,6 +76,11 @@ _MOVED_ON = re.compile(
     r"editors?'?s?'? picks|you (may|might) (also )?like|comments?|\d+ comments|leave a (comment|reply)|"
     r"about the author|share|in this article|additional reporting|contributed|first published|"
     r"(latest|recent|popular|featured) (news|stories|posts|galleries|videos|slide ?shows)|sponsored|advertisement)\b",
+    re.IGNORECASE)
+# Where a page's comment section begins: nothing after it is the article.
+_COMMENTS_START = re.compile(
+    r"^((\d+\s)?(reader|user|visitor)?\s?comments?|\d+ with \d+ posters participating|(leave|post|add|write) a (comment|reply)|"
+    r"join the (conversation|discussion)|you must (log ?in|sign ?in|be logged in).{0,40}\bcomment\.?)$",
     re.IGNORECASE)
 _SHORT_SENTENCE = re.compile(r"^[\"'“‘(A-Z0-9].*[.!…][\"'”’)\]]*$")
 # "This March 28, 2017, file photo shows ...", "In this photo taken ...": a caption, whatever its length.
@@ -120,6 +125,16 @@ def is_prose(text: str) -> bool:
 def is_headline(text: str) -> bool:
     words = _words(text)
     return 3 <= words <= 25 and not _HEADLINE_END.search(text) and "\n" not in text
+
+
+def is_teaser(text: str) -> bool:
+    """A headline in title case ("Meet Alden Ehrenreich: The New Han Solo"): a link to another story.
+
+    Dates and numbers make a list item (tour dates, scores), so a block with digits is never one."""
+    if not is_headline(text) or _words(text) < 5 or re.search(r"\d", text):
+        return False
+    long_words = [w for w in re.findall(r"[^\W\d_][\w’'-]*", text) if len(w) > 3]
+    return len(long_words) >= 2 and sum(w[0].isupper() for w in long_words) >= 0.8 * len(long_words)
 
 
 class _Ledger:
@@ -291,7 +306,9 @@ def _densest_run(blocks: list[Block], live: list[int]) -> tuple[int, int]:
     best, best_span = float("-inf"), (live[0], live[-1])
     total, start = 0.0, live[0]
     for index in live:
-        score = _block_score(blocks[index].text)
+        text = blocks[index].text
+        # A comment section's heading is a wall: the article never runs on past it.
+        score = float("-inf") if _COMMENTS_START.match(text.strip()) else _block_score(text)
         if total <= 0:
             total, start = 0.0, index
         total += score
@@ -313,10 +330,13 @@ def _block_score(text: str) -> float:
 def _continuation(blocks: list[Block], live: list[int], last: int, furniture: set[int]) -> int:
     """Extend the article past its last paragraph over short blocks (a closing list, tour dates),
     up to the first sign that the page has moved on: a paragraph of something else, a heading
-    such as "Related" or "Comments", a call to action, a credit or a date line.
+    such as "Related" or "Comments", a call to action, a credit, a date line, a line the page
+    already showed, or a run of other stories' headlines.
     """
     end = last
     alive = set(live)
+    seen = {squash(blocks[i].text) for i in live if i <= last}
+    following = {a: b for a, b in zip(live, live[1:])}
     for index in range(last + 1, len(blocks)):
         if index not in alive:
             if index in furniture:
@@ -324,8 +344,11 @@ def _continuation(blocks: list[Block], live: list[int], last: int, furniture: se
             continue
         text = blocks[index].text
         if is_prose(text) or _MOVED_ON.search(text) or _CALL_TO_ACTION.search(text) or _CREDIT.search(text) \
-                or _DATELINE.match(text) or _BYLINE.match(text):
+                or _DATELINE.match(text) or _BYLINE.match(text) or _COMMENTS_START.match(text.strip()) \
+                or squash(text) in seen \
+                or (is_teaser(text) and index in following and is_teaser(blocks[following[index]].text)):  # a line the page repeats is its chrome, not a closing list
             break
+        seen.add(squash(text))
         end = index
     return end
 

@@ -324,6 +324,37 @@ def _fill_gaps(blocks: list[Block], page_blocks: list[str]) -> list[Block]:
     return merged
 
 
+# The note that closes many articles: who wrote it and who helped. Readers of the page see it, and
+# extractors often cut it with the footer; it is short and names people, so it is read.
+_AUTHOR_NOTE = re.compile(
+    r"^[A-Z][\w.'’ -]{2,60}\s(is|was|are|were)\s(an?|the)\s.{0,100}\b(?i:reporter|editor|correspondent|producer|"
+    r"writer|journalist|columnist|contributor|author|critic|host|freelancer|fellow|professor|analyst)s?\b|"
+    r"^[A-Z][\w.'’ -]{2,60}\shas\s(covered|written|reported)\b|"
+    r"^(additional\s)?reporting\sby\s[A-Z]|"
+    r"^[A-Z][\w.'’ ,&-]{2,120}\scontributed(\sreporting|\sto\sthis\s(report|article|story))?\.?$")
+AUTHOR_NOTES = 4
+
+
+def _with_author_notes(blocks: list[Block], page_blocks: list[str]) -> list[Block]:
+    """Add the author notes that follow the article's last paragraph on the page, if the extractor cut them."""
+    from narrate.clean import squash
+
+    if not blocks:
+        return blocks
+    last = squash(blocks[-1].text)[-80:]
+    ends = [j for j, text in enumerate(page_blocks) if last and last in squash(text)]
+    if not ends:
+        return blocks
+    body = "".join(squash(b.text) for b in blocks)
+    notes = []
+    for text in page_blocks[ends[-1] + 1:ends[-1] + 1 + AUTHOR_NOTES]:
+        if not _AUTHOR_NOTE.search(text) or len(text.split()) > 80:
+            break
+        if squash(text) not in body:
+            notes.append(Block(text))
+    return [*blocks, *notes]
+
+
 def _with_standfirst(blocks: list[Block], description: str | None, page_blocks: list[str]) -> list[Block]:
     """The dek opens the episode when the page shows it above the article and the body lacks it.
 
@@ -364,6 +395,7 @@ def parse_html(data: bytes, text: str, *, url: str | None = None, announce: froz
     _walk_trafilatura(document.body, blocks, announce)
     page_blocks = html_text_blocks(text)
     blocks = _with_standfirst(_fill_gaps(blocks, page_blocks), document.description, page_blocks)
+    blocks = _with_author_notes(blocks, page_blocks)
     return Draft(
         blocks=tuple(blocks), title=document.title, author=document.author, date=document.date,
         source_url=document.url or url, site_name=document.sitename, image_url=document.image,

@@ -173,3 +173,21 @@ def test_a_caption_that_describes_its_photo_is_dropped():
     caption = "This March 28, 2017, file photo, provided by the county archive, shows the old bridge."
     draft, dropped = cleaned("Bridge Vote", BODY[0], caption, *BODY[1:])
     assert kept_texts(draft) == BODY and dropped[caption] == "image caption"
+
+
+def test_the_article_never_runs_on_past_a_comment_section():
+    comments = ["reader comments", "Sam Wright is the city editor, who joined the paper in 2012 after ten years at the "
+                "regional desk covering councils, courts and transport.",
+                "You must login or create an account to comment.",
+                "The material on this site may not be reproduced without the prior written permission of the owner."]
+    draft, dropped = cleaned("Bridge Vote", *BODY, *comments)
+    assert kept_texts(draft) == BODY
+    assert all(c in dropped for c in comments)
+
+
+def test_a_closing_list_stops_at_repeated_lines_and_runs_of_other_headlines():
+    tail = ["Don't miss a thing.", "Keep up with the Courier.", "Don't miss a thing.",
+            "Everything We Know About the Summer Festival", "Mayor Will Open the New Library Wing Herself"]
+    draft, dropped = cleaned("Bridge Vote", *BODY, "Opening times", "Weekdays from nine", *tail)
+    assert kept_texts(draft)[:len(BODY)] == BODY
+    assert all(t in dropped for t in tail[2:])

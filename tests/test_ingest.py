@@ -128,3 +128,18 @@ def test_no_words_is_an_error(tmp_path):
     path.write_text("# \n\n---\n", encoding="utf-8")
     with pytest.raises(IngestError, match="no words"):
         read_article(str(path), Config())
+
+
+def test_author_notes_the_extractor_cut_after_the_article_are_read():
+    paragraphs = "".join(f"<p>{sentence} " * 3 + "</p>" for sentence in (
+        "The harbour wall was finished a week ahead of the winter storms.",
+        "Fishermen said the new wall had already saved two boats from the swell.",
+        "The council will now turn to the lighthouse, which needs a new lamp."))
+    page = ("<html><head><title>Harbour wall finished</title></head><body><nav><a href='/'>Home</a></nav>"
+            f"<article><h1>Harbour wall finished</h1>{paragraphs}</article>"
+            "<div class='bio'><p>Ana Ruiz is a reporter for the Courier, based in Dover.</p>"
+            "<p>Tom Lee contributed reporting.</p><p>Subscribe to our newsletter for more.</p></div></body></html>")
+    text = " ".join(b.text for b in parse(Source(text=page, name="t", kind="html")).blocks)
+    assert "which needs a new lamp." in text
+    assert "Ana Ruiz is a reporter for the Courier" in text and "Tom Lee contributed reporting." in text
+    assert "newsletter" not in text
