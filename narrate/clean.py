@@ -39,18 +39,22 @@ _FURNITURE = re.compile(r"""^(
     listen(\ to\ (this|the)\ (article|story))?|\d+\ min(ute)?s?\ read|
     (back\ to\ )?top|previous(\ (article|post))?|next(\ (article|post))?|
     filed\ (to|under):?.{0,60}|tags?:.{0,80}|topics?:.{0,80}|categor(y|ies):.{0,80}|
-    about\ the\ author|view\ (full\ )?profile|learn\ more|see\ all|view\ all|(view|show|hide)\ comments|
+    about\ the\ author|(reader|user)\ comments|\d+\ with\ \d+\ posters\ participating|view\ (full\ )?profile|all\ sharing\ options(\ for:.{0,200})?|learn\ more|see\ all|view\ all|(view|show|hide)\ comments|
     [•·|\-–—*]+|\d+(\.\d+)?[km]?
 )$""", re.IGNORECASE | re.VERBOSE)
 _BYLINE_PREFIX = r"^(by|words by|written by|story by|reporting by)\s+"
 _BYLINE = re.compile(_BYLINE_PREFIX + r"[\w .,'’\-&]{2,80}$", re.IGNORECASE)
 _DATELINE = re.compile(
-    r"^((published|updated|posted|last updated)( on)?:?\s.{0,50}|"
+    # "Dan Goodin - Apr 16, 2015 8:02 pm UTC": a name before the date is part of the line
+    r"^([A-Z][\w.'’ -]{1,40}\s[-–—|•]\s)?"
+    r"((published|updated|posted|last updated)( on)?:?\s.{0,50}|"
     r"(monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today)\s+\d{1,2}:\d{2}\s*[ap]\.?m\.?|"
     r"\d{1,2}:\d{2}\s*[ap]\.?m\.?(\s+\w{2,4})?|"
     r"(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}(,?\s+\d{1,2}:\d{2}.{0,12})?|"
     r"\d{1,2}\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{4}|"
-    r"\d{4}-\d{2}-\d{2})$",
+    r"\d{4}-\d{2}-\d{2})"
+    # "November 20, 2019 / 1:07 AM / CBS News": a date with its time and source after slashes or bars
+    r"(\s*[/|·•]\s*[^/|·•]{1,40}){0,3}$",
     re.IGNORECASE)
 _CREDIT = re.compile(
     r"(^(photo|photograph|image|illustration|graphic|video|picture)s?\s*(:|by\b|credit)|"
@@ -98,6 +102,7 @@ LABEL_WORDS = 3
 LABEL_RUN = 3
 CTA_MAX_WORDS = 80
 CAPTION_MAX_WORDS = 45
+LINK_BOX_RUN = 3
 MIN_REPEAT_CHARS = 24
 
 
@@ -188,6 +193,7 @@ def clean(draft: Draft, options: CleanOptions = CleanOptions()) -> tuple[Draft, 
             ledger.drop(index, "byline")
     if not draft.has_markup:
         title, author = _find_article(ledger, title, author)
+        _drop_link_boxes(ledger)
     _drop_credits_and_captions(ledger, options.keep_captions)
     _drop_repeats(ledger, title)
     _drop_calls_to_action(ledger)
@@ -223,6 +229,34 @@ def _drop_trailing_sections(ledger: _Ledger) -> None:
             for later in live[position:]:
                 ledger.drop(later, "after the article (related links)")
             return
+
+
+def _is_link_text(text: str) -> bool:
+    """A headline-length line that does not end a sentence: how a link to another story reads."""
+    return _words(text) <= 20 and not _PROSE_END.search(text)
+
+
+def _drop_link_boxes(ledger: _Ledger) -> None:
+    """A box of links set inside the article ("More in Politics" and the headlines around it).
+
+    Only a run of at least LINK_BOX_RUN link-like lines next to a label such as "More in ..."
+    counts: a list of the article's own has no such label.
+    """
+    blocks = ledger.blocks
+    live = ledger.live()
+    for position, index in enumerate(live):
+        text = blocks[index].text
+        if not (_words(text) <= 6 and _MOVED_ON.search(text) and not _SENTENCE_END.search(text)):
+            continue
+        box = [index]
+        for step in (-1, 1):
+            reach = position + step
+            while 0 <= reach < len(live) and _is_link_text(blocks[live[reach]].text):
+                box.append(live[reach])
+                reach += step
+        if len(box) > LINK_BOX_RUN:
+            for member in box:
+                ledger.drop(member, "links to other stories")
 
 
 def _line_reason(line: str) -> str | None:
@@ -285,7 +319,8 @@ def _lead(blocks: list[Block], live: list[int], first: int) -> int:
 def _title_index(blocks: list[Block], before: list[int]) -> int | None:
     """The headline just above the article: the nearest headline-like block of three words or more,
     or failing that the block right above the first paragraph when it is short and unpunctuated."""
-    candidates = [i for i in reversed(before) if not (_DATELINE.match(blocks[i].text) or _CREDIT.search(blocks[i].text))]
+    candidates = [i for i in reversed(before) if not (_DATELINE.match(blocks[i].text) or _CREDIT.search(blocks[i].text)
+                                                      or _COMMENTS_START.match(blocks[i].text.strip()))]
     for index in candidates[:15]:
         if is_headline(blocks[index].text) and not _BYLINE.match(blocks[index].text):
             return index
@@ -303,15 +338,19 @@ def _densest_run(blocks: list[Block], live: list[int]) -> tuple[int, int]:
     words and a little more. The best-scoring contiguous stretch (Kadane's maximum subarray) is
     the article; menus before it and teaser lists after it cost more than they add.
     """
+    # A comment section's heading (dropped as furniture or not) is a wall: no run crosses it.
+    walls = {i for i, block in enumerate(blocks) if _COMMENTS_START.match(block.text.strip())}
     best, best_span = float("-inf"), (live[0], live[-1])
-    total, start = 0.0, live[0]
+    total, start, previous = 0.0, live[0], -1
     for index in live:
-        text = blocks[index].text
-        # A comment section's heading is a wall: the article never runs on past it.
-        score = float("-inf") if _COMMENTS_START.match(text.strip()) else _block_score(text)
+        if any(previous < wall <= index for wall in walls):
+            total = 0.0
+        previous = index
+        if index in walls:
+            continue
         if total <= 0:
             total, start = 0.0, index
-        total += score
+        total += _block_score(blocks[index].text)
         if total > best:
             best, best_span = total, (start, index)
     return best_span
