@@ -191,3 +191,19 @@ def test_a_closing_list_stops_at_repeated_lines_and_runs_of_other_headlines():
     draft, dropped = cleaned("Bridge Vote", *BODY, "Opening times", "Weekdays from nine", *tail)
     assert kept_texts(draft)[:len(BODY)] == BODY
     assert all(t in dropped for t in tail[2:])
+
+
+def test_a_box_of_links_inside_a_copied_article_is_dropped_and_the_body_kept():
+    box = ["Bridge Works More", "Watch live: the council debates the new crossing",
+           "Five things to know about the river", "Ferry fares to rise in the spring", "More in Bridge Works"]
+    draft, dropped = cleaned("Bridge Vote", "March 4, 2024 / 9:30 AM / Courier News", *BODY[:2], *box, *BODY[2:])
+    assert kept_texts(draft) == BODY
+    assert draft.title == "Bridge Vote"
+    assert all(b in dropped for b in box)
+    assert dropped["March 4, 2024 / 9:30 AM / Courier News"] == "date line"
+
+
+def test_a_short_list_without_a_links_label_stays_in_the_article():
+    steps = ["Close the road at the north end", "Lift the old stones one by one", "Number each stone for the rebuild"]
+    draft, _ = cleaned("Bridge Vote", *BODY[:2], *steps, *BODY[2:])
+    assert kept_texts(draft) == BODY[:2] + steps + BODY[2:]
