@@ -39,11 +39,13 @@ _FURNITURE = re.compile(r"""^(
     listen(\ to\ (this|the)\ (article|story))?|\d+\ min(ute)?s?\ read|
     (back\ to\ )?top|previous(\ (article|post))?|next(\ (article|post))?|
     filed\ (to|under):?.{0,60}|tags?:.{0,80}|topics?:.{0,80}|categor(y|ies):.{0,80}|
-    about\ the\ author|(reader|user)\ comments|\d+\ with\ \d+\ posters\ participating|view\ (full\ )?profile|all\ sharing\ options(\ for:.{0,200})?|learn\ more|see\ all|view\ all|(view|show|hide)\ comments|
+    about\ the\ author|(reader|user)\ comments|view\ this\ (image|video|photo|gallery)(\ ›)?|\d+\ with\ \d+\ posters\ participating|view\ (full\ )?profile|all\ sharing\ options(\ for:.{0,200})?|learn\ more|see\ all|view\ all|(view|show|hide)\ comments|
     [•·|\-–—*]+|\d+(\.\d+)?[km]?
 )$""", re.IGNORECASE | re.VERBOSE)
 _BYLINE_PREFIX = r"^(by|words by|written by|story by|reporting by)\s+"
-_BYLINE = re.compile(_BYLINE_PREFIX + r"[\w .,'’\-&]{2,80}$", re.IGNORECASE)
+# "By Ann Lee", and "By Ann Lee On 11/13/19 at 4:00 PM EST": a byline may carry its date.
+_BYLINE_DATE = r"\s+(on|at|updated|published|[|•·–—-])\s.{0,50}\d.{0,30}$"
+_BYLINE = re.compile(_BYLINE_PREFIX + r"[\w .,'’\-&]{2,80}?(" + _BYLINE_DATE + r"|$)", re.IGNORECASE)
 _DATELINE = re.compile(
     # "Dan Goodin - Apr 16, 2015 8:02 pm UTC": a name before the date is part of the line
     r"^([A-Z][\w.'’ -]{1,40}\s[-–—|•]\s)?"
@@ -71,7 +73,8 @@ _CALL_TO_ACTION = re.compile(
     r"(fundraising|membership) (campaign|drive)|support (our|independent) (journalism|media|reporting|work)|"
     r"keep independent (media|journalism) alive|become a (member|subscriber|patron)|"
     r"we use cookies|accept (all )?cookies|cookie (policy|settings)|privacy policy|terms of (use|service)|"
-    r"all rights reserved|(click|tap) here to|download (our|the) app|"
+    r"all rights reserved|(click|tap) here to|download (our|the) app|check out more (articles|stories|news)|"
+    r"^contact\b.{0,60}\bat \S+@\S+|"
     r"views (and|or) opinions expressed|(are|is) (solely )?(those|the opinions?) of the author|"
     r"moderat\w+ (all )?comments|comments (are|have been) (closed|moderated))",
     re.IGNORECASE)
@@ -88,8 +91,10 @@ _COMMENTS_START = re.compile(
     re.IGNORECASE)
 _SHORT_SENTENCE = re.compile(r"^[\"'“‘(A-Z0-9].*[.!…][\"'”’)\]]*$")
 # "This March 28, 2017, file photo shows ...", "In this photo taken ...": a caption, whatever its length.
-_DESCRIBES_PHOTO = re.compile(r"^(in )?this\b.{0,80}\b(file )?(photo|image|picture|photograph)\b.{0,120}\b(shows?|taken|provided)\b",
-                              re.IGNORECASE)
+_DESCRIBES_PHOTO = re.compile(
+    r"^(in )?this\b.{0,80}\b(file )?(photo|image|picture|photograph)\b.{0,120}\b(shows?|taken|provided)\b|"
+    r"^an? (stock |file |handout )?(image|photo|picture|photograph) (of|shows?)\b",
+    re.IGNORECASE)
 _HEADLINE_END = re.compile(r"[.:;,]$")
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*$")
 _PROSE_END = re.compile(r"[.!?…:][\"'”’)\]]*$")
@@ -125,6 +130,10 @@ def _words(text: str) -> int:
 def is_prose(text: str) -> bool:
     """A real paragraph: enough words, and it ends a sentence (teasers and link text often don't)."""
     return _words(text) >= PROSE_WORDS and bool(_PROSE_END.search(text))
+
+
+def _byline_name(text: str) -> str:
+    return re.sub(_BYLINE_DATE, "", re.sub(_BYLINE_PREFIX, "", text, flags=re.IGNORECASE), flags=re.IGNORECASE)
 
 
 def is_headline(text: str) -> bool:
@@ -189,7 +198,7 @@ def clean(draft: Draft, options: CleanOptions = CleanOptions()) -> tuple[Draft, 
         _drop_trailing_sections(ledger)
     for index, block in enumerate(blocks):
         if _words(block.text) <= 12 and _BYLINE.match(block.text):
-            author = author or re.sub(_BYLINE_PREFIX, "", block.text, flags=re.IGNORECASE)
+            author = author or _byline_name(block.text)
             ledger.drop(index, "byline")
     if not draft.has_markup:
         title, author = _find_article(ledger, title, author)
@@ -239,14 +248,22 @@ def _is_link_text(text: str) -> bool:
 def _drop_link_boxes(ledger: _Ledger) -> None:
     """A box of links set inside the article ("More in Politics" and the headlines around it).
 
-    Only a run of at least LINK_BOX_RUN link-like lines next to a label such as "More in ..."
-    counts: a list of the article's own has no such label.
+    Only a run of more than LINK_BOX_RUN link-like lines next to a label such as "More in ...",
+    or of LINK_BOX_RUN title-case headlines, counts: a list of the article's own has neither.
     """
     blocks = ledger.blocks
     live = ledger.live()
     for position, index in enumerate(live):
         text = blocks[index].text
         if not (_words(text) <= 6 and _MOVED_ON.search(text) and not _SENTENCE_END.search(text)):
+            run = [index]
+            for later in live[position + 1:]:
+                if not is_teaser(blocks[later].text):
+                    break
+                run.append(later)
+            if is_teaser(text) and len(run) >= LINK_BOX_RUN and (position == 0 or not is_teaser(blocks[live[position - 1]].text)):
+                for member in run:
+                    ledger.drop(member, "links to other stories")
             continue
         box = [index]
         for step in (-1, 1):
@@ -291,7 +308,7 @@ def _find_article(ledger: _Ledger, title: str | None, author: str | None) -> tup
             title = text
             ledger.drop(index, "title (read first)")
         elif _BYLINE.match(text):
-            author = author or re.sub(_BYLINE_PREFIX, "", text, flags=re.IGNORECASE)
+            author = author or _byline_name(text)
             ledger.drop(index, "byline")
         elif index in labels:
             ledger.drop(index, "menu or chart labels")
@@ -299,7 +316,9 @@ def _find_article(ledger: _Ledger, title: str | None, author: str | None) -> tup
             ledger.drop(index, "after the article (links, footer)")
         elif index < first and (title_index is None or index < title_index or _CREDIT.search(text)):
             ledger.drop(index, "before the article (navigation, links)")
-        # between the headline and the first paragraph: a standfirst, kept
+        elif index < first and _words(text) <= LABEL_WORDS + 2 and not _SENTENCE_END.search(text):
+            ledger.drop(index, "label between the headline and the article (section, tags)")
+        # otherwise, between the headline and the first paragraph: a standfirst, kept
     return title, author
 
 
@@ -317,10 +336,15 @@ def _lead(blocks: list[Block], live: list[int], first: int) -> int:
 
 
 def _title_index(blocks: list[Block], before: list[int]) -> int | None:
-    """The headline just above the article: the nearest headline-like block of three words or more,
-    or failing that the block right above the first paragraph when it is short and unpunctuated."""
+    """The headline just above the article: one with its byline under it, else the nearest
+    headline-like block of three words or more, or failing that the block right above the first
+    paragraph when it is short and unpunctuated."""
     candidates = [i for i in reversed(before) if not (_DATELINE.match(blocks[i].text) or _CREDIT.search(blocks[i].text)
                                                       or _COMMENTS_START.match(blocks[i].text.strip()))]
+    for index in candidates[:15]:  # a headline with its byline right under it is the one
+        under = [b.text for b in blocks[index + 1:index + 3]]
+        if is_headline(blocks[index].text) and any(re.match(r"(?i:by|words by|written by)\s+[A-Z]", u) for u in under):
+            return index
     for index in candidates[:15]:
         if is_headline(blocks[index].text) and not _BYLINE.match(blocks[index].text):
             return index

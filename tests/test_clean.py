@@ -207,3 +207,14 @@ def test_a_short_list_without_a_links_label_stays_in_the_article():
     steps = ["Close the road at the north end", "Lift the old stones one by one", "Number each stone for the rebuild"]
     draft, _ = cleaned("Bridge Vote", *BODY[:2], *steps, *BODY[2:])
     assert kept_texts(draft) == BODY[:2] + steps + BODY[2:]
+
+
+def test_a_run_of_other_stories_headlines_inside_a_copied_article_is_dropped():
+    teasers = ["Dangers of Cycling: Facts About City Roads", "Ferry Company Plans a Faster Crossing",
+               "These Are the Towns Where Bridges Cost Most"]
+    caption = "A stock image of a stone bridge over a river in spring."
+    draft, dropped = cleaned("Bridge Vote Passes", "By Ann Lee, City Desk", "Bridge Rivers Council", *BODY[:2],
+                             *teasers, caption, *BODY[2:], "Check out more articles on the Courier!")
+    assert kept_texts(draft) == BODY
+    assert draft.title == "Bridge Vote Passes"  # the headline with its byline under it, not the tag line
+    assert all(t in dropped for t in teasers) and caption in dropped
