@@ -79,7 +79,7 @@ _CALL_TO_ACTION = re.compile(
     r"moderat\w+ (all )?comments|comments (are|have been) (closed|moderated))",
     re.IGNORECASE)
 _MOVED_ON = re.compile(
-    r"^(related|recommended|read (more|next)|more\b.{0,20}\b(in|from|on|stories|news|articles|videos)|trending|most (popular|read)|"
+    r"^(related|recommended|read (more|next)|next up|up next|what to read next|keep reading|more\b.{0,20}\b(in|from|on|stories|news|articles|videos)|trending|most (popular|read)|"
     r"editors?'?s?'? picks|you (may|might) (also )?like|comments?|\d+ comments|leave a (comment|reply)|"
     r"about the author|share|in this article|additional reporting|contributed|first published|"
     r"(latest|recent|popular|featured) (news|stories|posts|galleries|videos|slide ?shows)|sponsored|advertisement)\b",
@@ -401,8 +401,8 @@ def _continuation(blocks: list[Block], live: list[int], last: int, furniture: se
     seen = {squash(blocks[i].text) for i in live if i <= last}
     following = {a: b for a, b in zip(live, live[1:])}
     for index in range(last + 1, len(blocks)):
-        if index not in alive:
-            if index in furniture:
+        if index not in alive:  # furniture, or a menu's labels: a "Related" label still ends the article
+            if index in furniture or _MOVED_ON.search(blocks[index].text):
                 break
             continue
         text = blocks[index].text

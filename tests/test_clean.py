@@ -218,3 +218,11 @@ def test_a_run_of_other_stories_headlines_inside_a_copied_article_is_dropped():
     assert kept_texts(draft) == BODY
     assert draft.title == "Bridge Vote Passes"  # the headline with its byline under it, not the tag line
     assert all(t in dropped for t in teasers) and caption in dropped
+
+
+def test_a_next_up_label_among_menu_labels_ends_the_article():
+    after = ["Next Up In", "Tech", "Good Deals", "Here is when the spring sales start at the big shops",
+             "Do not go into the sales without a plan"]
+    draft, dropped = cleaned("Bridge Vote", *BODY, *after)
+    assert kept_texts(draft) == BODY
+    assert all(a in dropped for a in after)
