@@ -91,6 +91,11 @@ _COMMENTS_START = re.compile(
     re.IGNORECASE)
 _SHORT_SENTENCE = re.compile(r"^[\"'“‘(A-Z0-9].*[.!…][\"'”’)\]]*$")
 # "This March 28, 2017, file photo shows ...", "In this photo taken ...": a caption, whatever its length.
+# "Jason Cipriani/ZDNet": a photographer and an outlet, alone on a line.
+_NAME_CREDIT = re.compile(r"^[A-Z][\w.'’-]+( [A-Z][\w.'’-]+){1,3}\s?/\s?[A-Z][\w.&]+( [A-Z][\w.&]+){0,2}$")
+# A caption copied with its credit glued on: "...hours later.Ezra Acayan / Getty Images".
+_GLUED_CREDIT = re.compile(r"[.!?”\"’)]((Credit)+|(Photo|Image):?\s?)?[A-Z][\w.'’ -]{1,40}\s?/\s?[\w.& ]{2,30}"
+                           r"(,? via [\w ]{2,30})?$")
 _DESCRIBES_PHOTO = re.compile(
     r"^(in )?this\b.{0,80}\b(file )?(photo|image|picture|photograph)\b.{0,120}\b(shows?|taken|provided)\b|"
     r"^an? (stock |file |handout )?(image|photo|picture|photograph) (of|shows?)\b",
@@ -442,6 +447,10 @@ def _drop_credits_and_captions(ledger: _Ledger, keep_captions: bool) -> None:
             previous = live[position - 1]
             if blocks[previous].kind != "heading" and _words(blocks[previous].text) <= CAPTION_MAX_WORDS:
                 ledger.drop(previous, "image caption")
+        elif _NAME_CREDIT.match(text):
+            ledger.drop(index, "image credit")
+        elif _words(text) <= CAPTION_MAX_WORDS + 10 and _GLUED_CREDIT.search(text) and not keep_captions:
+            ledger.drop(index, "image caption")
         elif blocks[index].kind == "caption" and not keep_captions:
             ledger.drop(index, "image caption")
         elif _words(text) <= CAPTION_MAX_WORDS and (re.search(r"\((photo|image|credit)[^)]*\)\s*$", text, re.I)

@@ -226,3 +226,11 @@ def test_a_next_up_label_among_menu_labels_ends_the_article():
     draft, dropped = cleaned("Bridge Vote", *BODY, *after)
     assert kept_texts(draft) == BODY
     assert all(a in dropped for a in after)
+
+
+def test_credits_alone_or_glued_to_their_caption_are_dropped():
+    credit = "Jason Cipriani/ZDNet"
+    glued = "Volunteers carry stones to the bridge on Friday.Ezra Acayan / Getty Images"
+    draft, dropped = cleaned("Bridge Vote", BODY[0], credit, BODY[1], glued, *BODY[2:])
+    assert kept_texts(draft) == BODY
+    assert dropped[credit] == "image credit" and dropped[glued] == "image caption"
