@@ -440,7 +440,10 @@ def _drop_credits_and_captions(ledger: _Ledger, keep_captions: bool) -> None:
     live = ledger.live()
     for position, index in enumerate(live):
         text = blocks[index].text
-        if _words(text) <= 15 and _CREDIT.search(text):
+        if _words(text) <= CAPTION_MAX_WORDS + 10 and _GLUED_CREDIT.search(text):
+            if not keep_captions:  # its caption is glued to it: the block before is not a caption
+                ledger.drop(index, "image caption")
+        elif _words(text) <= 15 and _CREDIT.search(text):
             ledger.drop(index, "image credit")
             if keep_captions or position == 0:
                 continue
@@ -449,8 +452,6 @@ def _drop_credits_and_captions(ledger: _Ledger, keep_captions: bool) -> None:
                 ledger.drop(previous, "image caption")
         elif _NAME_CREDIT.match(text):
             ledger.drop(index, "image credit")
-        elif _words(text) <= CAPTION_MAX_WORDS + 10 and _GLUED_CREDIT.search(text) and not keep_captions:
-            ledger.drop(index, "image caption")
         elif blocks[index].kind == "caption" and not keep_captions:
             ledger.drop(index, "image caption")
         elif _words(text) <= CAPTION_MAX_WORDS and (re.search(r"\((photo|image|credit)[^)]*\)\s*$", text, re.I)
