@@ -39,7 +39,7 @@ _FURNITURE = re.compile(r"""^(
     listen(\ to\ (this|the)\ (article|story))?|\d+\ min(ute)?s?\ read|
     (back\ to\ )?top|previous(\ (article|post))?|next(\ (article|post))?|
     filed\ (to|under):?.{0,60}|tags?:.{0,80}|topics?:.{0,80}|categor(y|ies):.{0,80}|
-    about\ the\ author|(reader|user)\ comments|view\ this\ (image|video|photo|gallery)(\ ›)?|\d+\ with\ \d+\ posters\ participating|view\ (full\ )?profile|all\ sharing\ options(\ for:.{0,200})?|learn\ more|see\ all|view\ all|(view|show|hide)\ comments|
+    about\ the\ author|(also|see\ also):\ see\ .{0,100}|(reader|user)\ comments|view\ this\ (image|video|photo|gallery)(\ ›)?|\d+\ with\ \d+\ posters\ participating|view\ (full\ )?profile|all\ sharing\ options(\ for:.{0,200})?|learn\ more|see\ all|view\ all|(view|show|hide)\ comments|
     [•·|\-–—*]+|\d+(\.\d+)?[km]?
 )$""", re.IGNORECASE | re.VERBOSE)
 _BYLINE_PREFIX = r"^(by|words by|written by|story by|reporting by)\s+"

@@ -30,6 +30,11 @@ def kept_texts(draft):
     return [b.text for b in draft.blocks]
 
 
+def test_a_see_also_link_line_is_dropped():
+    draft, dropped = cleaned("Bridge Vote", *BODY[:2], "Also: See our coverage of the river at the Courier", *BODY[2:])
+    assert kept_texts(draft) == BODY
+
+
 def test_navigation_lines_are_dropped_even_inside_a_block():
     draft, dropped = cleaned("Skip to content\nView Featured Image", "Bridge Vote Settles Old Fight", *BODY)
     assert kept_texts(draft) == BODY
