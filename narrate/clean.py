@@ -321,10 +321,16 @@ def _find_article(ledger: _Ledger, title: str | None, author: str | None) -> tup
             ledger.drop(index, "after the article (links, footer)")
         elif index < first and (title_index is None or index < title_index or _CREDIT.search(text)):
             ledger.drop(index, "before the article (navigation, links)")
-        elif index < first and _words(text) <= LABEL_WORDS + 2 and not _SENTENCE_END.search(text):
-            ledger.drop(index, "label between the headline and the article (section, tags)")
+        elif index < first and _is_tag_line(text):
+            ledger.drop(index, "tags between the headline and the article")
         # otherwise, between the headline and the first paragraph: a standfirst, kept
     return title, author
+
+
+def _is_tag_line(text: str) -> bool:
+    """ "Health Marijuana Cannabis Weed": capitalised words and nothing else, a page's topic tags."""
+    words = text.split()
+    return 2 <= len(words) <= 6 and all(w[0].isupper() or w == "&" for w in words) and not _SENTENCE_END.search(text)
 
 
 def _lead(blocks: list[Block], live: list[int], first: int) -> int:

@@ -239,3 +239,10 @@ def test_credits_alone_or_glued_to_their_caption_are_dropped():
     draft, dropped = cleaned("Bridge Vote", BODY[0], credit, BODY[1], glued, *BODY[2:])
     assert kept_texts(draft) == BODY
     assert dropped[credit] == "image credit" and dropped[glued] == "image caption"
+
+
+def test_a_short_standfirst_is_kept_but_a_tag_line_is_not():
+    draft, dropped = cleaned("Bridge Vote Passes", "By Ann Lee", "Health Rivers Council", "A town keeps its past",
+                             *BODY)
+    assert kept_texts(draft) == ["A town keeps its past", *BODY]
+    assert "Health Rivers Council" in dropped
