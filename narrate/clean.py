@@ -39,7 +39,9 @@ _FURNITURE = re.compile(r"""^(
     listen(\ to\ (this|the)\ (article|story))?|\d+\ min(ute)?s?\ read|
     (back\ to\ )?top|previous(\ (article|post))?|next(\ (article|post))?|
     filed\ (to|under):?.{0,60}|tags?:.{0,80}|topics?:.{0,80}|categor(y|ies):.{0,80}|
-    about\ the\ author|(also|see\ also):\ see\ .{0,100}|(reader|user)\ comments|view\ this\ (image|video|photo|gallery)(\ ›)?|\d+\ with\ \d+\ posters\ participating|view\ (full\ )?profile|all\ sharing\ options(\ for:.{0,200})?|learn\ more|see\ all|view\ all|(view|show|hide)\ comments|
+    about\ the\ author|(also|see\ also):\ see\ .{0,100}|(reader|user)\ comments|\d+\ with\ \d+\ posters\ participating|
+    view\ this\ (image|video|photo|gallery)(\ ›)?|view\ (full\ )?profile|all\ sharing\ options(\ for:.{0,200})?|
+    learn\ more|see\ all|view\ all|(view|show|hide)\ comments|
     [•·|\-–—*]+|\d+(\.\d+)?[km]?
 )$""", re.IGNORECASE | re.VERBOSE)
 _BYLINE_PREFIX = r"^(by|words by|written by|story by|reporting by)\s+"
@@ -266,7 +268,8 @@ def _drop_link_boxes(ledger: _Ledger) -> None:
                 if not is_teaser(blocks[later].text):
                     break
                 run.append(later)
-            if is_teaser(text) and len(run) >= LINK_BOX_RUN and (position == 0 or not is_teaser(blocks[live[position - 1]].text)):
+            starts_run = position == 0 or not is_teaser(blocks[live[position - 1]].text)
+            if is_teaser(text) and len(run) >= LINK_BOX_RUN and starts_run:
                 for member in run:
                     ledger.drop(member, "links to other stories")
             continue
@@ -420,7 +423,8 @@ def _continuation(blocks: list[Block], live: list[int], last: int, furniture: se
         if is_prose(text) or _MOVED_ON.search(text) or _CALL_TO_ACTION.search(text) or _CREDIT.search(text) \
                 or _DATELINE.match(text) or _BYLINE.match(text) or _COMMENTS_START.match(text.strip()) \
                 or squash(text) in seen \
-                or (is_teaser(text) and index in following and is_teaser(blocks[following[index]].text)):  # a line the page repeats is its chrome, not a closing list
+                or (is_teaser(text) and index in following and is_teaser(blocks[following[index]].text)):
+            # a line the page already showed is its chrome, and a run of headlines is other stories
             break
         seen.add(squash(text))
         end = index

@@ -23,9 +23,14 @@ MAX_CALL_CHARS = 200
 # The pause Piper itself leaves at a comma (measured on the bundled voice: 0.28-0.39 s).
 CLAUSE_PAUSE_S = 0.3
 # Where a long sentence may be cut, best first: the cost added to the distance from its middle.
-_CUTS = ((re.compile(r"[.!?][\"”’)]*\s"), -0.1), (re.compile(r"[;:]\s"), 0.0), (re.compile(r"\s[—–]\s|—"), 0.05), (re.compile(r",\s"), 0.1),
-         (re.compile(r"\s(?=(?:and|but|or|which|while|because|where|when|although|though)\s)"), 0.3),
-         (re.compile(r"\s"), 0.6))
+_CUTS = (
+    (re.compile(r"[.!?][\"”’)]*\s"), -0.1),  # a sentence inside a quotation
+    (re.compile(r"[;:]\s"), 0.0),
+    (re.compile(r"\s[—–]\s|—"), 0.05),
+    (re.compile(r",\s"), 0.1),
+    (re.compile(r"\s(?=(?:and|but|or|which|while|because|where|when|although|though)\s)"), 0.3),
+    (re.compile(r"\s"), 0.6),
+)
 _MIN_PART_CHARS = 12
 
 
