@@ -92,12 +92,12 @@ _COMMENTS_START = re.compile(
     r"join the (conversation|discussion)|you must (log ?in|sign ?in|be logged in).{0,40}\bcomment\.?)$",
     re.IGNORECASE)
 _SHORT_SENTENCE = re.compile(r"^[\"'“‘(A-Z0-9].*[.!…][\"'”’)\]]*$")
-# "This March 28, 2017, file photo shows ...", "In this photo taken ...": a caption, whatever its length.
 # "Jason Cipriani/ZDNet": a photographer and an outlet, alone on a line.
 _NAME_CREDIT = re.compile(r"^[A-Z][\w.'’-]+( [A-Z][\w.'’-]+){1,3}\s?/\s?[A-Z][\w.&]+( [A-Z][\w.&]+){0,2}$")
 # A caption copied with its credit glued on: "...hours later.Ezra Acayan / Getty Images".
 _GLUED_CREDIT = re.compile(r"[.!?”\"’)]((Credit)+|(Photo|Image):?\s?)?[A-Z][\w.'’ -]{1,40}\s?/\s?[\w.& ]{2,30}"
                            r"(,? via [\w ]{2,30})?$")
+# "This March 28, 2017, file photo shows ...", "In this photo taken ...": a caption, whatever its length.
 _DESCRIBES_PHOTO = re.compile(
     r"^(in )?this\b.{0,80}\b(file )?(photo|image|picture|photograph)\b.{0,120}\b(shows?|taken|provided)\b|"
     r"^an? (stock |file |handout )?(image|photo|picture|photograph) (of|shows?)\b",
@@ -258,20 +258,13 @@ def _drop_link_boxes(ledger: _Ledger) -> None:
     Only a run of more than LINK_BOX_RUN link-like lines next to a label such as "More in ...",
     or of LINK_BOX_RUN title-case headlines, counts: a list of the article's own has neither.
     """
+    from itertools import groupby
+
     blocks = ledger.blocks
     live = ledger.live()
     for position, index in enumerate(live):
         text = blocks[index].text
         if not (_words(text) <= 6 and _MOVED_ON.search(text) and not _SENTENCE_END.search(text)):
-            run = [index]
-            for later in live[position + 1:]:
-                if not is_teaser(blocks[later].text):
-                    break
-                run.append(later)
-            starts_run = position == 0 or not is_teaser(blocks[live[position - 1]].text)
-            if is_teaser(text) and len(run) >= LINK_BOX_RUN and starts_run:
-                for member in run:
-                    ledger.drop(member, "links to other stories")
             continue
         box = [index]
         for step in (-1, 1):
@@ -281,6 +274,11 @@ def _drop_link_boxes(ledger: _Ledger) -> None:
                 reach += step
         if len(box) > LINK_BOX_RUN:
             for member in box:
+                ledger.drop(member, "links to other stories")
+    for teasers, run in groupby(live, key=lambda i: is_teaser(blocks[i].text)):
+        run = list(run)
+        if teasers and len(run) >= LINK_BOX_RUN:
+            for member in run:
                 ledger.drop(member, "links to other stories")
 
 
