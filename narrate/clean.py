@@ -21,11 +21,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, replace
+from itertools import takewhile
 
 from narrate.models import Block, Draft, Dropped
 
 # Lines that are page furniture wherever they appear; matched against the whole line.
-_FURNITURE = re.compile(r"""^(
+_FURNITURE = re.compile(r"""^[|•·]?\s*(
     skip\ to\ (main\ )?(content|navigation)|view\ (featured\ )?image|jump\ to\ .{0,30}|
     (main\ )?menu|search|close|home|toggle\ navigation|
     share(\ (this|the))?(\ (story|article|post|page))?(\ (on|via)\ \w+)?|tweet|pin\ it|e-?mail|print|
@@ -41,29 +42,37 @@ _FURNITURE = re.compile(r"""^(
     filed\ (to|under):?.{0,60}|tags?:.{0,80}|topics?:.{0,80}|categor(y|ies):.{0,80}|
     about\ the\ author|(also|see\ also):\ see\ .{0,100}|(reader|user)\ comments|\d+\ with\ \d+\ posters\ participating|
     view\ this\ (image|video|photo|gallery)(\ ›)?|view\ (full\ )?profile|all\ sharing\ options(\ for:.{0,200})?|
+    (show|hide)\ more\ sharing\ options|in\ this\ (article|story):.{0,200}|get\ (more\ )?news\ ?on(\ .{0,30})?|
+    .{0,80}\bsee\ (the\ )?full\ gallery|\d+\ ?-\ ?\d+\ of\ \d+|
     learn\ more|see\ all|view\ all|(view|show|hide)\ comments|
     [•·|\-–—*]+|\d+(\.\d+)?[km]?
 )$""", re.IGNORECASE | re.VERBOSE)
 _BYLINE_PREFIX = r"^(by|words by|written by|story by|reporting by)\s+"
 # "By Ann Lee", and "By Ann Lee On 11/13/19 at 4:00 PM EST": a byline may carry its date.
 _BYLINE_DATE = r"\s+(on|at|updated|published|[|•·–—-])\s.{0,50}\d.{0,30}$"
-_BYLINE = re.compile(_BYLINE_PREFIX + r"[\w .,'’\-&]{2,80}?(" + _BYLINE_DATE + r"|$)", re.IGNORECASE)
+_BYLINE_HANDLE = r",?\s*@\w+"  # "By Devindra Hardawar @devindra"
+_BYLINE = re.compile(_BYLINE_PREFIX + r"[\w .,'’\-&]{2,80}?(" + _BYLINE_HANDLE + ")?(" + _BYLINE_DATE + r"|$)",
+                     re.IGNORECASE)
+_WEEKDAY = r"(monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 _DATELINE = re.compile(
-    # "Dan Goodin - Apr 16, 2015 8:02 pm UTC": a name before the date is part of the line
-    r"^([A-Z][\w.'’ -]{1,40}\s[-–—|•]\s)?"
+    # "Dan Goodin - Apr 16, 2015 8:02 pm UTC", or glued: "Yahoo FinanceOctober 13, 2016": a source before the date
+    r"^[|•·]?\s*([A-Z][\w.'’ -]{1,40}(\s[-–—|•]\s|(?-i:(?<=[a-z])(?=[A-Z]))))?"
     r"((published|updated|posted|last updated)( on)?:?\s.{0,50}|"
-    r"(monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today)\s+\d{1,2}:\d{2}\s*[ap]\.?m\.?|"
+    rf"({_WEEKDAY}|yesterday|today)\s+\d{{1,2}}:\d{{2}}\s*[ap]\.?m\.?|"
     r"\d{1,2}:\d{2}\s*[ap]\.?m\.?(\s+\w{2,4})?|"
-    r"(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}(,?\s+\d{1,2}:\d{2}.{0,12})?|"
-    r"\d{1,2}\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{4}|"
-    r"\d{4}-\d{2}-\d{2})"
-    # "November 20, 2019 / 1:07 AM / CBS News": a date with its time and source after slashes or bars
-    r"(\s*[/|·•]\s*[^/|·•]{1,40}){0,3}$",
+    rf"({_WEEKDAY},?\s+)?(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{{1,2}},?\s+\d{{4}}"
+    r"(,?\s+\d{1,2}:\d{2}.{0,12}|\s+\d{1,4})?|"  # a time, or a bare count of comments: "March 9, 2017 13"
+    rf"({_WEEKDAY},?\s+)?\d{{1,2}}\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{{4}}|"
+    r"\d{4}-\d{2}-\d{2}|"
+    r"\d{1,2}[./]\d{1,2}[./]\d{2,4}(\s+in\s+[\w &]{1,30})?)"  # "11.03.17 in Gadgetry"
+    # "November 20, 2019 / 1:07 AM / CBS News": a date with its time and source after slashes or bars,
+    # or "November 18, 2019 -- 19:14 GMT": a time after a dash
+    r"(\s*[/|·•]\s*[^/|·•]{1,40}){0,3}(\s+(--?|–|—)\s+\d{1,2}:\d{2}.{0,30})?$",
     re.IGNORECASE)
 _CREDIT = re.compile(
     r"(^(photo|photograph|image|illustration|graphic|video|picture)s?\s*(:|by\b|credit)|"
     r"^(credit|source|courtesy)\s*:|getty images|\bap photo\b|shutterstock|\(reuters\)|\bphoto:|"
-    r"/\s*(getty|afp|reuters|ap|epa)\b|\bvia getty\b)",
+    r"/\s*(getty|afp|reuters|ap|epa)\b|\bvia getty\b|\bvia (ap|afp|reuters)$|\|\s*source:)",
     re.IGNORECASE)
 # Phrases that ask something of the reader; an article's own sentences almost never use them.
 _CALL_TO_ACTION = re.compile(
@@ -86,6 +95,10 @@ _MOVED_ON = re.compile(
     r"about the author|share|in this article|additional reporting|contributed|first published|"
     r"(latest|recent|popular|featured) (news|stories|posts|galleries|videos|slide ?shows)|sponsored|advertisement)\b",
     re.IGNORECASE)
+# The link that closes a teaser for another story: "Headline / first words of it... / Read more".
+_READ_MORE = re.compile(r"^(read|see) (more|the (full )?(story|article))|^(continue|keep) reading|^full (story|article)",
+                        re.IGNORECASE)
+TEASER_BLOCKS = 2
 # Where a page's comment section begins: nothing after it is the article.
 _COMMENTS_START = re.compile(
     r"^((\d+\s)?(reader|user|visitor)?\s?comments?|\d+ with \d+ posters participating|(leave|post|add|write) a (comment|reply)|"
@@ -95,13 +108,18 @@ _SHORT_SENTENCE = re.compile(r"^[\"'“‘(A-Z0-9].*[.!…][\"'”’)\]]*$")
 # "Jason Cipriani/ZDNet": a photographer and an outlet, alone on a line.
 _NAME_CREDIT = re.compile(r"^[A-Z][\w.'’-]+( [A-Z][\w.'’-]+){1,3}\s?/\s?[A-Z][\w.&]+( [A-Z][\w.&]+){0,2}$")
 # A caption copied with its credit glued on: "...hours later.Ezra Acayan / Getty Images".
-_GLUED_CREDIT = re.compile(r"[.!?”\"’)]((Credit)+|(Photo|Image):?\s?)?[A-Z][\w.'’ -]{1,40}\s?/\s?[\w.& ]{2,30}"
-                           r"(,? via [\w ]{2,30})?$")
+_GLUED_CREDIT = re.compile(r"[.!?”\"’)]\s?((Credit)+|(Photo|Image):?\s?)?[A-Z][\w.'’ -]{1,40}\s?/\s?[\w.& ]{2,30}"
+                           r"(,? via [\w ]{2,30})?$|"
+                           # "...legalized for recreational use. Statista": an agency named after the caption
+                           r"[.!?]\s(Statista|Getty Images|Reuters|AP|AFP|EPA|Shutterstock|Alamy|iStock(photo)?)$")
 # "This March 28, 2017, file photo shows ...", "In this photo taken ...": a caption, whatever its length.
 _DESCRIBES_PHOTO = re.compile(
     r"^(in )?this\b.{0,80}\b(file )?(photo|image|picture|photograph)\b.{0,120}\b(shows?|taken|provided)\b|"
     r"^an? (stock |file |handout )?(image|photo|picture|photograph) (of|shows?)\b",
     re.IGNORECASE)
+# "Kevin Johnson and Kevin McCoy", "Devindra Hardawar, @devindra": a byline without its "By".
+_NAME = r"[A-Z][\w.'’-]+(\s((de|di|da|van|von|der|le|la|du|del|bin|al|el)\s)?[A-Z][\w.'’-]+){1,3}"
+_NAME_LINE = re.compile(rf"^{_NAME}((,|\sand|\s&)\s{_NAME}){{0,3}}(,?\s@\w+)?$")
 _HEADLINE_END = re.compile(r"[.:;,]$")
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*$")
 _PROSE_END = re.compile(r"[.!?…:][\"'”’)\]]*$")
@@ -140,7 +158,8 @@ def is_prose(text: str) -> bool:
 
 
 def _byline_name(text: str) -> str:
-    return re.sub(_BYLINE_DATE, "", re.sub(_BYLINE_PREFIX, "", text, flags=re.IGNORECASE), flags=re.IGNORECASE)
+    name = re.sub(_BYLINE_DATE, "", re.sub(_BYLINE_PREFIX, "", text, flags=re.IGNORECASE), flags=re.IGNORECASE)
+    return re.sub(_BYLINE_HANDLE + "$", "", name)
 
 
 def is_headline(text: str) -> bool:
@@ -152,7 +171,11 @@ def is_teaser(text: str) -> bool:
     """A headline in title case ("Meet Alden Ehrenreich: The New Han Solo"): a link to another story.
 
     Dates and numbers make a list item (tour dates, scores), so a block with digits is never one."""
-    if not is_headline(text) or _words(text) < 5 or re.search(r"\d", text):
+    return not re.search(r"\d", text) and _is_title_case_headline(text)
+
+
+def _is_title_case_headline(text: str) -> bool:
+    if not is_headline(text) or _words(text) < 5:
         return False
     long_words = [w for w in re.findall(r"[^\W\d_][\w’'-]*", text) if len(w) > 3]
     return len(long_words) >= 2 and sum(w[0].isupper() for w in long_words) >= 0.8 * len(long_words)
@@ -207,6 +230,7 @@ def clean(draft: Draft, options: CleanOptions = CleanOptions()) -> tuple[Draft, 
         if _words(block.text) <= 12 and _BYLINE.match(block.text):
             author = author or _byline_name(block.text)
             ledger.drop(index, "byline")
+    _drop_read_more_teasers(ledger)
     if not draft.has_markup:
         title, author = _find_article(ledger, title, author)
         _drop_link_boxes(ledger)
@@ -255,31 +279,49 @@ def _is_link_text(text: str) -> bool:
 def _drop_link_boxes(ledger: _Ledger) -> None:
     """A box of links set inside the article ("More in Politics" and the headlines around it).
 
-    Only a run of more than LINK_BOX_RUN link-like lines next to a label such as "More in ...",
-    or of LINK_BOX_RUN title-case headlines, counts: a list of the article's own has neither.
+    Only a run of LINK_BOX_RUN link-like lines next to a label such as "More in ...", the
+    title-case headlines right under such a label (even one dropped as furniture), or a run of
+    LINK_BOX_RUN title-case headlines count: a list of the article's own has none of these.
     """
+    from bisect import bisect_left
     from itertools import groupby
 
     blocks = ledger.blocks
     live = ledger.live()
-    for position, index in enumerate(live):
-        text = blocks[index].text
-        if not (_words(text) <= 6 and _MOVED_ON.search(text) and not _SENTENCE_END.search(text)):
+    for label, block in enumerate(blocks):  # a label may already be dropped as furniture ("Related")
+        if not (_words(block.text) <= 6 and _MOVED_ON.search(block.text) and not _SENTENCE_END.search(block.text)):
             continue
-        box = [index]
-        for step in (-1, 1):
-            reach = position + step
-            while 0 <= reach < len(live) and _is_link_text(blocks[live[reach]].text):
-                box.append(live[reach])
-                reach += step
-        if len(box) > LINK_BOX_RUN:
-            for member in box:
+        position = bisect_left(live, label)
+        after = list(takewhile(lambda i: _is_link_text(blocks[i].text), live[position + (label in live):]))
+        before = list(takewhile(lambda i: _is_link_text(blocks[i].text), reversed(live[:position])))
+        if (label in live and len(before) + len(after) >= LINK_BOX_RUN) \
+                or (any(is_teaser(blocks[i].text) for i in after)
+                    and all(_is_title_case_headline(blocks[i].text) for i in after)):
+            for member in [label, *before, *after]:
                 ledger.drop(member, "links to other stories")
     for teasers, run in groupby(live, key=lambda i: is_teaser(blocks[i].text)):
         run = list(run)
         if teasers and len(run) >= LINK_BOX_RUN:
             for member in run:
                 ledger.drop(member, "links to other stories")
+
+
+def _drop_read_more_teasers(ledger: _Ledger) -> None:
+    """A headline, maybe a few words of its story, then "Read more": a link to another story.
+
+    Only short blocks that are not full paragraphs, starting with a headline, count.
+    """
+    blocks = ledger.blocks
+    for marker, block in enumerate(blocks):
+        if _words(block.text) > 6 or not _READ_MORE.match(block.text):
+            continue
+        teaser = [i for i in ledger.live() if i < marker][-TEASER_BLOCKS:]
+        while teaser and (is_prose(blocks[teaser[0]].text) or _words(blocks[teaser[0]].text) > 25
+                          or not is_headline(blocks[teaser[0]].text)):
+            teaser = teaser[1:]  # the teaser starts at its headline
+        if teaser and not any(is_prose(blocks[i].text) or blocks[i].kind == "heading" for i in teaser):
+            for index in teaser + ([marker] if ledger.alive[marker] else []):
+                ledger.drop(index, "link to another story")
 
 
 def _line_reason(line: str) -> str | None:
@@ -308,6 +350,9 @@ def _find_article(ledger: _Ledger, title: str | None, author: str | None) -> tup
     last = _continuation(blocks, live, last, set(ledger.reasons))
     first = _lead(blocks, live, first)
     title_index = _title_index(blocks, [i for i in ledger.live() if i < first]) if title is None else None
+    # The byline or date line under the headline: what follows it, up to the article, is no standfirst.
+    header = [i for i in range(title_index or 0, first) if _is_header_line(blocks[i].text)]
+    header_ends = header[-1] if header else None
     for index in ledger.live():
         text = blocks[index].text
         if index == title_index:
@@ -322,8 +367,12 @@ def _find_article(ledger: _Ledger, title: str | None, author: str | None) -> tup
             ledger.drop(index, "after the article (links, footer)")
         elif index < first and (title_index is None or index < title_index or _CREDIT.search(text)):
             ledger.drop(index, "before the article (navigation, links)")
-        elif index < first and _is_tag_line(text):
-            ledger.drop(index, "tags between the headline and the article")
+        elif index < first and (_is_tag_line(text) or _NAME_LINE.match(text)
+                                or (_words(text) <= LABEL_WORDS and not _SENTENCE_END.search(text))):
+            ledger.drop(index, "tags, names or labels between the headline and the article")
+        elif index < first and header_ends is not None and index > header_ends and not _SENTENCE_END.search(text) \
+                and (is_teaser(text) or any(header_ends < j < index for j in labels)):
+            ledger.drop(index, "between the byline and the article (labels, promotions)")
         # otherwise, between the headline and the first paragraph: a standfirst, kept
     return title, author
 
@@ -337,14 +386,26 @@ def _is_tag_line(text: str) -> bool:
 def _lead(blocks: list[Block], live: list[int], first: int) -> int:
     """Reach back from the article's run to a lead paragraph that a gallery or a spec box cut off.
 
-    Only a full paragraph counts, a few blocks up: teasers and link text end without a full stop.
+    Only a full paragraph counts, a few blocks up and below the headline's byline or date line, if
+    there is one: teasers and link text end without a full stop, and promotions sit above the header.
     """
-    before = [i for i in live if i < first][-LEAD_REACH:]
+    header = [i for i in range(first) if _BYLINE.match(blocks[i].text) or _DATELINE.match(blocks[i].text)]
+    before = [i for i in live if (header[-1] if header else -1) < i < first][-LEAD_REACH:]
     for index in before:
         text = blocks[index].text
         if is_prose(text) and _words(text) >= LEAD_WORDS and not _CALL_TO_ACTION.search(text):
             return index
     return first
+
+
+def _is_header_line(text: str) -> bool:
+    """A byline or a date line: what sits under a headline. "By" may stand alone, its name on the next line."""
+    return bool(re.match(r"(?i:by|words by|written by)(\s+[A-Z]|$)", text) or _DATELINE.match(text))
+
+
+def _is_handle_line(text: str) -> bool:
+    """ "Devindra Hardawar, @devindra": an author and their handle, a byline without "By"."""
+    return "@" in text and bool(_NAME_LINE.match(text))
 
 
 def _title_index(blocks: list[Block], before: list[int]) -> int | None:
@@ -353,9 +414,14 @@ def _title_index(blocks: list[Block], before: list[int]) -> int | None:
     paragraph when it is short and unpunctuated."""
     candidates = [i for i in reversed(before) if not (_DATELINE.match(blocks[i].text) or _CREDIT.search(blocks[i].text)
                                                       or _COMMENTS_START.match(blocks[i].text.strip()))]
-    for index in candidates[:15]:  # a headline with its byline right under it is the one
-        under = [b.text for b in blocks[index + 1:index + 3]]
-        if is_headline(blocks[index].text) and any(re.match(r"(?i:by|words by|written by)\s+[A-Z]", u) for u in under):
+    for position, index in enumerate(candidates[:30]):  # a headline with its byline or date under it is the one
+        text = blocks[index].text
+        if is_headline(text) and not _is_handle_line(text) \
+                and any(_is_header_line(b.text) or _is_handle_line(b.text) for b in blocks[index + 1:index + 4]):
+            above = candidates[position + 1] if position + 1 < len(candidates) else None
+            if above is not None and is_headline(blocks[above].text) \
+                    and LABEL_WORDS < _words(blocks[above].text) < _words(text) and not _is_title_case_headline(text):
+                return above  # a shorter headline over a sentence-case line: that line is its dek
             return index
     for index in candidates[:15]:
         if is_headline(blocks[index].text) and not _BYLINE.match(blocks[index].text):

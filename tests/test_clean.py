@@ -246,3 +246,62 @@ def test_a_short_standfirst_is_kept_but_a_tag_line_is_not():
                              *BODY)
     assert kept_texts(draft) == ["A town keeps its past", *BODY]
     assert "Health Rivers Council" in dropped
+
+
+def test_date_lines_in_their_many_shapes_are_dropped():
+    dates = ["Monday, November 18, 2019", "March 9, 2017 13", "Courier NewsOctober 13, 2016",
+             "| November 18, 2019 -- 19:14 GMT (19:14 GMT)", "11.03.17 in Gadgetry"]
+    draft, dropped = cleaned("Bridge Vote", *dates, *BODY)
+    assert kept_texts(draft) == BODY
+    assert all(dropped[d] == "date line" for d in dates)
+    draft, _ = cleaned("Bridge Vote", *BODY, "March 3, 2019 was the day the old bridge finally closed to lorries.")
+    assert kept_texts(draft)[-1].startswith("March 3, 2019 was")
+
+
+def test_credits_after_a_caption_or_through_an_agency_are_dropped():
+    blocks = ["Volunteers carry stones to the bridge on Friday. Ezra Acayan / Getty Images",
+              "Towns where bridges were rebuilt since 2000. Statista",
+              "County Archive via AP", "By The Courier | Source: County Council"]
+    draft, dropped = cleaned("Bridge Vote", BODY[0], *blocks, *BODY[1:])
+    assert kept_texts(draft) == BODY
+    assert all(b in dropped for b in blocks)
+
+
+def test_a_byline_without_by_is_dropped_and_its_headline_found():
+    draft, dropped = cleaned("Ferry Fares Rise Again", "Council Backs Bridge Plan", "Ann Lee, @annlee",
+                             "4.03.24 in Towns", *BODY)
+    assert draft.title == "Council Backs Bridge Plan"  # the headline over the byline, not the nearest one
+    assert kept_texts(draft) == BODY
+    draft, dropped = cleaned("Bridge Vote Passes", "Ann Lee and Sam Wright", "Courier", "Published 9:30 AM", *BODY)
+    assert kept_texts(draft) == BODY and "Ann Lee and Sam Wright" in dropped
+    draft, _ = cleaned("Bridge Vote Passes", "By Ann Lee @annlee", *BODY)
+    assert draft.author == "Ann Lee"
+
+
+def test_a_teaser_for_another_story_ending_in_read_more_is_dropped():
+    teaser = ["Ferry Company Plans a Faster Crossing for Commuters",
+              "In recent months, hundreds of commuters have asked the ferry company to run a faster boat across the"]
+    draft, dropped = cleaned("Bridge Vote", *BODY[:2], *teaser, "Read more", *BODY[2:])
+    assert kept_texts(draft) == BODY
+    assert all(dropped[t] == "link to another story" for t in teaser)
+    draft, _ = cleaned("Bridge Vote", *BODY[:3], "Read more", BODY[3])  # a paragraph before it stays
+    assert kept_texts(draft) == BODY
+
+
+def test_other_stories_under_a_related_label_are_dropped_but_a_list_of_dates_is_not():
+    related = ["Ferry Company Plans a Faster Crossing for Commuters", "Mayor Opens the New Library Wing Herself"]
+    dates = ["June 9 – West Palm Town Hall", "June 10 – North Quay Pavilion", "June 14 – Old Market Square"]
+    draft, dropped = cleaned("Bridge Vote", *BODY[:2], "Related", *related, *BODY[2:], "Opening Dates", *dates,
+                             "Related", "Ferry Fares Rise Again")
+    assert kept_texts(draft) == [*BODY, "Opening Dates", *dates]
+    assert all(dropped[r] == "links to other stories" for r in related)
+
+
+def test_promotions_between_the_byline_and_the_article_are_dropped_a_standfirst_is_not():
+    draft, dropped = cleaned(
+        "Sign up for our newsletter and go inside the world of the river towns, every single week of the year.",
+        "Bridge Vote Passes at Last", "A town chooses to keep its past", "By Ann Lee", "Reporter",
+        "Ann Lee's Most Recent Stories", "Key Specs", "Length", "Span", "Stone type Granite, Limestone", *BODY)
+    assert draft.title == "Bridge Vote Passes at Last"  # not the dek under it, the line right over the byline
+    assert kept_texts(draft) == ["A town chooses to keep its past", *BODY]
+    assert "Stone type Granite, Limestone" in dropped and "Ann Lee's Most Recent Stories" in dropped
