@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, replace
 from itertools import takewhile
 
@@ -72,7 +73,7 @@ _DATELINE = re.compile(
 _CREDIT = re.compile(
     r"(^(photo|photograph|image|illustration|graphic|video|picture)s?\s*(:|by\b|credit)|"
     r"^(credit|source|courtesy)\s*:|getty images|\bap photo\b|shutterstock|\(reuters\)|\bphoto:|"
-    r"/\s*(getty|afp|reuters|ap|epa)\b|\bvia getty\b|\bvia (ap|afp|reuters)$|\|\s*source:)",
+    r"/\s*(getty|afp|reuters|ap|epa)\b|\bvia getty\b|\((photo )?credit:|\bvia (ap|afp|reuters)$|\|\s*source:)",
     re.IGNORECASE)
 # Phrases that ask something of the reader; an article's own sentences almost never use them.
 _CALL_TO_ACTION = re.compile(
@@ -95,6 +96,9 @@ _MOVED_ON = re.compile(
     r"about the author|share|in this article|additional reporting|contributed|first published|"
     r"(latest|recent|popular|featured) (news|stories|posts|galleries|videos|slide ?shows)|sponsored|advertisement)\b",
     re.IGNORECASE)
+# What closes an author's profile card.
+_PROFILE_LINK = re.compile(r"^(view (full )?profile|follow( \w+){0,3}|more (by|from) .{0,40}|(see|view) (all )?(stories|articles|"
+                           r"posts) by .{0,40}|@\w+)$", re.IGNORECASE)
 # The link that closes a teaser for another story: "Headline / first words of it... / Read more".
 _READ_MORE = re.compile(r"^(read|see) (more|the (full )?(story|article))|^(continue|keep) reading|^full (story|article)",
                         re.IGNORECASE)
@@ -118,7 +122,11 @@ _DESCRIBES_PHOTO = re.compile(
     r"^an? (stock |file |handout )?(image|photo|picture|photograph) (of|shows?)\b",
     re.IGNORECASE)
 # "Kevin Johnson and Kevin McCoy", "Devindra Hardawar, @devindra": a byline without its "By".
-_NAME = r"[A-Z][\w.'’-]+(\s((de|di|da|van|von|der|le|la|du|del|bin|al|el)\s)?[A-Z][\w.'’-]+){1,3}"
+_NAME = r"\(?[A-Z][\w.'’-]+\)?(\s((de|di|da|van|von|der|le|la|du|del|bin|al|el)\s)?\(?[A-Z][\w.'’-]+\)?){1,3}"
+# Words of a page's buttons and labels, never of a person's name: "View All", "Get The Magazine".
+_NOT_NAMES = frozenset("""the a an all more most now next read view share sign log up in on of for to with us our your
+    my new top best latest news home subscribe newsletter magazine menu search video watch live tip send pin it
+    services stories articles posts comments edition today paper follow""".split())
 _NAME_LINE = re.compile(rf"^{_NAME}((,|\sand|\s&)\s{_NAME}){{0,3}}(,?\s@\w+)?$")
 _HEADLINE_END = re.compile(r"[.:;,]$")
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*$")
@@ -175,8 +183,10 @@ def is_teaser(text: str) -> bool:
 
 
 def _is_title_case_headline(text: str) -> bool:
-    if not is_headline(text) or _words(text) < 5:
-        return False
+    return is_headline(text) and _words(text) >= 5 and _is_title_case(text)
+
+
+def _is_title_case(text: str) -> bool:
     long_words = [w for w in re.findall(r"[^\W\d_][\w’'-]*", text) if len(w) > 3]
     return len(long_words) >= 2 and sum(w[0].isupper() for w in long_words) >= 0.8 * len(long_words)
 
@@ -234,6 +244,7 @@ def clean(draft: Draft, options: CleanOptions = CleanOptions()) -> tuple[Draft, 
     if not draft.has_markup:
         title, author = _find_article(ledger, title, author)
         _drop_link_boxes(ledger)
+    _drop_author_boxes(ledger, author)
     _drop_credits_and_captions(ledger, options.keep_captions)
     _drop_repeats(ledger, title)
     _drop_calls_to_action(ledger)
@@ -306,6 +317,32 @@ def _drop_link_boxes(ledger: _Ledger) -> None:
                 ledger.drop(member, "links to other stories")
 
 
+def _drop_author_boxes(ledger: _Ledger, author: str | None) -> None:
+    """The author's profile card in the last third of the page: "By Ann Lee @annlee" over "Ann has
+    covered the city since 2012...", or a name and a bio with "View Profile" under them.
+
+    A plain note about the authors at the end ("Ann Lee is a reporter based in Leeds.") is part of
+    the article and stays: only the marks of a card (a handle, a byline's "By", a profile link) count.
+    """
+    blocks = ledger.blocks
+    live = ledger.live()
+    for index in live[len(live) * 2 // 3:]:
+        name_line = blocks[index - 1].text if index > 0 else ""
+        if not (_BYLINE.match(name_line) or _NAME_LINE.match(name_line)) or _words(blocks[index].text) > CTA_MAX_WORDS:
+            continue
+        name = re.sub(_BYLINE_HANDLE + "$", "", _byline_name(name_line)).strip()
+        card = "@" in name_line or _BYLINE.match(name_line) or \
+            (index + 1 < len(blocks) and _PROFILE_LINK.match(blocks[index + 1].text))
+        if card and blocks[index].text.startswith((name + " ", name.split()[0] + " ")):
+            ledger.drop(index - 1, "about the author")
+            ledger.drop(index, "about the author")
+    if author:  # "More Ann Lee.", "More by Ann Lee": a link to the author's page
+        for index in ledger.live():
+            found = re.match(r"(?i:more)\s((?i:by|from)\s)?(.{3,80}?)\.?$", blocks[index].text)
+            if found and squash(found.group(2)) == squash(author):
+                ledger.drop(index, "about the author")
+
+
 def _drop_read_more_teasers(ledger: _Ledger) -> None:
     """A headline, maybe a few words of its story, then "Read more": a link to another story.
 
@@ -369,6 +406,8 @@ def _find_article(ledger: _Ledger, title: str | None, author: str | None) -> tup
             ledger.drop(index, "before the article (navigation, links)")
         elif index < first and (_is_tag_line(text) or _NAME_LINE.match(text)
                                 or (_words(text) <= LABEL_WORDS and not _SENTENCE_END.search(text))):
+            if _NAME_LINE.match(text) and title_index is not None and index - title_index <= 3:
+                author = author or re.sub(_BYLINE_HANDLE + "$", "", text)  # a byline without "By"
             ledger.drop(index, "tags, names or labels between the headline and the article")
         elif index < first and header_ends is not None and index > header_ends and not _SENTENCE_END.search(text) \
                 and (is_teaser(text) or any(header_ends < j < index for j in labels)):
@@ -403,26 +442,36 @@ def _is_header_line(text: str) -> bool:
     return bool(re.match(r"(?i:by|words by|written by)(\s+[A-Z]|$)", text) or _DATELINE.match(text))
 
 
+def _is_person_line(text: str) -> bool:
+    """ "Richard (R.J.) Eskow", "Ann Lee and Sam Wright": names alone on a line, a byline without "By"."""
+    words = [re.sub(r"['’]s$", "", w.strip("(),")).lower() for w in text.split()]
+    return bool(_NAME_LINE.match(text)) and not any(w in _NOT_NAMES for w in words)
+
+
 def _is_handle_line(text: str) -> bool:
     """ "Devindra Hardawar, @devindra": an author and their handle, a byline without "By"."""
     return "@" in text and bool(_NAME_LINE.match(text))
 
 
 def _title_index(blocks: list[Block], before: list[int]) -> int | None:
-    """The headline just above the article: one with its byline under it, else the nearest
-    headline-like block of three words or more, or failing that the block right above the first
-    paragraph when it is short and unpunctuated."""
+    """The headline just above the article: one with its byline or date under it, else one with
+    its author's name right under it (or under its dek), else the nearest headline-like block of
+    three words or more, or failing that the block right above the first paragraph when it is
+    short and unpunctuated. A shorter headline right over the one found makes that one its dek."""
     candidates = [i for i in reversed(before) if not (_DATELINE.match(blocks[i].text) or _CREDIT.search(blocks[i].text)
                                                       or _COMMENTS_START.match(blocks[i].text.strip()))]
-    for position, index in enumerate(candidates[:30]):  # a headline with its byline or date under it is the one
-        text = blocks[index].text
-        if is_headline(text) and not _is_handle_line(text) \
-                and any(_is_header_line(b.text) or _is_handle_line(b.text) for b in blocks[index + 1:index + 4]):
-            above = candidates[position + 1] if position + 1 < len(candidates) else None
-            if above is not None and is_headline(blocks[above].text) \
-                    and LABEL_WORDS < _words(blocks[above].text) < _words(text) and not _is_title_case_headline(text):
-                return above  # a shorter headline over a sentence-case line: that line is its dek
-            return index
+    headlines = [i for i in candidates[:30] if is_headline(blocks[i].text) and not _BYLINE.match(blocks[i].text)
+                 and not _is_handle_line(blocks[i].text)]
+    found = next((i for i in headlines if any(_is_header_line(b.text) or _is_handle_line(b.text)
+                                              for b in blocks[i + 1:i + 4])), None)
+    if found is None:
+        found = next((i for i in headlines if any(_is_person_line(b.text) for b in blocks[i + 1:i + 3])), None)
+    if found is not None:
+        above = blocks[found - 1].text if found > 0 and found - 1 in candidates else ""
+        if is_headline(above) and LABEL_WORDS < _words(above) <= _words(blocks[found].text) \
+                and not _is_title_case(blocks[found].text):
+            return found - 1  # a shorter headline right over a sentence-case line: that line is its dek
+        return found
     for index in candidates[:15]:
         if is_headline(blocks[index].text) and not _BYLINE.match(blocks[index].text):
             return index
@@ -442,6 +491,8 @@ def _densest_run(blocks: list[Block], live: list[int]) -> tuple[int, int]:
     """
     # A comment section's heading (dropped as furniture or not) is a wall: no run crosses it.
     walls = {i for i, block in enumerate(blocks) if _COMMENTS_START.match(block.text.strip())}
+    # A short line the page shows twice ("Don't miss a thing.") is its chrome, however it is punctuated.
+    seen = Counter(squash(blocks[i].text) for i in live)
     best, best_span = float("-inf"), (live[0], live[-1])
     total, start, previous = 0.0, live[0], -1
     for index in live:
@@ -452,7 +503,8 @@ def _densest_run(blocks: list[Block], live: list[int]) -> tuple[int, int]:
             continue
         if total <= 0:
             total, start = 0.0, index
-        total += _block_score(blocks[index].text)
+        text = blocks[index].text
+        total += _block_score(text) if is_prose(text) or seen[squash(text)] == 1 else -(SHORT_BLOCK_COST + _words(text))
         if total > best:
             best, best_span = total, (start, index)
     return best_span

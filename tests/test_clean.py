@@ -305,3 +305,34 @@ def test_promotions_between_the_byline_and_the_article_are_dropped_a_standfirst_
     assert draft.title == "Bridge Vote Passes at Last"  # not the dek under it, the line right over the byline
     assert kept_texts(draft) == ["A town chooses to keep its past", *BODY]
     assert "Stone type Granite, Limestone" in dropped and "Ann Lee's Most Recent Stories" in dropped
+
+
+def test_an_authors_profile_card_is_dropped_but_a_closing_note_about_the_authors_is_kept():
+    card = ["Ann Lee", "Ann Lee joined the Courier from the regional desk and has covered the river towns since 2012.",
+            "View Profile"]
+    draft, dropped = cleaned("Bridge Vote", "By Ann Lee", *BODY, *card, "Don't miss a thing.", "Keep up with the Courier.",
+                             "Don't miss a thing.", "Keep up with the Courier.")
+    assert kept_texts(draft) == BODY
+    assert dropped[card[1]] == "about the author"
+    handle = ["By Ann Lee @annlee", "Ann has been writing about bridges for as long as she can remember, and before that "
+              "she built them."]
+    draft, dropped = cleaned("Bridge Vote", *BODY, "In this story: bridges, council, river", *handle)
+    assert kept_texts(draft) == BODY and dropped[handle[1]] == "about the author"
+    note = ["Ann Lee", "Ann Lee is a reporter for the Courier based in Leeds."]
+    draft, _ = cleaned("Bridge Vote", "By Ann Lee and Sam Wright", *BODY, "Ann Lee reported from Leeds.", *note)
+    assert kept_texts(draft)[-1] == note[1]
+
+
+def test_a_link_to_more_by_the_author_is_dropped():
+    draft, dropped = cleaned("Bridge Vote Passes", "Ann (A.J.) Lee", *BODY, "More Ann (A.J.) Lee.")
+    assert draft.author == "Ann (A.J.) Lee"
+    assert kept_texts(draft) == BODY and dropped["More Ann (A.J.) Lee."] == "about the author"
+
+
+def test_the_headline_is_told_from_its_dek_and_from_a_caption_with_its_credit():
+    dek = "Residents feared the worst. The council listened and kept the stones of the old crossing"
+    draft, dropped = cleaned("Skip to contentSkip to site index", "Today’s Paper", "The Bridge Vote That Kept a Town",
+                             dek, "Ann Lee", "Share", "Old stones, new bridge (Credit: Courier/Ann Lee)", *BODY)
+    assert draft.title == "The Bridge Vote That Kept a Town"
+    assert kept_texts(draft) == [dek, *BODY]
+    assert draft.author == "Ann Lee"
