@@ -3,7 +3,8 @@
 For every page folder in a corpus (with `expected.txt` and any of `source.html`, `source.txt`),
 run narrate's script stage and, as the baseline, trafilatura's plain extraction, and score both:
   recall     gold sentences spoken at least once
-  precision  spoken sentences found in the gold
+  precision  spoken sentences found in the gold ("body": the same without the title, which narrate
+             always reads and most gold texts omit)
   repeated   gold sentences spoken more often than the gold has them
 Matching ignores case, punctuation and white space, so typography does not count.
 
@@ -52,17 +53,18 @@ def score(gold: str, spoken: str) -> dict:
     }
 
 
-def narrate_text(source: Path) -> str:
+def narrate_text(source: Path) -> tuple[str, str]:
+    """What narrate reads: the title, and the rest (section headings and paragraphs)."""
     from narrate.config import Config
     from narrate.pipeline import read_article
 
     article = read_article(str(source), Config())
-    parts = [article.title]
+    parts = []
     for section in article.sections:
         if section.has_heading:
             parts.append(section.title)
         parts += section.paragraphs
-    return "\n\n".join(parts)
+    return article.title, "\n\n".join(parts)
 
 
 def trafilatura_text(source: Path) -> str:
@@ -99,20 +101,23 @@ def main() -> None:
     for name, source, gold_path in pages(args.corpus, args.kind):
         gold = gold_path.read_text(encoding="utf-8")
         try:
-            ours = score(gold, narrate_text(source))
+            title, body = narrate_text(source)
+            ours = score(gold, f"{title}\n\n{body}")
+            ours["body precision"] = score(gold, body)["precision"]
         except Exception as exc:  # report and go on: one bad page must not hide the rest
-            ours = {"recall": 0.0, "precision": 0.0, "repeated": 0, "missing": [str(exc)], "extra": []}
+            ours = {"recall": 0.0, "precision": 0.0, "body precision": 0.0, "repeated": 0, "missing": [str(exc)],
+                    "extra": []}
         base = score(gold, trafilatura_text(source))
         rows.append((name, ours, base))
         if args.show and args.show in name:
             print(f"--- {name}\nMISSING:\n  " + "\n  ".join(ours["missing"]) + "\nEXTRA:\n  " + "\n  ".join(ours["extra"]))
     if args.json:
-        print(json.dumps([{"page": n, "narrate": {k: o[k] for k in ("recall", "precision", "repeated")},
+        print(json.dumps([{"page": n, "narrate": {k: o[k] for k in ("recall", "precision", "body precision", "repeated")},
                            "trafilatura": {k: b[k] for k in ("recall", "precision", "repeated")}} for n, o, b in rows]))
         return
-    print(f"{'page':<48}{'recall':>8}{'prec':>7}{'rep':>5}   {'base rec':>8}{'prec':>7}{'rep':>5}")
+    print(f"{'page':<48}{'recall':>8}{'prec':>7}{'body':>7}{'rep':>5}   {'base rec':>8}{'prec':>7}{'rep':>5}")
     for name, o, b in rows:
-        print(f"{name:<48}{o['recall']:>8.3f}{o['precision']:>7.3f}{o['repeated']:>5}   "
+        print(f"{name:<48}{o['recall']:>8.3f}{o['precision']:>7.3f}{o['body precision']:>7.3f}{o['repeated']:>5}   "
               f"{b['recall']:>8.3f}{b['precision']:>7.3f}{b['repeated']:>5}")
     for kind in ("html", "txt"):
         chosen = [(o, b) for n, o, b in rows if n.endswith(f".{kind}")]
@@ -121,6 +126,7 @@ def main() -> None:
         mean = lambda values: sum(values) / len(values)  # noqa: E731
         print(f"{'mean (' + kind + f', {len(chosen)} pages)':<48}"
               f"{mean([o['recall'] for o, _ in chosen]):>8.3f}{mean([o['precision'] for o, _ in chosen]):>7.3f}"
+              f"{mean([o['body precision'] for o, _ in chosen]):>7.3f}"
               f"{sum(o['repeated'] for o, _ in chosen):>5}   {mean([b['recall'] for _, b in chosen]):>8.3f}"
               f"{mean([b['precision'] for _, b in chosen]):>7.3f}{sum(b['repeated'] for _, b in chosen):>5}"
               f"   pages at recall>=0.99: {sum(o['recall'] >= 0.99 for o, _ in chosen)}")

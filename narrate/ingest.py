@@ -252,33 +252,44 @@ _BLOCK_HTML = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre
                "div", "section", "article", "header", "main", "ul", "ol", "table", "tr", "tbody", "center"}
 
 
-def html_text_blocks(html: str) -> list[str]:
-    """Every leaf block of visible text in page order: what select-all and copy would give."""
+# Class and id words of boxes set into an article that are not its prose: charts and their lead-ins,
+# promotions, sharing and newsletter boxes. Matched as whole words of a class or id ("interactive-leadin").
+_NOT_PROSE_BOX = re.compile(r"(^|[-_])(interactive|graphic|graphics|chart|promo|newsletter|related|recirc|sharing|"
+                            r"sponsor|sponsored|outbrain|taboola)($|[-_])", re.IGNORECASE)
+
+
+def html_text_blocks(html: str) -> tuple[list[str], set[int]]:
+    """Every leaf block of visible text in page order (what select-all and copy would give), and
+    which of them sit in a box whose class or id says it is a chart, a promotion or the like."""
     import lxml.html
 
     try:
         root = lxml.html.fromstring(html)
     except (ValueError, lxml.etree.ParserError):
-        return []
+        return [], set()
     for element in list(root.iter(*_SKIPPED_HTML)):
         if element.getparent() is not None:
             element.drop_tree()
-    found = []
+    found, boxed = [], set()
     for element in root.iter(*_BLOCK_HTML):
         if any(child.tag in _BLOCK_HTML for child in element.iterdescendants()):
             continue
         text = normalise_space(element.text_content())
         if text:
+            if any(_NOT_PROSE_BOX.search(word) for box in (element, *element.iterancestors())
+                   for word in f"{box.get('class') or ''} {box.get('id') or ''}".split()):
+                boxed.add(len(found))
             found.append(text)
-    return found
+    return found, boxed
 
 
-def _fill_gaps(blocks: list[Block], page_blocks: list[str]) -> list[Block]:
+def _fill_gaps(blocks: list[Block], page_blocks: list[str], boxed: set[int]) -> list[Block]:
     """Add back paragraphs the extractor skipped inside the article (and its lead just above).
 
     The page's own blocks are lined up with the extractor's; prose found between two blocks the
-    extractor kept was part of the article's run and is restored in place. Nothing is added past
-    the article's last kept block, where comments and related stories live.
+    extractor kept was part of the article's run and is restored in place, unless it sits in a
+    box marked as a chart or a promotion. Nothing is added past the article's last kept block,
+    where comments and related stories live.
     """
     from narrate.clean import is_prose, squash
 
@@ -313,7 +324,7 @@ def _fill_gaps(blocks: list[Block], page_blocks: list[str]) -> list[Block]:
             if placed[j] >= 0:
                 previous = j
             continue
-        if is_prose(page_blocks[j]):
+        if is_prose(page_blocks[j]) and j not in boxed:
             inserts.setdefault(placed[previous], []).append(page_blocks[j])
     if not inserts:
         return blocks
@@ -393,8 +404,8 @@ def parse_html(data: bytes, text: str, *, url: str | None = None, announce: froz
         raise IngestError(f"{url or 'page'}: no article text found in the HTML")
     blocks: list[Block] = []
     _walk_trafilatura(document.body, blocks, announce)
-    page_blocks = html_text_blocks(text)
-    blocks = _with_standfirst(_fill_gaps(blocks, page_blocks), document.description, page_blocks)
+    page_blocks, boxed = html_text_blocks(text)
+    blocks = _with_standfirst(_fill_gaps(blocks, page_blocks, boxed), document.description, page_blocks)
     blocks = _with_author_notes(blocks, page_blocks)
     return Draft(
         blocks=tuple(blocks), title=document.title, author=document.author, date=document.date,

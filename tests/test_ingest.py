@@ -143,3 +143,19 @@ def test_author_notes_the_extractor_cut_after_the_article_are_read():
     assert "which needs a new lamp." in text
     assert "Ana Ruiz is a reporter for the Courier" in text and "Tom Lee contributed reporting." in text
     assert "newsletter" not in text
+
+
+def test_paragraphs_the_extractor_skipped_come_back_but_a_charts_lead_in_does_not():
+    from narrate.ingest import _fill_gaps, html_text_blocks
+    from narrate.models import Block
+
+    body = ["The harbour wall was finished a week ahead of the winter storms, the council said on Monday.",
+            "Fishermen said the new wall had already saved two boats from the swell during the first gale.",
+            "The council will now turn to the lighthouse, which needs a new lamp before the spring."]
+    lead_in = "Wave heights at the harbour mouth have risen every winter since records began, as the chart shows."
+    page = (f"<html><body><article><p>{body[0]}</p><section class='interactive-embedded'><header>"
+            f"<p class='interactive-leadin'>{lead_in}</p></header></section><p>{body[1]}</p>"
+            f"<p>{body[2]}</p></article></body></html>")
+    page_blocks, boxed = html_text_blocks(page)
+    restored = [b.text for b in _fill_gaps([Block(body[0]), Block(body[2])], page_blocks, boxed)]
+    assert restored == body
