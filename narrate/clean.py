@@ -32,17 +32,18 @@ _FURNITURE = re.compile(r"""^[|•·]?\s*(
     (main\ )?menu|search|close|home|toggle\ navigation|
     share(\ (this|the))?(\ (story|article|post|page))?(\ (on|via)\ \w+)?|tweet|pin\ it|e-?mail|print|
     (facebook|twitter|x|linkedin|whatsapp|reddit|pinterest|instagram|flipboard|copy\ link)(\ ?/?\ ?(facebook|twitter|x|linkedin|whatsapp|reddit|pinterest|email))*|
+    ((share|tweet|pin(\ it)?|e-?mail|print|save|facebook|twitter|linkedin|whatsapp|reddit|flipboard)\ ?){2,8}|
     (follow|like)\ us(\ on\ .{0,30})?|
     advertisement|advert|ad|sponsored(\ content)?|promoted|story\ continues(\ below)?(\ advertisement)?|
     continue\ reading(\ below)?|read\ more|see\ more|show\ more|load\ more|more\ stories|more\ from\ .{0,40}|
     related(\ (articles?|stories|posts|content|coverage|reading|topics))?|recommended(\ (for\ you|stories|reading))?|
     (most\ )?(popular|read|viewed|shared)(\ (stories|articles|now))?|trending(\ now)?|you\ may\ also\ like|
-    (leave\ a\ )?comments?|\d+\ comments?|log\ ?in|sign\ ?in|sign\ ?up|register|subscribe(\ now)?|
+    (leave\ a\ )?comments?|(new,\ )?\d+\ comments?|log\ ?in|sign\ ?in|sign\ ?up|register|subscribe(\ now)?|
     listen(\ to\ (this|the)\ (article|story))?|\d+\ min(ute)?s?\ read|
     (back\ to\ )?top|previous(\ (article|post))?|next(\ (article|post))?|
     filed\ (to|under):?.{0,60}|tags?:.{0,80}|topics?:.{0,80}|categor(y|ies):.{0,80}|
     about\ the\ author|(also|see\ also):\ see\ .{0,100}|(reader|user)\ comments|\d+\ with\ \d+\ posters\ participating|
-    view\ this\ (image|video|photo|gallery)(\ ›)?|view\ (full\ )?profile|all\ sharing\ options(\ for:.{0,200})?|
+    view\ this\ (image|video|photo|gallery)(\ ›)?|view\ (full\ )?profile|(share\ )?all\ sharing\ options(\ for:.{0,200})?|
     (show|hide)\ more\ sharing\ options|in\ this\ (article|story):.{0,200}|get\ (more\ )?news\ ?on(\ .{0,30})?|
     .{0,80}\bsee\ (the\ )?full\ gallery|\d+\ ?-\ ?\d+\ of\ \d+|
     learn\ more|see\ all|view\ all|(view|show|hide)\ comments|
@@ -52,8 +53,8 @@ _BYLINE_PREFIX = r"^(by|words by|written by|story by|reporting by)\s+"
 # "By Ann Lee", and "By Ann Lee On 11/13/19 at 4:00 PM EST": a byline may carry its date.
 _BYLINE_DATE = r"\s+(on|at|updated|published|[|•·–—-])\s.{0,50}\d.{0,30}$"
 _BYLINE_HANDLE = r",?\s*@\w+"  # "By Devindra Hardawar @devindra"
-_BYLINE = re.compile(_BYLINE_PREFIX + r"[\w .,'’\-&]{2,80}?(" + _BYLINE_HANDLE + ")?(" + _BYLINE_DATE + r"|$)",
-                     re.IGNORECASE)
+_BYLINE = re.compile(_BYLINE_PREFIX + r"[\w .,'’\-&]{2,80}?(" + _BYLINE_HANDLE + r"(\s.{0,50}\d.{0,30})?)?("
+                     + _BYLINE_DATE + r"|$)", re.IGNORECASE)
 _WEEKDAY = r"(monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 _DATELINE = re.compile(
     # "Dan Goodin - Apr 16, 2015 8:02 pm UTC", or glued: "Yahoo FinanceOctober 13, 2016": a source before the date
@@ -65,7 +66,8 @@ _DATELINE = re.compile(
     r"(,?\s+\d{1,2}:\d{2}.{0,12}|\s+\d{1,4})?|"  # a time, or a bare count of comments: "March 9, 2017 13"
     rf"({_WEEKDAY},?\s+)?\d{{1,2}}\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{{4}}|"
     r"\d{4}-\d{2}-\d{2}|"
-    r"\d{1,2}[./]\d{1,2}[./]\d{2,4}(\s+in\s+[\w &]{1,30})?)"  # "11.03.17 in Gadgetry"
+    r"\d{1,2}[./]\d{1,2}[./]\d{2,4}(\s+in\s+[\w &]{1,30})?|"  # "11.03.17 in Gadgetry"
+    r"(updated\s)?\d{1,2}\s?(h|m|d|mins?|hrs?|hours?|days?|weeks?)(\sago)?)"  # "8h", "updated 15M ago"
     # "November 20, 2019 / 1:07 AM / CBS News": a date with its time and source after slashes or bars,
     # or "November 18, 2019 -- 19:14 GMT": a time after a dash
     r"(\s*[/|·•]\s*[^/|·•]{1,40}){0,3}(\s+(--?|–|—)\s+\d{1,2}:\d{2}.{0,30})?$",
@@ -91,7 +93,7 @@ _CALL_TO_ACTION = re.compile(
     r"moderat\w+ (all )?comments|comments (are|have been) (closed|moderated))",
     re.IGNORECASE)
 _MOVED_ON = re.compile(
-    r"^(related|recommended|read (more|next)|next up|up next|what to read next|keep reading|more\b.{0,20}\b(in|from|on|stories|news|articles|videos)|trending|most (popular|read)|"
+    r"^(related|recommended|read (this )?(more|next)|next up|up next|what to read next|keep reading|more\b.{0,20}\b(in|from|on|stories|news|articles|videos)|trending|most (popular|read)|"
     r"editors?'?s?'? picks|you (may|might) (also )?like|comments?|\d+ comments|leave a (comment|reply)|"
     r"about the author|share|in this article|additional reporting|contributed|first published|"
     r"(latest|recent|popular|featured) (news|stories|posts|galleries|videos|slide ?shows)|sponsored|advertisement)\b",
@@ -100,8 +102,8 @@ _MOVED_ON = re.compile(
 _PROFILE_LINK = re.compile(r"^(view (full )?profile|follow( \w+){0,3}|more (by|from) .{0,40}|(see|view) (all )?(stories|articles|"
                            r"posts) by .{0,40}|@\w+)$", re.IGNORECASE)
 # The link that closes a teaser for another story: "Headline / first words of it... / Read more".
-_READ_MORE = re.compile(r"^(read|see) (more|the (full )?(story|article))|^(continue|keep) reading|^full (story|article)",
-                        re.IGNORECASE)
+_READ_MORE = re.compile(r"^((read|see) (more|the (full )?(story|article))|(continue|keep) reading|full (story|article))"
+                        r"[\s.…:›»>→-]*$", re.IGNORECASE)
 TEASER_BLOCKS = 2
 # Where a page's comment section begins: nothing after it is the article.
 _COMMENTS_START = re.compile(
@@ -131,6 +133,7 @@ _NAME_LINE = re.compile(rf"^{_NAME}((,|\sand|\s&)\s{_NAME}){{0,3}}(,?\s@\w+)?$")
 _HEADLINE_END = re.compile(r"[.:;,]$")
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*$")
 _PROSE_END = re.compile(r"[.!?…:][\"'”’)\]]*$")
+_CUT_SHORT = re.compile(r"\w(…|\.\.\.)$")  # a teaser cut short: "...and what…"
 
 PROSE_WORDS = 15
 SHORT_BLOCK_COST = 8
@@ -161,13 +164,14 @@ def _words(text: str) -> int:
 
 
 def is_prose(text: str) -> bool:
-    """A real paragraph: enough words, and it ends a sentence (teasers and link text often don't)."""
-    return _words(text) >= PROSE_WORDS and bool(_PROSE_END.search(text))
+    """A real paragraph: enough words, and it ends a sentence (teasers and link text often don't,
+    or are cut short mid-sentence)."""
+    return _words(text) >= PROSE_WORDS and bool(_PROSE_END.search(text)) and not _CUT_SHORT.search(text)
 
 
 def _byline_name(text: str) -> str:
     name = re.sub(_BYLINE_DATE, "", re.sub(_BYLINE_PREFIX, "", text, flags=re.IGNORECASE), flags=re.IGNORECASE)
-    return re.sub(_BYLINE_HANDLE + "$", "", name)
+    return re.sub(_BYLINE_HANDLE + ".*$", "", name)
 
 
 def is_headline(text: str) -> bool:
@@ -336,6 +340,11 @@ def _drop_author_boxes(ledger: _Ledger, author: str | None) -> None:
         if card and blocks[index].text.startswith((name + " ", name.split()[0] + " ")):
             ledger.drop(index - 1, "about the author")
             ledger.drop(index, "about the author")
+    for index in ledger.live()[len(live) * 2 // 3:]:  # a card without its name line: "Ann Lee has..." / "View Profile"
+        text = blocks[index].text
+        if index + 1 < len(blocks) and _PROFILE_LINK.match(blocks[index + 1].text) and _words(text) <= CTA_MAX_WORDS \
+                and re.match(_NAME + r"\s(is|was|has|had|arrives|covers|writes|joined|lives|reports)\b", text):
+            ledger.drop(index, "about the author")
     if author:  # "More Ann Lee.", "More by Ann Lee": a link to the author's page
         for index in ledger.live():
             found = re.match(r"(?i:more)\s((?i:by|from)\s)?(.{3,80}?)\.?$", blocks[index].text)
@@ -350,7 +359,7 @@ def _drop_read_more_teasers(ledger: _Ledger) -> None:
     """
     blocks = ledger.blocks
     for marker, block in enumerate(blocks):
-        if _words(block.text) > 6 or not _READ_MORE.match(block.text):
+        if not _READ_MORE.match(block.text):
             continue
         teaser = [i for i in ledger.live() if i < marker][-TEASER_BLOCKS:]
         while teaser and (is_prose(blocks[teaser[0]].text) or _words(blocks[teaser[0]].text) > 25
@@ -388,7 +397,8 @@ def _find_article(ledger: _Ledger, title: str | None, author: str | None) -> tup
     first = _lead(blocks, live, first)
     title_index = _title_index(blocks, [i for i in ledger.live() if i < first]) if title is None else None
     # The byline or date line under the headline: what follows it, up to the article, is no standfirst.
-    header = [i for i in range(title_index or 0, first) if _is_header_line(blocks[i].text)]
+    header = [i for i in range(title_index or 0, first) if _is_header_line(blocks[i].text)
+              or (title_index is not None and i - title_index <= 3 and _is_person_line(blocks[i].text))]
     header_ends = header[-1] if header else None
     for index in ledger.live():
         text = blocks[index].text
@@ -467,10 +477,11 @@ def _title_index(blocks: list[Block], before: list[int]) -> int | None:
     if found is None:
         found = next((i for i in headlines if any(_is_person_line(b.text) for b in blocks[i + 1:i + 3])), None)
     if found is not None:
-        above = blocks[found - 1].text if found > 0 and found - 1 in candidates else ""
+        above_index = max((i for i in before if i < found), default=None)  # past blocks already dropped
+        above = blocks[above_index].text if above_index in candidates else ""
         if is_headline(above) and LABEL_WORDS < _words(above) <= _words(blocks[found].text) \
                 and not _is_title_case(blocks[found].text):
-            return found - 1  # a shorter headline right over a sentence-case line: that line is its dek
+            return above_index  # a shorter headline right over a sentence-case line: that line is its dek
         return found
     for index in candidates[:15]:
         if is_headline(blocks[index].text) and not _BYLINE.match(blocks[index].text):

@@ -336,3 +336,20 @@ def test_the_headline_is_told_from_its_dek_and_from_a_caption_with_its_credit():
     assert draft.title == "The Bridge Vote That Kept a Town"
     assert kept_texts(draft) == [dek, *BODY]
     assert draft.author == "Ann Lee"
+
+
+def test_a_read_next_box_of_teasers_cut_short_after_the_article_is_dropped():
+    box = ["Read this next", "Ferry fares are rising again this spring, and commuters who cross the river every day "
+           "want to know why the company…", "Medically reviewed by Sam Wright, MD",
+           "The old library wing reopens next month after a long restoration that took far more than the three…"]
+    draft, dropped = cleaned("Bridge Vote", *BODY, *box)
+    assert kept_texts(draft) == BODY
+    assert all(b in dropped for b in box)
+
+
+def test_glued_share_buttons_relative_times_and_a_card_without_its_name_line_are_dropped():
+    chrome = ["Share Tweet Share", "Ann Lee • 8h"]
+    bio = "Ann Lee joined the Courier from the regional desk and covers the river towns and their councils."
+    draft, dropped = cleaned("Bridge Vote Passes", *chrome, *BODY, bio, "View Profile")
+    assert kept_texts(draft) == BODY
+    assert all(c in dropped for c in chrome) and dropped[bio] == "about the author"
