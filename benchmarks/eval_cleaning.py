@@ -8,7 +8,7 @@ run narrate's script stage and, as the baseline, trafilatura's plain extraction,
   repeated   gold sentences spoken more often than the gold has them
 Matching ignores case, punctuation and white space, so typography does not count.
 
-Usage: scripts/eval-cleaning CORPUS_DIR [--kind html|txt|both] [--show PAGE]
+Usage: scripts/eval-cleaning CORPUS_DIR [--kind html|txt|copied|both|all] [--show PAGE]
 A folder holding `article.txt` and `expected.txt` (a scraped page as text) is scored as one page.
 """
 
@@ -17,7 +17,9 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import shutil
 import sys
+import tempfile
 import unicodedata
 from pathlib import Path
 
@@ -76,29 +78,46 @@ def trafilatura_text(source: Path) -> str:
     return raw  # plain text has no markup for an HTML extractor to use: the baseline reads it all
 
 
-def pages(corpus: Path, kind: str) -> list[tuple[str, Path, Path]]:
+def select_all_copy(html: Path, into: Path) -> Path:
+    """The page as select-all and copy would give it (narrate's own reading of the page's text
+    blocks): a second, differently scraped text copy of each HTML page, to check that the
+    copied-text cleaner was built for the kind of page and not for one scrape of it."""
+    from narrate.ingest import html_text_blocks
+
+    blocks, _ = html_text_blocks(html.read_text(encoding="utf-8", errors="replace"))
+    copy = into / f"{html.parent.name}.txt"
+    copy.write_text("\n\n".join(blocks), encoding="utf-8")
+    return copy
+
+
+def pages(corpus: Path, kind: str, scratch: Path) -> list[tuple[str, Path, Path]]:
     found = []
     folders = [corpus] if (corpus / "expected.txt").is_file() else sorted(p for p in corpus.iterdir() if p.is_dir())
+    wanted = {"both": ("html", "txt"), "all": ("html", "txt", "copied")}.get(kind, (kind,))
     for folder in folders:
         gold = folder / "expected.txt"
         if not gold.is_file():
             continue
         for name in ("source.html", "source.txt", "article.txt"):
             source = folder / name
-            if source.is_file() and (kind == "both" or source.suffix == f".{kind}" or name == "article.txt"):
+            if source.is_file() and (source.suffix[1:] in wanted or name == "article.txt"):
                 found.append((f"{folder.name}/{name}", source, gold))
+            if source.is_file() and name == "source.html" and "copied" in wanted:
+                found.append((f"{folder.name}/select-all.copied", select_all_copy(source, scratch), gold))
     return found
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("corpus", type=Path)
-    parser.add_argument("--kind", choices=["html", "txt", "both"], default="both")
+    parser.add_argument("--kind", choices=["html", "txt", "copied", "both", "all"], default="both",
+                        help="copied: each HTML page turned into text as select-all and copy would give it")
     parser.add_argument("--show", help="print missing and extra sentences for pages whose name contains this")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     rows = []
-    for name, source, gold_path in pages(args.corpus, args.kind):
+    scratch = Path(tempfile.mkdtemp(prefix="narrate-eval-"))
+    for name, source, gold_path in pages(args.corpus, args.kind, scratch):
         gold = gold_path.read_text(encoding="utf-8")
         try:
             title, body = narrate_text(source)
@@ -112,6 +131,7 @@ def main() -> None:
         if args.show and args.show in name:
             print(f"--- {name}\nMISSING:\n  " + "\n  ".join(ours["missing"]) + "\nEXTRA:\n  " + "\n  ".join(ours["extra"]))
     if args.json:
+        shutil.rmtree(scratch, ignore_errors=True)
         print(json.dumps([{"page": n, "narrate": {k: o[k] for k in ("recall", "precision", "body precision", "repeated")},
                            "trafilatura": {k: b[k] for k in ("recall", "precision", "repeated")}} for n, o, b in rows]))
         return
@@ -119,7 +139,8 @@ def main() -> None:
     for name, o, b in rows:
         print(f"{name:<48}{o['recall']:>8.3f}{o['precision']:>7.3f}{o['body precision']:>7.3f}{o['repeated']:>5}   "
               f"{b['recall']:>8.3f}{b['precision']:>7.3f}{b['repeated']:>5}")
-    for kind in ("html", "txt"):
+    shutil.rmtree(scratch, ignore_errors=True)
+    for kind in ("html", "txt", "copied"):
         chosen = [(o, b) for n, o, b in rows if n.endswith(f".{kind}")]
         if not chosen:
             continue
