@@ -2,10 +2,13 @@
 
 The rules, in the order they run:
 1. the user's `clean.drop` patterns (unless a `clean.keep` pattern matches);
-2. page furniture: navigation, share and follow buttons, "Advertisement", bylines and date lines;
+2. page furniture: navigation, share and follow buttons, "Advertisement", bylines and date lines,
+   and teasers for other stories that end in "Read more";
 3. for text copied from a page (no markup to lean on): find the article, the run of prose from
-   its first to its last real paragraph, and its title, the headline just above it;
-4. image credits, and the captions they sit under (kept if `clean.captions` is true);
+   its first to its last real paragraph, and its title, the headline over its byline; then the
+   boxes of links to other stories set inside it;
+4. the author's profile card (a name with a handle or a "View Profile" link, over a short bio);
+   image credits, and the captions they sit under (kept if `clean.captions` is true);
 5. repeats: a block contained in a longer one (a pull quote) is dropped and the longer one kept;
    a block repeated elsewhere is read once, unless the repeat is a banner (donation, newsletter),
    in which case every copy goes, however its lines were broken;
@@ -334,22 +337,24 @@ def _drop_author_boxes(ledger: _Ledger, author: str | None) -> None:
         name_line = blocks[index - 1].text if index > 0 else ""
         if not (_BYLINE.match(name_line) or _NAME_LINE.match(name_line)) or _words(blocks[index].text) > CTA_MAX_WORDS:
             continue
-        name = re.sub(_BYLINE_HANDLE + "$", "", _byline_name(name_line)).strip()
-        card = "@" in name_line or _BYLINE.match(name_line) or \
-            (index + 1 < len(blocks) and _PROFILE_LINK.match(blocks[index + 1].text))
+        name = _byline_name(name_line).strip()
+        card = "@" in name_line or _BYLINE.match(name_line) or _profile_link_follows(blocks, index)
         if card and blocks[index].text.startswith((name + " ", name.split()[0] + " ")):
             ledger.drop(index - 1, "about the author")
             ledger.drop(index, "about the author")
     for index in ledger.live()[len(live) * 2 // 3:]:  # a card without its name line: "Ann Lee has..." / "View Profile"
         text = blocks[index].text
-        if index + 1 < len(blocks) and _PROFILE_LINK.match(blocks[index + 1].text) and _words(text) <= CTA_MAX_WORDS \
-                and re.match(_NAME + r"\s(is|was|has|had|arrives|covers|writes|joined|lives|reports)\b", text):
+        if _profile_link_follows(blocks, index) and _words(text) <= CTA_MAX_WORDS and re.match(_NAME + r"\s(is|was|has|had|arrives|covers|writes|joined|lives|reports)\b", text):
             ledger.drop(index, "about the author")
     if author:  # "More Ann Lee.", "More by Ann Lee": a link to the author's page
         for index in ledger.live():
             found = re.match(r"(?i:more)\s((?i:by|from)\s)?(.{3,80}?)\.?$", blocks[index].text)
             if found and squash(found.group(2)) == squash(author):
                 ledger.drop(index, "about the author")
+
+
+def _profile_link_follows(blocks: list[Block], index: int) -> bool:
+    return index + 1 < len(blocks) and bool(_PROFILE_LINK.match(blocks[index + 1].text))
 
 
 def _drop_read_more_teasers(ledger: _Ledger) -> None:
@@ -417,7 +422,7 @@ def _find_article(ledger: _Ledger, title: str | None, author: str | None) -> tup
         elif index < first and (_is_tag_line(text) or _NAME_LINE.match(text)
                                 or (_words(text) <= LABEL_WORDS and not _SENTENCE_END.search(text))):
             if _NAME_LINE.match(text) and title_index is not None and index - title_index <= 3:
-                author = author or re.sub(_BYLINE_HANDLE + "$", "", text)  # a byline without "By"
+                author = author or _byline_name(text)  # a byline without "By"
             ledger.drop(index, "tags, names or labels between the headline and the article")
         elif index < first and header_ends is not None and index > header_ends and not _SENTENCE_END.search(text) \
                 and (is_teaser(text) or any(header_ends < j < index for j in labels)):
@@ -502,7 +507,6 @@ def _densest_run(blocks: list[Block], live: list[int]) -> tuple[int, int]:
     """
     # A comment section's heading (dropped as furniture or not) is a wall: no run crosses it.
     walls = {i for i, block in enumerate(blocks) if _COMMENTS_START.match(block.text.strip())}
-    # A short line the page shows twice ("Don't miss a thing.") is its chrome, however it is punctuated.
     seen = Counter(squash(blocks[i].text) for i in live)
     best, best_span = float("-inf"), (live[0], live[-1])
     total, start, previous = 0.0, live[0], -1
@@ -514,19 +518,19 @@ def _densest_run(blocks: list[Block], live: list[int]) -> tuple[int, int]:
             continue
         if total <= 0:
             total, start = 0.0, index
-        text = blocks[index].text
-        total += _block_score(text) if is_prose(text) or seen[squash(text)] == 1 else -(SHORT_BLOCK_COST + _words(text))
+        total += _block_score(blocks[index].text, repeated=seen[squash(blocks[index].text)] > 1)
         if total > best:
             best, best_span = total, (start, index)
     return best_span
 
 
-def _block_score(text: str) -> float:
-    """Prose earns its words; a short sentence (dialogue, a one-line paragraph) half; the rest costs."""
+def _block_score(text: str, repeated: bool = False) -> float:
+    """Prose earns its words; a short sentence (dialogue, a one-line paragraph) half, unless the
+    page shows it twice ("Don't miss a thing."): then it is chrome; the rest costs."""
     words = _words(text)
     if is_prose(text):
         return words
-    if words >= 4 and _SHORT_SENTENCE.search(text):
+    if words >= 4 and _SHORT_SENTENCE.search(text) and not repeated:
         return words / 2
     return -(SHORT_BLOCK_COST + words)
 
