@@ -81,8 +81,8 @@ _CREDIT = re.compile(
     r"/\s*(getty|afp|reuters|ap|epa)\b|\bvia getty\b|\((photo )?credit:|\bvia (ap|afp|reuters)$|\|\s*source:)",
     re.IGNORECASE)
 # Phrases that ask something of the reader; an article's own sentences almost never use them.
-_CALL_TO_ACTION = re.compile(
-    r"(sign[ -]?up (for|to)\b.{0,40}\b(newsletter|digest|e-?mails?|updates|list|alerts)|"
+_CALL_TO_ACTION = re.compile(  # whole words only: "your digestive tract" is no "our digest"
+    r"\b(sign[ -]?up (for|to)\b.{0,40}\b(newsletter|digest|e-?mails?|updates|list|alerts)|"
     r"subscribe (to|for)\b.{0,30}\b(newsletter|digest|channel|podcast|mailing|updates)|"
     r"(our|daily|weekly|free) (e-?mail )?(newsletter|digest)|"
     r"enter your e-?mail|your e-?mail address|(delivered|straight|directly) to your inbox|"
@@ -93,7 +93,7 @@ _CALL_TO_ACTION = re.compile(
     r"all rights reserved|(click|tap) here to|download (our|the) app|check out more (articles|stories|news)|"
     r"^contact\b.{0,60}\bat \S+@\S+|"
     r"views (and|or) opinions expressed|(are|is) (solely )?(those|the opinions?) of the author|"
-    r"moderat\w+ (all )?comments|comments (are|have been) (closed|moderated))",
+    r"moderat\w+ (all )?comments|comments (are|have been) (closed|moderated))\b",
     re.IGNORECASE)
 _MOVED_ON = re.compile(
     r"^(related|recommended|read (this )?(more|next)|next up|up next|what to read next|keep reading|more\b.{0,20}\b(in|from|on|stories|news|articles|videos)|trending|most (popular|read)|"

@@ -124,9 +124,8 @@ def build_article(draft: Draft, dropped: tuple[Dropped, ...] = ()) -> Article:
         if first is not None and _words(first.text) <= 25:
             title = first.text
             blocks.remove(first)
-        else:
-            words = (first.text if first else "").split()
-            title = " ".join(words[:8]) or "Untitled"
+        else:  # an untitled text is announced by its opening sentence, or its first words
+            title = chapter_title(first.text) if first else "Untitled"
     parts: list[tuple[str | None, list[str]]] = [(None, [])]
     for block in blocks:
         if block.kind == "heading":

@@ -353,3 +353,9 @@ def test_glued_share_buttons_relative_times_and_a_card_without_its_name_line_are
     draft, dropped = cleaned("Bridge Vote Passes", *chrome, *BODY, bio, "View Profile")
     assert kept_texts(draft) == BODY
     assert all(c in dropped for c in chrome) and dropped[bio] == "about the author"
+
+
+def test_calls_to_action_match_whole_words_only():
+    fibre = "Fiber moves slowly through your digestive tract, keeping you feeling full longer (16)."
+    draft, _ = cleaned("Bridge Vote", *BODY[:2], fibre, *BODY[2:], "Sign up for our daily digest.")
+    assert kept_texts(draft) == [*BODY[:2], fibre, *BODY[2:]]

@@ -2,7 +2,7 @@ import pytest
 
 from narrate.config import Config
 from narrate.models import Article, Section
-from narrate.segment import chapter_title, plan_speech, split_sentences
+from narrate.segment import build_article, chapter_title, plan_speech, split_sentences
 
 
 @pytest.mark.parametrize("paragraph, expected", [
@@ -57,3 +57,15 @@ def test_headings_are_the_title_role_and_quotations_the_quote_role():
     roles = [(u.written, u.role) for u in plan_speech(article, Config())]
     assert roles == [("T", "title"), ("Plain words here.", "body"), ("“A whole quotation, from start to end.”", "quote"),
                      ("Heading", "title"), ("More.", "body")]
+
+
+def test_an_untitled_text_is_announced_by_its_opening_sentence_not_a_cut_one():
+    from narrate.models import Block, Draft
+
+    opening = ("Hong Kong is burning. The authorities continue to pour fuel on the fire, and every day the protests "
+               "grow, the police answer with more force and the city's courts fill with young people.")
+    article = build_article(Draft(blocks=(Block(opening), Block("The government has not said what it will do next."))))
+    assert article.title == "Hong Kong is burning"
+    long = ("Across the valley the old mill and the houses around it were bought last spring by a trust that plans "
+            "to open them to walkers and cyclists next year.")
+    assert build_article(Draft(blocks=(Block(long),))).title == "Across the valley the old mill and…"
