@@ -132,7 +132,7 @@ _NAME = r"\(?[A-Z][\w.'’-]+\)?(\s((de|di|da|van|von|der|le|la|du|del|bin|al|el
 _NOT_NAMES = frozenset("""the a an all more most now next read view share sign log up in on of for to with us our your
     my new top best latest news home subscribe newsletter magazine menu search video watch live tip send pin it
     services stories articles posts comments edition today paper follow""".split())
-_NAME_LINE = re.compile(rf"^{_NAME}((,|\sand|\s&)\s{_NAME}){{0,3}}(,?\s@\w+)?$")
+_NAME_LINE = re.compile(rf"^{_NAME}((,|\sand|\s&)\s{_NAME}){{0,3}}(,?\s?@\w+)?$")
 _HEADLINE_END = re.compile(r"[.:;,]$")
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*$")
 _PROSE_END = re.compile(r"[.!?…:][\"'”’)\]]*$")
@@ -243,14 +243,16 @@ def clean(draft: Draft, options: CleanOptions = CleanOptions()) -> tuple[Draft, 
     title, author = _strip_site_name(draft.title, draft.site_name), draft.author
     if draft.has_markup:
         _drop_trailing_sections(ledger)
+    bylines: dict[int, str] = {}
     for index, block in enumerate(blocks):
         if _words(block.text) <= 12 and _BYLINE.match(block.text):
-            author = author or _byline_name(block.text)
+            bylines[index] = _byline_name(block.text)
             ledger.drop(index, "byline")
     _drop_read_more_teasers(ledger)
     if not draft.has_markup:
-        title, author = _find_article(ledger, title, author)
+        title, author = _find_article(ledger, title, author, bylines)
         _drop_link_boxes(ledger)
+    author = author or next(iter(bylines.values()), None)
     _drop_author_boxes(ledger, author)
     _drop_credits_and_captions(ledger, options.keep_captions)
     _drop_repeats(ledger, title)
@@ -258,7 +260,45 @@ def clean(draft: Draft, options: CleanOptions = CleanOptions()) -> tuple[Draft, 
 
     kept = tuple(blocks[i] for i in ledger.live())
     reported = dropped_lines + [Dropped(blocks[i].text, reason) for i, reason in sorted(ledger.reasons.items())]
-    return replace(draft, blocks=kept, title=title, author=author), tuple(reported)
+    return replace(draft, blocks=kept, title=title, author=tidy_author(author)), tuple(reported)
+
+
+_DATE_WORD = re.compile(r"^(monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|"
+                        r"june|july|august|september|october|november|december|updated|published|on|at)$", re.IGNORECASE)
+_JOB = re.compile(r"^(editor|writer|reporter|correspondent|contributor|columnist|producer|critic|photographer)s?$",
+                  re.IGNORECASE)
+# Words before a job title that are part of it: "Senior Games Editor", "Staff Writer".
+_JOB_PREFIX = re.compile(r"^(staff|senior|contributing|executive|managing|deputy|associate|chief|games|tech|news|"
+                         r"politics|sports|science|health|business|features|opinion|culture|music)$", re.IGNORECASE)
+# "Rachael Link, MS, RD (CA)": degrees after the name.
+_CREDENTIAL = re.compile(r"^\(?([A-Z]{2,5}|Ph\.?D\.?|M\.?[DS]\.?|R\.?D\.?)\)?$")
+# Not a person: "City Desk", "Editorial", "Staff", "Newsroom".
+_NO_PERSON = re.compile(r"(^|\s)(desk|team|staff|bureau|newsroom|editorial|editors|admin|wire)$", re.IGNORECASE)
+
+
+def tidy_author(raw: str | None) -> str | None:
+    """The author as it is read after "By": "Jeff Foust Monday; November" is "Jeff Foust", "Ben Silverman
+    Games Editor" is "Ben Silverman", and "Stella Kim; Jennifer Jett" is "Stella Kim and Jennifer Jett".
+
+    Metadata and bylines carry dates, job titles and desks along with names; only the names are read.
+    """
+    names: list[str] = []
+    for part in re.split(r"\s*(?:[;|\n,&]|\band\b)\s*", raw or ""):
+        words = [w for w in part.strip(" .-–—·•").split() if not w.startswith("@")]
+        while words and (_DATE_WORD.match(words[-1]) or re.search(r"\d", words[-1])):
+            words.pop()  # "Jeff Foust Monday", "Laura June Topolsky July": a date cut from the byline
+        if len(words) > 2 and _JOB.match(words[-1]):  # a name of two words may be "A. Writer"
+            words.pop()
+            while len(words) > 2 and _JOB_PREFIX.match(words[-1]):
+                words.pop()
+        name = " ".join(words)
+        if words and not _NO_PERSON.search(name) and not all(_JOB_PREFIX.match(w) or _JOB.match(w) for w in words) \
+                and not all(_CREDENTIAL.match(w) for w in words) \
+                and name.lower() not in (n.lower() for n in names):
+            names.append(name)
+    if not names:
+        return None
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def _strip_site_name(title: str | None, site: str | None) -> str | None:
@@ -386,8 +426,10 @@ def _line_reason(line: str) -> str | None:
     return None
 
 
-def _find_article(ledger: _Ledger, title: str | None, author: str | None) -> tuple[str | None, str | None]:
-    """Copied text: keep the article's run of paragraphs, find its headline, drop the rest of the page."""
+def _find_article(ledger: _Ledger, title: str | None, author: str | None,
+                  bylines: dict[int, str]) -> tuple[str | None, str | None]:
+    """Copied text: keep the article's run of paragraphs, find its headline and the byline under it
+    (not one of another story's further down), drop the rest of the page."""
     blocks = ledger.blocks
     labels = _label_runs(blocks, ledger.live())
     live = [i for i in ledger.live() if i not in labels]
@@ -405,13 +447,17 @@ def _find_article(ledger: _Ledger, title: str | None, author: str | None) -> tup
     header = [i for i in range(title_index or 0, first) if _is_header_line(blocks[i].text)
               or (title_index is not None and i - title_index <= 3 and _is_person_line(blocks[i].text))]
     header_ends = header[-1] if header else None
+    start = title_index if title_index is not None else first
+    author = author or next((bylines[i] for i in sorted(bylines) if start <= i < first), None) or next(
+        (_byline_name(blocks[i].text) for i in range(start + 1, min(start + 5, len(blocks)))
+         if _is_person_line(blocks[i].text)),
+        None)
     for index in ledger.live():
         text = blocks[index].text
         if index == title_index:
             title = text
             ledger.drop(index, "title (read first)")
         elif _BYLINE.match(text):
-            author = author or _byline_name(text)
             ledger.drop(index, "byline")
         elif index in labels:
             ledger.drop(index, "menu or chart labels")
@@ -421,8 +467,6 @@ def _find_article(ledger: _Ledger, title: str | None, author: str | None) -> tup
             ledger.drop(index, "before the article (navigation, links)")
         elif index < first and (_is_tag_line(text) or _NAME_LINE.match(text)
                                 or (_words(text) <= LABEL_WORDS and not _SENTENCE_END.search(text))):
-            if _NAME_LINE.match(text) and title_index is not None and index - title_index <= 3:
-                author = author or _byline_name(text)  # a byline without "By"
             ledger.drop(index, "tags, names or labels between the headline and the article")
         elif index < first and header_ends is not None and index > header_ends and not _SENTENCE_END.search(text) \
                 and (is_teaser(text) or any(header_ends < j < index for j in labels)):
@@ -476,14 +520,20 @@ def _title_index(blocks: list[Block], before: list[int]) -> int | None:
     candidates = [i for i in reversed(before) if not (_DATELINE.match(blocks[i].text) or _CREDIT.search(blocks[i].text)
                                                       or _COMMENTS_START.match(blocks[i].text.strip()))]
     headlines = [i for i in candidates[:30] if is_headline(blocks[i].text) and not _BYLINE.match(blocks[i].text)
-                 and not _is_handle_line(blocks[i].text)]
+                 and not _is_handle_line(blocks[i].text)
+                 and not (_is_person_line(blocks[i].text) and re.search(r",|\band\b|&", blocks[i].text))]
     found = next((i for i in headlines if any(_is_header_line(b.text) or _is_handle_line(b.text)
                                               for b in blocks[i + 1:i + 4])), None)
     if found is None:
         found = next((i for i in headlines if any(_is_person_line(b.text) for b in blocks[i + 1:i + 3])), None)
     if found is not None:
-        above_index = max((i for i in before if i < found), default=None)  # past blocks already dropped
-        above = blocks[above_index].text if above_index in candidates else ""
+        above_index = max((i for i in before if i < found), default=None)
+        between = blocks[above_index + 1:found] if above_index is not None else []
+        metadata = all(_DATELINE.match(b.text) or re.match(r"(?i)(new, )?\d+ comments?$", b.text) for b in between)
+        above = blocks[above_index].text if above_index in candidates and metadata else ""  # "12 comments" may part them
+        under = blocks[found + 1].text if found + 1 < len(blocks) else ""
+        if not (_is_header_line(under) or _is_person_line(under) or _is_handle_line(under)):
+            above = ""  # a dek sits right over the byline: this one has something else under it
         if is_headline(above) and LABEL_WORDS < _words(above) <= _words(blocks[found].text) \
                 and not _is_title_case(blocks[found].text):
             return above_index  # a shorter headline right over a sentence-case line: that line is its dek

@@ -359,3 +359,25 @@ def test_calls_to_action_match_whole_words_only():
     fibre = "Fiber moves slowly through your digestive tract, keeping you feeling full longer (16)."
     draft, _ = cleaned("Bridge Vote", *BODY[:2], fibre, *BODY[2:], "Sign up for our daily digest.")
     assert kept_texts(draft) == [*BODY[:2], fibre, *BODY[2:]]
+
+
+def test_the_author_is_read_as_names_only():
+    from narrate.clean import tidy_author
+
+    assert tidy_author("Jeff Foust Monday; November") == "Jeff Foust"
+    assert tidy_author("Laura June Topolsky July") == "Laura June Topolsky"  # a name may hold a month
+    assert tidy_author("Ben Silverman Games Editor") == "Ben Silverman"
+    assert tidy_author("Stella Kim; Jennifer Jett") == "Stella Kim and Jennifer Jett"
+    assert tidy_author("Ann Lee, Sam Wright & Jo Bloggs") == "Ann Lee, Sam Wright and Jo Bloggs"
+    assert tidy_author("Ann Lee, City Desk") == "Ann Lee"
+    assert tidy_author("Ann Lee, MS, RD (CA)") == "Ann Lee"
+    assert tidy_author("Staff Reporter") is None and tidy_author("Editorial") is None
+    draft, _ = cleaned("Bridge Vote Passes", "By Ann Lee, Senior Writer", *BODY)
+    assert draft.author == "Ann Lee"
+
+
+def test_the_author_is_the_byline_under_the_headline_not_one_further_down():
+    draft, _ = cleaned("Bridge Vote Passes", "Ann Lee", *BODY, "Ferry Fares Rise Again", "by Sam Wright")
+    assert draft.author == "Ann Lee"
+    draft, _ = cleaned("Bridge Vote Passes", "Ann Lee@annlee", *BODY)
+    assert draft.author == "Ann Lee"

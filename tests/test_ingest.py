@@ -19,7 +19,7 @@ def test_markdown_front_matter_headings_and_sections():
         "---\ntitle: Front Title\nauthor: [A. Writer, B. Editor]\ndate: 2025-01-02\n"
         "url: https://example.com/a\n---\n\nOpening words here.\n\n## First\n\nBody one.\n\n### Sub\n\nBody two.\n")
     assert article.title == "Front Title"
-    assert article.author == "A. Writer, B. Editor"
+    assert article.author == "A. Writer and B. Editor"
     assert article.date == "2025-01-02"
     assert article.source_url == "https://example.com/a"
     assert [(s.title, s.paragraphs, s.has_heading) for s in article.sections] == [
