@@ -448,10 +448,8 @@ def _find_article(ledger: _Ledger, title: str | None, author: str | None,
               or (title_index is not None and i - title_index <= 3 and _is_person_line(blocks[i].text))]
     header_ends = header[-1] if header else None
     start = title_index if title_index is not None else first
-    author = author or next((bylines[i] for i in sorted(bylines) if start <= i < first), None) or next(
-        (_byline_name(blocks[i].text) for i in range(start + 1, min(start + 5, len(blocks)))
-         if _is_person_line(blocks[i].text)),
-        None)
+    author = author or next((bylines[i] for i in sorted(bylines) if start <= i < first), None) \
+        or _unmarked_byline(blocks, start)
     for index in ledger.live():
         text = blocks[index].text
         if index == title_index:
@@ -496,9 +494,31 @@ def _lead(blocks: list[Block], live: list[int], first: int) -> int:
     return first
 
 
+def _unmarked_byline(blocks: list[Block], title_index: int) -> str | None:
+    """The author's name a few lines under the headline, without "By" before it: alone on its line
+    ("Ann Lee"), after a lone "By", or before a date ("Dan Goodin - Apr 16, 2015 8:02 pm UTC")."""
+    for index in range(title_index + 1, min(title_index + 8, len(blocks))):
+        text = blocks[index].text
+        named = index + 1 < len(blocks) and text.lower() == "by" and _is_person_line(blocks[index + 1].text)
+        if named or (index <= title_index + 4 and _is_person_line(text)):
+            return _byline_name(blocks[index + 1].text if named else text)
+        dated = _DATELINE.match(text)
+        if dated and dated.group(1) and _is_person_line(dated.group(1).strip(" -–—|•")):
+            return dated.group(1).strip(" -–—|•")
+    return None
+
+
+def _is_metadata(text: str) -> bool:
+    """A date, or a comment count, maybe broken over lines ("New," "15" "comments"): it may stand between
+    a headline and its dek."""
+    return bool(_DATELINE.match(text) or re.match(r"(?i)((new,? )?\d+ comments?|new,?|\d+|comments?)$", text))
+
+
 def _is_header_line(text: str) -> bool:
-    """A byline or a date line: what sits under a headline. "By" may stand alone, its name on the next line."""
-    return bool(re.match(r"(?i:by|words by|written by)(\s+[A-Z]|$)", text) or _DATELINE.match(text))
+    """A byline or a date line: what sits under a headline. "By" may stand alone, its name on the next line,
+    and an editorial is signed by its desk."""
+    return bool(re.match(r"(?i:by|words by|written by)(\s+[A-Z]|$)", text) or _DATELINE.match(text)
+                or re.match(r"(?i)(the )?(editorial( board)?|editors|editorial staff)$", text))
 
 
 def _is_person_line(text: str) -> bool:
@@ -527,10 +547,10 @@ def _title_index(blocks: list[Block], before: list[int]) -> int | None:
     if found is None:
         found = next((i for i in headlines if any(_is_person_line(b.text) for b in blocks[i + 1:i + 3])), None)
     if found is not None:
-        above_index = max((i for i in before if i < found), default=None)
+        above_index = max((i for i in before if i < found and not _is_metadata(blocks[i].text)), default=None)
         between = blocks[above_index + 1:found] if above_index is not None else []
-        metadata = all(_DATELINE.match(b.text) or re.match(r"(?i)(new, )?\d+ comments?$", b.text) for b in between)
-        above = blocks[above_index].text if above_index in candidates and metadata else ""  # "12 comments" may part them
+        above = blocks[above_index].text if above_index in candidates and all(_is_metadata(b.text) for b in between) \
+            else ""
         under = blocks[found + 1].text if found + 1 < len(blocks) else ""
         if not (_is_header_line(under) or _is_person_line(under) or _is_handle_line(under)):
             above = ""  # a dek sits right over the byline: this one has something else under it

@@ -381,3 +381,16 @@ def test_the_author_is_the_byline_under_the_headline_not_one_further_down():
     assert draft.author == "Ann Lee"
     draft, _ = cleaned("Bridge Vote Passes", "Ann Lee@annlee", *BODY)
     assert draft.author == "Ann Lee"
+
+
+def test_the_headline_and_author_are_found_however_the_header_is_laid_out():
+    dek = "The fourth vote in ten years on the old stone crossing"
+    draft, _ = cleaned("Council Backs the Bridge at Last", "New,", "15", "comments", dek, "By", "Ann Lee@annlee",
+                       "Nov 19, 2019, 7:53pm EST", *BODY)
+    assert (draft.title, draft.author) == ("Council Backs the Bridge at Last", "Ann Lee")
+    assert kept_texts(draft) == [dek, *BODY]
+    draft, _ = cleaned("Opinion", "The Courier view on the bridge: a town at a crossing", "Editorial",
+                       "Residents deserve a straight answer from the council, and soon", *BODY)
+    assert draft.title == "The Courier view on the bridge: a town at a crossing" and draft.author is None
+    draft, _ = cleaned("Bridge vote settles an old fight", "Ann Lee - Apr 16, 2015 8:02 pm UTC", *BODY)
+    assert (draft.title, draft.author) == ("Bridge vote settles an old fight", "Ann Lee")
