@@ -52,22 +52,30 @@ _FURNITURE = re.compile(r"""^[|•·]?\s*(
     learn\ more|see\ all|view\ all|(view|show|hide)\ comments|
     [•·|\-–—*]+|\d+(\.\d+)?[km]?
 )$""", re.IGNORECASE | re.VERBOSE)
-_BYLINE_PREFIX = r"^(by|words by|written by|story by|reporting by)\s+"
-# "By Ann Lee", and "By Ann Lee On 11/13/19 at 4:00 PM EST": a byline may carry its date.
-_BYLINE_DATE = r"\s+(on|at|updated|published|[|•·–—-])\s.{0,50}\d.{0,30}$"
+# "Ann Lee", "Mark di Stefano", "Richard (R.J.) Eskow": two to four capitalised words.
+_NAME = r"\(?[A-Z][\w.'’-]+\)?(\s((de|di|da|van|von|der|le|la|du|del|bin|al|el)\s)?\(?[A-Z][\w.'’-]+\)?){1,3}"
+_BYLINE_PREFIX = r"^(?i:by|words by|written by|story by|reporting by)\s+"
+# "By Ann Lee", and "By Ann Lee On 11/13/19 at 4:00 PM EST", "By R. Lawler, 2h ago": a byline may carry its date.
+_BYLINE_DATE = r"(,|\s(?i:on|at|updated|published)|\s[|•·–—-]+)\s.{0,50}\d.{0,60}$"
 _BYLINE_HANDLE = r",?\s*@\w+"  # "By Devindra Hardawar @devindra"
-_BYLINE = re.compile(_BYLINE_PREFIX + r"[\w .,'’\-&]{2,80}?(" + _BYLINE_HANDLE + r"(\s.{0,50}\d.{0,30})?)?("
-                     + _BYLINE_DATE + r"|$)", re.IGNORECASE)
-_WEEKDAY = r"(monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+# Names only, each of capitalised words (or one word: "By Reuters"), so "By then, nobody cared." is no byline.
+_BYLINE_NAMES = rf"(?P<names>({_NAME}|[A-Z][\w.'’-]+)((,|\s(and|&))?\s+({_NAME}|\(?[A-Z][\w.'’-]+\)?)){{0,5}})"
+_BYLINE = re.compile(_BYLINE_PREFIX + _BYLINE_NAMES + "(" + _BYLINE_HANDLE + r"(\s.{0,50}\d.{0,60})?)?("
+                     + _BYLINE_DATE + r"|(\s|(?<=[a-z]))(?=(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|"
+                     r"wed|thu|fri|sat|sun)[a-z]*\.?,? .{0,40}\d{4}.{0,30}$)|,?\s*$)")  # "...Topolsky July 10, 2015"
+_WEEKDAY = r"(monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)"
 _DATELINE = re.compile(
     # "Dan Goodin - Apr 16, 2015 8:02 pm UTC", or glued: "Yahoo FinanceOctober 13, 2016": a source before the date
-    r"^[|•·]?\s*([A-Z][\w.'’ -]{1,40}(\s[-–—|•]\s|(?-i:(?<=[a-z])(?=[A-Z]))))?"
+    # or "Sarah Gooding March 9, 2017": a person's name right before it
+    r"^[|•·]?\s*([A-Z][\w.'’ -]{1,40}(\s[-–—|•]\s|(?-i:(?<=[a-z])(?=[A-Z])))|(?-i:[A-Z][\w.'’-]+( [A-Z][\w.'’-]+){1,3}) )?"
     r"((published|updated|posted|last updated)( on)?:?\s.{0,50}|"
     rf"({_WEEKDAY}|yesterday|today)\s+\d{{1,2}}:\d{{2}}\s*[ap]\.?m\.?|"
     r"\d{1,2}:\d{2}\s*[ap]\.?m\.?(\s+\w{2,4})?|"
     rf"({_WEEKDAY},?\s+)?(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{{1,2}},?\s+\d{{4}}"
     r"(,?\s+\d{1,2}:\d{2}.{0,12}|\s+\d{1,4})?|"  # a time, or a bare count of comments: "March 9, 2017 13"
-    rf"({_WEEKDAY},?\s+)?\d{{1,2}}\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{{4}}|"
+    # "Mon 18 Nov 2019 18.54 GMT Last modified on Mon 18 Nov 2019 18.56 GMT"
+    rf"({_WEEKDAY},?\s+)?\d{{1,2}}\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{{4}}"
+    r"(,?\s+\d{1,2}[:.]\d{2}(\s?[ap]\.?m\.?)?(\s+[A-Z]{2,4})?)?(\s+last (modified|updated)( on)?\s.{0,40})?|"
     r"\d{4}-\d{2}-\d{2}|"
     r"\d{1,2}[./]\d{1,2}[./]\d{2,4}(\s+in\s+[\w &]{1,30})?|"  # "11.03.17 in Gadgetry"
     r"(updated\s)?\d{1,2}\s?(h|m|d|mins?|hrs?|hours?|days?|weeks?)(\sago)?)"  # "8h", "updated 15M ago"
@@ -126,12 +134,11 @@ _DESCRIBES_PHOTO = re.compile(
     r"^(in )?this\b.{0,80}\b(file )?(photo|image|picture|photograph)\b.{0,120}\b(shows?|taken|provided)\b|"
     r"^an? (stock |file |handout )?(image|photo|picture|photograph) (of|shows?)\b",
     re.IGNORECASE)
-# "Kevin Johnson and Kevin McCoy", "Devindra Hardawar, @devindra": a byline without its "By".
-_NAME = r"\(?[A-Z][\w.'’-]+\)?(\s((de|di|da|van|von|der|le|la|du|del|bin|al|el)\s)?\(?[A-Z][\w.'’-]+\)?){1,3}"
 # Words of a page's buttons and labels, never of a person's name: "View All", "Get The Magazine".
 _NOT_NAMES = frozenset("""the a an all more most now next read view share sign log up in on of for to with us our your
     my new top best latest news home subscribe newsletter magazine menu search video watch live tip send pin it
     services stories articles posts comments edition today paper follow""".split())
+# "Kevin Johnson and Kevin McCoy", "Devindra Hardawar, @devindra": a byline without its "By".
 _NAME_LINE = re.compile(rf"^{_NAME}((,|\sand|\s&)\s{_NAME}){{0,3}}(,?\s?@\w+)?$")
 _HEADLINE_END = re.compile(r"[.:;,]$")
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*$")
@@ -173,7 +180,8 @@ def is_prose(text: str) -> bool:
 
 
 def _byline_name(text: str) -> str:
-    name = re.sub(_BYLINE_DATE, "", re.sub(_BYLINE_PREFIX, "", text, flags=re.IGNORECASE), flags=re.IGNORECASE)
+    match = _BYLINE.match(text)
+    name = match.group("names") if match else re.sub(_BYLINE_PREFIX, "", text)
     return re.sub(_BYLINE_HANDLE + ".*$", "", name)
 
 
@@ -245,7 +253,7 @@ def clean(draft: Draft, options: CleanOptions = CleanOptions()) -> tuple[Draft, 
         _drop_trailing_sections(ledger)
     bylines: dict[int, str] = {}
     for index, block in enumerate(blocks):
-        if _words(block.text) <= 12 and _BYLINE.match(block.text):
+        if _words(block.text) <= 20 and _BYLINE.match(block.text):
             bylines[index] = _byline_name(block.text)
             ledger.drop(index, "byline")
     _drop_read_more_teasers(ledger)
@@ -271,7 +279,7 @@ _JOB = re.compile(r"^(editor|writer|reporter|correspondent|contributor|columnist
 _JOB_PREFIX = re.compile(r"^(staff|senior|contributing|executive|managing|deputy|associate|chief|games|tech|news|"
                          r"politics|sports|science|health|business|features|opinion|culture|music)$", re.IGNORECASE)
 # "Rachael Link, MS, RD (CA)": degrees after the name.
-_CREDENTIAL = re.compile(r"^\(?([A-Z]{2,5}|Ph\.?D\.?|M\.?[DS]\.?|R\.?D\.?)\)?$")
+_CREDENTIAL = re.compile(r"^\(?([A-Z]{2,5}|Ph\.?D\.?|M\.?[DS]\.?|R\.?D\.?|[BM]\.?Sc\.?|Jr\.?|Sr\.?)\)?$")
 # Not a person: "City Desk", "Editorial", "Staff", "Newsroom".
 _NO_PERSON = re.compile(r"(^|\s)(desk|team|staff|bureau|newsroom|editorial|editors|admin|wire)$", re.IGNORECASE)
 
@@ -283,7 +291,9 @@ def tidy_author(raw: str | None) -> str | None:
     Metadata and bylines carry dates, job titles and desks along with names; only the names are read.
     """
     names: list[str] = []
-    for part in re.split(r"\s*(?:[;|\n,&]|\band\b)\s*", raw or ""):
+    raw = re.sub(r"(?<=[a-z])(?=(Mon|Tues?|Wed|Thu|Fri|Sat|Sun|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b)",
+                 " ", raw or "")  # "Jeff FoustMonday, November 18": a date glued on
+    for part in re.split(r"\s*(?:[;|\n,&]|\band\b)\s*", raw):
         words = [w for w in part.strip(" .-–—·•").split() if not w.startswith("@")]
         while words and (_DATE_WORD.match(words[-1]) or re.search(r"\d", words[-1])):
             words.pop()  # "Jeff Foust Monday", "Laura June Topolsky July": a date cut from the byline
@@ -439,7 +449,8 @@ def _find_article(ledger: _Ledger, title: str | None, author: str | None,
             title = blocks[opening].text
             ledger.drop(opening, "title (read first)")
         return title, author
-    first, last = _densest_run(blocks, live)
+    # Bylines count against a run as any short line does: another story's byline ends the article's run.
+    first, last = _densest_run(blocks, sorted([*live, *(i for i in bylines if i not in labels)]))
     last = _continuation(blocks, live, last, set(ledger.reasons))
     first = _lead(blocks, live, first)
     title_index = _title_index(blocks, [i for i in ledger.live() if i < first]) if title is None else None
@@ -524,7 +535,7 @@ def _is_header_line(text: str) -> bool:
 def _is_person_line(text: str) -> bool:
     """ "Richard (R.J.) Eskow", "Ann Lee and Sam Wright": names alone on a line, a byline without "By"."""
     words = [re.sub(r"['’]s$", "", w.strip("(),")).lower() for w in text.split()]
-    return bool(_NAME_LINE.match(text)) and not any(w in _NOT_NAMES for w in words)
+    return bool(_NAME_LINE.match(text)) and not any(w in _NOT_NAMES or re.fullmatch(_WEEKDAY, w) for w in words)
 
 
 def _is_handle_line(text: str) -> bool:

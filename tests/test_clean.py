@@ -394,3 +394,10 @@ def test_the_headline_and_author_are_found_however_the_header_is_laid_out():
     assert draft.title == "The Courier view on the bridge: a town at a crossing" and draft.author is None
     draft, _ = cleaned("Bridge vote settles an old fight", "Ann Lee - Apr 16, 2015 8:02 pm UTC", *BODY)
     assert (draft.title, draft.author) == ("Bridge vote settles an old fight", "Ann Lee")
+
+
+def test_a_short_paragraph_that_starts_with_by_is_no_byline():
+    lines = ["By then, nobody cared.", "By Tuesday the river had risen over the lower road."]
+    draft, _ = cleaned("Bridge Vote", "By Ann Lee, MS, RD on November 14, 2019", *BODY[:2], *lines, *BODY[2:])
+    assert kept_texts(draft) == [*BODY[:2], *lines, *BODY[2:]]
+    assert draft.author == "Ann Lee"
