@@ -472,7 +472,7 @@ def _find_article(ledger: _Ledger, title: str | None, author: str | None,
             ledger.drop(index, "menu or chart labels")
         elif index > last:
             ledger.drop(index, "after the article (links, footer)")
-        elif index < first and (title_index is None or index < title_index or _CREDIT.search(text)):
+        elif index < first and (title_index is None or index < title_index or _is_credit(text)):
             ledger.drop(index, "before the article (navigation, links)")
         elif index < first and (_is_tag_line(text) or _NAME_LINE.match(text)
                                 or (_words(text) <= LABEL_WORDS and not _SENTENCE_END.search(text))):
@@ -548,7 +548,7 @@ def _title_index(blocks: list[Block], before: list[int]) -> int | None:
     its author's name right under it (or under its dek), else the nearest headline-like block of
     three words or more, or failing that the block right above the first paragraph when it is
     short and unpunctuated. A shorter headline right over the one found makes that one its dek."""
-    candidates = [i for i in reversed(before) if not (_DATELINE.match(blocks[i].text) or _CREDIT.search(blocks[i].text)
+    candidates = [i for i in reversed(before) if not (_DATELINE.match(blocks[i].text) or _is_credit(blocks[i].text)
                                                       or _COMMENTS_START.match(blocks[i].text.strip()))]
     headlines = [i for i in candidates[:30] if is_headline(blocks[i].text) and not _BYLINE.match(blocks[i].text)
                  and not _is_handle_line(blocks[i].text)
@@ -632,7 +632,7 @@ def _continuation(blocks: list[Block], live: list[int], last: int, furniture: se
                 break
             continue
         text = blocks[index].text
-        if is_prose(text) or _MOVED_ON.search(text) or _CALL_TO_ACTION.search(text) or _CREDIT.search(text) \
+        if is_prose(text) or _MOVED_ON.search(text) or _CALL_TO_ACTION.search(text) or _is_credit(text) \
                 or _DATELINE.match(text) or _BYLINE.match(text) or _COMMENTS_START.match(text.strip()) \
                 or squash(text) in seen \
                 or (is_teaser(text) and index in following and is_teaser(blocks[following[index]].text)):
@@ -665,7 +665,7 @@ def _drop_credits_and_captions(ledger: _Ledger, keep_captions: bool) -> None:
         if _words(text) <= CAPTION_MAX_WORDS + 10 and _GLUED_CREDIT.search(text):
             if not keep_captions:  # its caption is glued to it: the block before is not a caption
                 ledger.drop(index, "image caption")
-        elif _words(text) <= 15 and _CREDIT.search(text):
+        elif _words(text) <= 15 and _is_credit(text):
             ledger.drop(index, "image credit")
             if keep_captions or position == 0:
                 continue
@@ -680,6 +680,13 @@ def _drop_credits_and_captions(ledger: _Ledger, keep_captions: bool) -> None:
                                                     or _DESCRIBES_PHOTO.search(text)):
             if not keep_captions:
                 ledger.drop(index, "image caption")
+
+
+def _is_credit(text: str) -> bool:
+    """ "Photo: Ann Lee", "Getty Images": a credit names its source and is no sentence, so "LONDON
+    (Reuters) - Shares fell on Monday." and "The photo was sold to Getty Images." are read."""
+    found = _CREDIT.search(text)
+    return bool(found) and (found.start() == 0 or not _SENTENCE_END.search(text))
 
 
 def _drop_repeats(ledger: _Ledger, title: str | None) -> None:

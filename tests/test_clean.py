@@ -401,3 +401,11 @@ def test_a_short_paragraph_that_starts_with_by_is_no_byline():
     draft, _ = cleaned("Bridge Vote", "By Ann Lee, MS, RD on November 14, 2019", *BODY[:2], *lines, *BODY[2:])
     assert kept_texts(draft) == [*BODY[:2], *lines, *BODY[2:]]
     assert draft.author == "Ann Lee"
+
+
+def test_a_sentence_that_names_an_agency_is_no_credit_and_takes_no_caption_with_it():
+    lines = ["LONDON (Reuters) - Shares in the bridge company fell sharply on Monday.",
+             "The photo was later sold to Getty Images for a small fee."]
+    draft, dropped = cleaned("Bridge Vote", BODY[0], lines[0], BODY[1], lines[1], *BODY[2:], "Photo: Ann Lee")
+    assert kept_texts(draft) == [BODY[0], lines[0], BODY[1], lines[1], *BODY[2:]]
+    assert "Photo: Ann Lee" in dropped
