@@ -92,17 +92,23 @@ _CREDIT = re.compile(
 _CALL_TO_ACTION = re.compile(  # whole words only: "your digestive tract" is no "our digest"
     r"\b(sign[ -]?up (for|to)\b.{0,40}\b(newsletter|digest|e-?mails?|updates|list|alerts)|"
     r"subscribe (to|for)\b.{0,30}\b(newsletter|digest|channel|podcast|mailing|updates)|"
-    r"(our|daily|weekly|free) (e-?mail )?(newsletter|digest)|"
     r"enter your e-?mail|your e-?mail address|(delivered|straight|directly) to your inbox|"
-    r"online donations|donate (now|today|here)|make a (tax[- ]deductible )?(donation|gift|contribution)|"
-    r"(fundraising|membership) (campaign|drive)|support (our|independent) (journalism|media|reporting|work)|"
-    r"keep independent (media|journalism) alive|become a (member|subscriber|patron)|"
-    r"we use cookies|accept (all )?cookies|cookie (policy|settings)|privacy policy|terms of (use|service)|"
-    r"all rights reserved|(click|tap) here to|download (our|the) app|check out more (articles|stories|news)|"
+    r"donate (now|today|here)|keep independent (media|journalism) alive|"
+    r"we use cookies|accept (all )?cookies|(click|tap) here to|download our app|check out more (articles|stories|news)|"
     r"^contact\b.{0,60}\bat \S+@\S+|"
     r"views (and|or) opinions expressed|(are|is) (solely )?(those|the opinions?) of the author|"
     r"moderat\w+ (all )?comments|comments (are|have been) (closed|moderated))\b",
     re.IGNORECASE)
+# Phrases a promotion uses, and an article about newsletters, privacy or charity may use too: they mark
+# a call to action only in a short block, or one that speaks to the reader.
+_PROMOTION = re.compile(
+    r"\b((our|daily|weekly|free) (e-?mail )?(newsletter|digest)|online donations|"
+    r"make a (tax[- ]deductible )?(donation|gift|contribution)|(fundraising|membership) (campaign|drive)|"
+    r"support (our|independent) (journalism|media|reporting|work)|become a (member|subscriber|patron)|"
+    r"cookie (policy|settings)|privacy policy|terms of (use|service)|all rights reserved|download the app)\b",
+    re.IGNORECASE)
+_TO_THE_READER = re.compile(r"\b(you|your|sign up|subscribe|donate|join us|click|tap|please|support us|help us)\b",
+                            re.IGNORECASE)
 _MOVED_ON = re.compile(
     r"^(related|recommended|read (this )?(more|next)|next up|up next|what to read next|keep reading|more\b.{0,20}\b(in|from|on|stories|news|articles|videos)|trending|most (popular|read)|"
     r"editors?'?s?'? picks|you (may|might) (also )?like|comments?|\d+ comments|leave a (comment|reply)|"
@@ -152,6 +158,7 @@ LEAD_WORDS = 20
 LABEL_WORDS = 3
 LABEL_RUN = 3
 CTA_MAX_WORDS = 80
+SHORT_PROMOTION_WORDS = 12
 CAPTION_MAX_WORDS = 45
 LINK_BOX_RUN = 3
 MIN_REPEAT_CHARS = 24
@@ -500,7 +507,7 @@ def _lead(blocks: list[Block], live: list[int], first: int) -> int:
     before = [i for i in live if (header[-1] if header else -1) < i < first][-LEAD_REACH:]
     for index in before:
         text = blocks[index].text
-        if is_prose(text) and _words(text) >= LEAD_WORDS and not _CALL_TO_ACTION.search(text):
+        if is_prose(text) and _words(text) >= LEAD_WORDS and not _is_call_to_action(text):
             return index
     return first
 
@@ -632,7 +639,7 @@ def _continuation(blocks: list[Block], live: list[int], last: int, furniture: se
                 break
             continue
         text = blocks[index].text
-        if is_prose(text) or _MOVED_ON.search(text) or _CALL_TO_ACTION.search(text) or _is_credit(text) \
+        if is_prose(text) or _MOVED_ON.search(text) or _is_call_to_action(text) or _is_credit(text) \
                 or _DATELINE.match(text) or _BYLINE.match(text) or _COMMENTS_START.match(text.strip()) \
                 or squash(text) in seen \
                 or (is_teaser(text) and index in following and is_teaser(blocks[following[index]].text)):
@@ -726,8 +733,8 @@ def _drop_repeats(ledger: _Ledger, title: str | None) -> None:
     for run in runs:
         text = " ".join(blocks[i].text for i in run)
         neighbours = [live[p] for p in (live.index(run[0]) - 1, live.index(run[-1]) + 1) if 0 <= p < len(live)]
-        banner = _CALL_TO_ACTION.search(text) or any(
-            _CALL_TO_ACTION.search(blocks[n].text) and _words(blocks[n].text) <= CTA_MAX_WORDS for n in neighbours)
+        banner = _is_call_to_action(text) or any(
+            _is_call_to_action(blocks[n].text) and _words(blocks[n].text) <= CTA_MAX_WORDS for n in neighbours)
         for index in run:
             if banner:
                 ledger.drop(index, "banner repeated on the page")
@@ -735,12 +742,18 @@ def _drop_repeats(ledger: _Ledger, title: str | None) -> None:
                 ledger.drop(index, "repeated paragraph (read once)")
 
 
+def _is_call_to_action(text: str) -> bool:
+    """A newsletter sign-up, a donation appeal, a cookie notice: what asks something of the reader."""
+    return bool(_CALL_TO_ACTION.search(text) or _PROMOTION.search(text)
+                and (_words(text) <= SHORT_PROMOTION_WORDS or _TO_THE_READER.search(text)))
+
+
 def _drop_calls_to_action(ledger: _Ledger) -> None:
     blocks = ledger.blocks
     live = ledger.live()
     for position, index in enumerate(live):
         text = blocks[index].text
-        if _words(text) <= CTA_MAX_WORDS and _CALL_TO_ACTION.search(text):
+        if _words(text) <= CTA_MAX_WORDS and _is_call_to_action(text):
             ledger.drop(index, "call to action (newsletter, donation, subscription, cookies)")
             if position > 0:
                 previous = live[position - 1]

@@ -409,3 +409,11 @@ def test_a_sentence_that_names_an_agency_is_no_credit_and_takes_no_caption_with_
     draft, dropped = cleaned("Bridge Vote", BODY[0], lines[0], BODY[1], lines[1], *BODY[2:], "Photo: Ann Lee")
     assert kept_texts(draft) == [BODY[0], lines[0], BODY[1], lines[1], *BODY[2:]]
     assert "Photo: Ann Lee" in dropped
+
+
+def test_an_article_about_newsletters_or_privacy_keeps_its_sentences():
+    lines = ["Our weekly newsletter reached two thousand readers in its first year, a milestone for the volunteers.",
+             "The company changed its privacy policy on Monday, and regulators said they would study the new terms."]
+    draft, dropped = cleaned("Bridge Vote", *BODY[:2], *lines, *BODY[2:], "Sign up for our weekly newsletter")
+    assert kept_texts(draft) == [*BODY[:2], *lines, *BODY[2:]]
+    assert "Sign up for our weekly newsletter" in dropped
