@@ -227,6 +227,10 @@ class _Ledger:
             self.alive[index] = False
             self.reasons[index] = reason
 
+    def restore(self, index: int) -> None:
+        self.alive[index] = True
+        self.reasons.pop(index, None)
+
     def live(self) -> list[int]:
         return [i for i, ok in enumerate(self.alive) if ok]
 
@@ -238,8 +242,8 @@ def clean(draft: Draft, options: CleanOptions = CleanOptions()) -> tuple[Draft, 
     furniture: dict[int, str] = {}  # whole blocks of furniture stay in place: they mark where the article ends
     for block in draft.blocks:
         lines = block.text.split("\n")
-        reasons = [None if any(re.search(p, line, re.IGNORECASE) for p in options.keep) else _line_reason(line)
-                   for line in lines]
+        reasons = [None if any(re.search(p, line, re.IGNORECASE) for p in options.keep)
+                   else _line_reason(line, heading=block.kind == "heading") for line in lines]
         if all(reasons):
             furniture[len(blocks)] = reasons[0]
             blocks.append(replace(block, text=" ".join(lines)))
@@ -432,13 +436,15 @@ def _drop_read_more_teasers(ledger: _Ledger) -> None:
                 ledger.drop(index, "link to another story")
 
 
-def _line_reason(line: str) -> str | None:
+def _line_reason(line: str, heading: bool = False) -> str | None:
+    """Why a line is page furniture, if it is. A heading that is a date ("## March 3, 2019") heads a
+    section of a timeline, so it stays."""
     stripped = line.strip()
     if not stripped:
         return None
     if _FURNITURE.match(stripped):
         return "page furniture (navigation, sharing, advertising)"
-    if _DATELINE.match(stripped):
+    if _DATELINE.match(stripped) and not heading:
         return "date line"
     return None
 
@@ -459,6 +465,10 @@ def _find_article(ledger: _Ledger, title: str | None, author: str | None,
     # Bylines count against a run as any short line does: another story's byline ends the article's run.
     first, last = _densest_run(blocks, sorted([*live, *(i for i in bylines if i not in labels)]))
     last = _continuation(blocks, live, last, set(ledger.reasons))
+    for index in range(first + 1, last):  # a date right between two paragraphs heads a part of a timeline: read it
+        if ledger.reasons.get(index) == "date line" and index - 1 in live and index + 1 in live \
+                and is_prose(blocks[index - 1].text) and is_prose(blocks[index + 1].text):
+            ledger.restore(index)
     first = _lead(blocks, live, first)
     title_index = _title_index(blocks, [i for i in ledger.live() if i < first]) if title is None else None
     # The byline or date line under the headline: what follows it, up to the article, is no standfirst.

@@ -417,3 +417,13 @@ def test_an_article_about_newsletters_or_privacy_keeps_its_sentences():
     draft, dropped = cleaned("Bridge Vote", *BODY[:2], *lines, *BODY[2:], "Sign up for our weekly newsletter")
     assert kept_texts(draft) == [*BODY[:2], *lines, *BODY[2:]]
     assert "Sign up for our weekly newsletter" in dropped
+
+
+def test_dates_that_head_the_parts_of_a_timeline_are_read():
+    from narrate.ingest import parse_markdown
+
+    draft, _ = cleaned("Bridge Timeline", BODY[0], "March 3, 2019", BODY[1], "May 9, 2020", *BODY[2:])
+    assert kept_texts(draft) == [BODY[0], "March 3, 2019", BODY[1], "May 9, 2020", *BODY[2:]]
+    markdown = "# Bridge Timeline\n\n" + text_of(BODY[0], "## March 3, 2019", *BODY[1:])
+    draft, dropped = clean(parse_markdown(markdown))
+    assert [b.text for b in draft.blocks] == [BODY[0], "March 3, 2019", *BODY[1:]] and not dropped
