@@ -159,6 +159,7 @@ LABEL_WORDS = 3
 LABEL_RUN = 3
 CTA_MAX_WORDS = 80
 SHORT_PROMOTION_WORDS = 8
+SUBHEADING_WORDS = 14
 CAPTION_MAX_WORDS = 45
 LINK_BOX_RUN = 3
 MIN_REPEAT_CHARS = 24
@@ -498,7 +499,22 @@ def _find_article(ledger: _Ledger, title: str | None, author: str | None,
                 and (is_teaser(text) or any(header_ends < j < index for j in labels)):
             ledger.drop(index, "between the byline and the article (labels, promotions)")
         # otherwise, between the headline and the first paragraph: a standfirst, kept
+    _mark_subheadings(ledger, first, last)
     return title, author
+
+
+def _mark_subheadings(ledger: _Ledger, first: int, last: int) -> None:
+    """A short unpunctuated line right between two paragraphs of the article is a subheading: it
+    starts a section (a chapter), as an h2 would on the page."""
+    blocks = ledger.blocks
+    live = ledger.live()
+    for before_it, index, after_it in zip(live, live[1:], live[2:]):
+        text = blocks[index].text
+        quoted = re.match(r"^[\"'“‘].*[\"'”’]$", text)  # a pull quote set alone, not a heading
+        if first < index < last and 2 <= _words(text) <= SUBHEADING_WORDS and not _HEADLINE_END.search(text) \
+                and not _SENTENCE_END.search(text) and not quoted and not _NAME_LINE.match(text) \
+                and is_prose(blocks[before_it].text) and is_prose(blocks[after_it].text):
+            blocks[index] = replace(blocks[index], kind="heading", level=2)
 
 
 def _is_tag_line(text: str) -> bool:

@@ -427,3 +427,14 @@ def test_dates_that_head_the_parts_of_a_timeline_are_read():
     markdown = "# Bridge Timeline\n\n" + text_of(BODY[0], "## March 3, 2019", *BODY[1:])
     draft, dropped = clean(parse_markdown(markdown))
     assert [b.text for b in draft.blocks] == [BODY[0], "March 3, 2019", *BODY[1:]] and not dropped
+
+
+def test_a_short_line_between_paragraphs_of_copied_text_becomes_a_section_heading():
+    draft, _ = cleaned("Bridge Vote", *BODY[:2], "What happens to the old stones", *BODY[2:],
+                       "“A town that keeps its past”", "Ann Lee")
+    kinds = {b.text: b.kind for b in draft.blocks}
+    assert kinds["What happens to the old stones"] == "heading"
+    assert all(kinds[p] == "paragraph" for p in BODY)
+    question = "Why did it take so long?"
+    draft, _ = cleaned("Bridge Vote", *BODY[:2], question, *BODY[2:])
+    assert {b.text: b.kind for b in draft.blocks}[question] == "paragraph"  # a one-line paragraph, not a heading
