@@ -291,7 +291,7 @@ def _fill_gaps(blocks: list[Block], page_blocks: list[str], boxed: set[int]) -> 
     box marked as a chart or a promotion. Nothing is added past the article's last kept block,
     where comments and related stories live.
     """
-    from narrate.clean import is_prose, squash
+    from narrate.patterns import is_prose, squash
 
     keys = [squash(b.text) for b in blocks]
     stream = "".join(keys)
@@ -348,7 +348,7 @@ AUTHOR_NOTES = 4
 
 def _with_author_notes(blocks: list[Block], page_blocks: list[str]) -> list[Block]:
     """Add the author notes that follow the article's last paragraph on the page, if the extractor cut them."""
-    from narrate.clean import squash
+    from narrate.patterns import squash
 
     if not blocks:
         return blocks
@@ -372,7 +372,7 @@ def _with_standfirst(blocks: list[Block], description: str | None, page_blocks: 
     The meta description is often an SEO summary nobody sees; it counts as the standfirst only
     when it is a visible block of the page, placed before the article's first paragraph.
     """
-    from narrate.clean import squash
+    from narrate.patterns import squash
 
     if not description or not blocks:
         return blocks

@@ -5,9 +5,10 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from narrate.clean import CleanOptions, clean, squash
+from narrate.clean import CleanOptions, clean
 from narrate.ingest import parse_text
 from narrate.models import Block, Draft
+from narrate.patterns import squash
 
 BODY = [
     "The council voted on Tuesday to rebuild the old stone bridge over the river, ending a debate that had run for years.",

@@ -1,0 +1,275 @@
+"""Find the article in text copied from a page, where no markup says where it starts or ends.
+
+The article is the densest run of prose on the page (a maximum-scoring stretch where paragraphs
+count for their words and short link-like blocks against), reaching back for a lead paragraph a
+gallery cut off and forward over a closing list until the page visibly moves on; its headline is
+the one over its byline. Inside it, boxes of links to other stories are dropped and short lines
+between paragraphs become subheadings.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import replace
+from itertools import takewhile
+from typing import TYPE_CHECKING
+
+from narrate.models import Block
+from narrate.patterns import (
+    BYLINE, COMMENTS_START, DATELINE, HEADLINE_END, MOVED_ON, NAME_LINE, SENTENCE_END, SHORT_SENTENCE,
+    byline_name, is_call_to_action, is_credit, is_handle_line, is_header_line, is_headline, is_link_text,
+    is_metadata, is_person_line, is_prose, is_tag_line, is_teaser, is_title_case, is_title_case_headline,
+    squash, word_count,
+)
+
+if TYPE_CHECKING:
+    from narrate.clean import Ledger
+
+SHORT_BLOCK_COST = 8
+LEAD_REACH = 12
+LEAD_WORDS = 20
+LABEL_WORDS = 3
+LABEL_RUN = 3
+SUBHEADING_WORDS = 14
+LINK_BOX_RUN = 3
+
+
+def drop_link_boxes(ledger: Ledger) -> None:
+    """A box of links set inside the article ("More in Politics" and the headlines around it).
+
+    Only a run of LINK_BOX_RUN link-like lines next to a label such as "More in ...", the
+    title-case headlines right under such a label (even one dropped as furniture), or a run of
+    LINK_BOX_RUN title-case headlines count: a list of the article's own has none of these.
+    """
+    from bisect import bisect_left
+    from itertools import groupby
+
+    blocks = ledger.blocks
+    live = ledger.live()
+    for label, block in enumerate(blocks):  # a label may already be dropped as furniture ("Related")
+        if not (word_count(block.text) <= 6 and MOVED_ON.search(block.text) and not SENTENCE_END.search(block.text)):
+            continue
+        position = bisect_left(live, label)
+        after = list(takewhile(lambda i: is_link_text(blocks[i].text), live[position + (label in live):]))
+        before = list(takewhile(lambda i: is_link_text(blocks[i].text), reversed(live[:position])))
+        if (label in live and len(before) + len(after) >= LINK_BOX_RUN) \
+                or (any(is_teaser(blocks[i].text) for i in after)
+                    and all(is_title_case_headline(blocks[i].text) for i in after)):
+            for member in [label, *before, *after]:
+                ledger.drop(member, "links to other stories")
+    for teasers, run in groupby(live, key=lambda i: is_teaser(blocks[i].text)):
+        run = list(run)
+        if teasers and len(run) >= LINK_BOX_RUN:
+            for member in run:
+                ledger.drop(member, "links to other stories")
+
+
+def find_article(ledger: Ledger, title: str | None, author: str | None,
+                  bylines: dict[int, str]) -> tuple[str | None, str | None]:
+    """Copied text: keep the article's run of paragraphs, find its headline and the byline under it
+    (not one of another story's further down), drop the rest of the page."""
+    blocks = ledger.blocks
+    labels = _label_runs(blocks, ledger.live())
+    live = [i for i in ledger.live() if i not in labels]
+    if not any(is_prose(blocks[i].text) for i in live):
+        if title is None and ledger.live():
+            opening = ledger.live()[0]
+            title = blocks[opening].text
+            ledger.drop(opening, "title (read first)")
+        return title, author
+    # Bylines count against a run as any short line does: another story's byline ends the article's run.
+    first, last = _densest_run(blocks, sorted([*live, *(i for i in bylines if i not in labels)]))
+    last = _continuation(blocks, live, last, set(ledger.reasons))
+    for index in range(first + 1, last):  # a date right between two paragraphs heads a part of a timeline: read it
+        if ledger.reasons.get(index) == "date line" and index - 1 in live and index + 1 in live \
+                and is_prose(blocks[index - 1].text) and is_prose(blocks[index + 1].text):
+            ledger.restore(index)
+    first = _lead(blocks, live, first)
+    title_index = _title_index(blocks, [i for i in ledger.live() if i < first]) if title is None else None
+    # The byline or date line under the headline: what follows it, up to the article, is no standfirst.
+    header = [i for i in range(title_index or 0, first) if is_header_line(blocks[i].text)
+              or (title_index is not None and i - title_index <= 3 and is_person_line(blocks[i].text))]
+    header_ends = header[-1] if header else None
+    start = title_index if title_index is not None else first
+    author = author or next((bylines[i] for i in sorted(bylines) if start <= i < first), None) \
+        or _unmarked_byline(blocks, start)
+    for index in ledger.live():
+        text = blocks[index].text
+        if index == title_index:
+            title = text
+            ledger.drop(index, "title (read first)")
+        elif BYLINE.match(text):
+            ledger.drop(index, "byline")
+        elif index in labels:
+            ledger.drop(index, "menu or chart labels")
+        elif index > last:
+            ledger.drop(index, "after the article (links, footer)")
+        elif index < first and (title_index is None or index < title_index or is_credit(text)):
+            ledger.drop(index, "before the article (navigation, links)")
+        elif index < first and (is_tag_line(text) or NAME_LINE.match(text)
+                                or (word_count(text) <= LABEL_WORDS and not SENTENCE_END.search(text))):
+            ledger.drop(index, "tags, names or labels between the headline and the article")
+        elif index < first and header_ends is not None and index > header_ends and not SENTENCE_END.search(text) \
+                and (is_teaser(text) or any(header_ends < j < index for j in labels)):
+            ledger.drop(index, "between the byline and the article (labels, promotions)")
+        # otherwise, between the headline and the first paragraph: a standfirst, kept
+    _mark_subheadings(ledger, first, last)
+    return title, author
+
+
+def _mark_subheadings(ledger: Ledger, first: int, last: int) -> None:
+    """A short unpunctuated line right between two paragraphs of the article is a subheading: it
+    starts a section (a chapter), as an h2 would on the page."""
+    blocks = ledger.blocks
+    live = ledger.live()
+    for before_it, index, after_it in zip(live, live[1:], live[2:]):
+        text = blocks[index].text
+        quoted = re.match(r"^[\"'“‘].*[\"'”’]$", text)  # a pull quote set alone, not a heading
+        if first < index < last and 2 <= word_count(text) <= SUBHEADING_WORDS and not HEADLINE_END.search(text) \
+                and not SENTENCE_END.search(text) and not quoted and not NAME_LINE.match(text) \
+                and is_prose(blocks[before_it].text) and is_prose(blocks[after_it].text):
+            blocks[index] = replace(blocks[index], kind="heading", level=2)
+
+
+def _lead(blocks: list[Block], live: list[int], first: int) -> int:
+    """Reach back from the article's run to a lead paragraph that a gallery or a spec box cut off.
+
+    Only a full paragraph counts, a few blocks up and below the headline's byline or date line, if
+    there is one: teasers and link text end without a full stop, and promotions sit above the header.
+    """
+    header = [i for i in range(first) if BYLINE.match(blocks[i].text) or DATELINE.match(blocks[i].text)]
+    before = [i for i in live if (header[-1] if header else -1) < i < first][-LEAD_REACH:]
+    for index in before:
+        text = blocks[index].text
+        if is_prose(text) and word_count(text) >= LEAD_WORDS and not is_call_to_action(text):
+            return index
+    return first
+
+
+def _unmarked_byline(blocks: list[Block], title_index: int) -> str | None:
+    """The author's name a few lines under the headline, without "By" before it: alone on its line
+    ("Ann Lee"), after a lone "By", or before a date ("Dan Goodin - Apr 16, 2015 8:02 pm UTC")."""
+    for index in range(title_index + 1, min(title_index + 8, len(blocks))):
+        text = blocks[index].text
+        named = index + 1 < len(blocks) and text.lower() == "by" and is_person_line(blocks[index + 1].text)
+        if named or (index <= title_index + 4 and is_person_line(text)):
+            return byline_name(blocks[index + 1].text if named else text)
+        dated = DATELINE.match(text)
+        if dated and dated.group(1) and is_person_line(dated.group(1).strip(" -–—|•")):
+            return dated.group(1).strip(" -–—|•")
+    return None
+
+
+def _title_index(blocks: list[Block], before: list[int]) -> int | None:
+    """The headline just above the article: one with its byline or date under it, else one with
+    its author's name right under it (or under its dek), else the nearest headline-like block of
+    three words or more, or failing that the block right above the first paragraph when it is
+    short and unpunctuated. A shorter headline right over the one found makes that one its dek."""
+    candidates = [i for i in reversed(before) if not (DATELINE.match(blocks[i].text) or is_credit(blocks[i].text)
+                                                      or COMMENTS_START.match(blocks[i].text.strip()))]
+    headlines = [i for i in candidates[:30] if is_headline(blocks[i].text) and not BYLINE.match(blocks[i].text)
+                 and not is_handle_line(blocks[i].text)
+                 and not (is_person_line(blocks[i].text) and re.search(r",|\band\b|&", blocks[i].text))]
+    found = next((i for i in headlines if any(is_header_line(b.text) or is_handle_line(b.text)
+                                              for b in blocks[i + 1:i + 4])), None)
+    if found is None:
+        found = next((i for i in headlines if any(is_person_line(b.text) for b in blocks[i + 1:i + 3])), None)
+    if found is not None:
+        above_index = max((i for i in before if i < found and not is_metadata(blocks[i].text)), default=None)
+        between = blocks[above_index + 1:found] if above_index is not None else []
+        above = blocks[above_index].text if above_index in candidates and all(is_metadata(b.text) for b in between) \
+            else ""
+        under = blocks[found + 1].text if found + 1 < len(blocks) else ""
+        if not (is_header_line(under) or is_person_line(under) or is_handle_line(under)):
+            above = ""  # a dek sits right over the byline: this one has something else under it
+        if is_headline(above) and LABEL_WORDS < word_count(above) <= word_count(blocks[found].text) \
+                and not is_title_case(blocks[found].text):
+            return above_index  # a shorter headline right over a sentence-case line: that line is its dek
+        return found
+    for index in candidates[:15]:
+        if is_headline(blocks[index].text) and not BYLINE.match(blocks[index].text):
+            return index
+    for index in candidates[:3]:
+        text = blocks[index].text
+        if word_count(text) <= 25 and not HEADLINE_END.search(text) and not BYLINE.match(text):
+            return index
+    return None
+
+
+def _densest_run(blocks: list[Block], live: list[int]) -> tuple[int, int]:
+    """The stretch of blocks with the most prose, net of the short blocks inside it.
+
+    Prose counts for its words; every short or unfinished block (link, teaser, label) costs its
+    words and a little more. The best-scoring contiguous stretch (Kadane's maximum subarray) is
+    the article; menus before it and teaser lists after it cost more than they add.
+    """
+    # A comment section's heading (dropped as furniture or not) is a wall: no run crosses it.
+    walls = {i for i, block in enumerate(blocks) if COMMENTS_START.match(block.text.strip())}
+    seen = Counter(squash(blocks[i].text) for i in live)
+    best, best_span = float("-inf"), (live[0], live[-1])
+    total, start, previous = 0.0, live[0], -1
+    for index in live:
+        if any(previous < wall <= index for wall in walls):
+            total = 0.0
+        previous = index
+        if index in walls:
+            continue
+        if total <= 0:
+            total, start = 0.0, index
+        total += _block_score(blocks[index].text, repeated=seen[squash(blocks[index].text)] > 1)
+        if total > best:
+            best, best_span = total, (start, index)
+    return best_span
+
+
+def _block_score(text: str, repeated: bool = False) -> float:
+    """Prose earns its words; a short sentence (dialogue, a one-line paragraph) half, unless the
+    page shows it twice ("Don't miss a thing."): then it is chrome; the rest costs."""
+    words = word_count(text)
+    if is_prose(text):
+        return words
+    if words >= 4 and SHORT_SENTENCE.search(text) and not repeated:
+        return words / 2
+    return -(SHORT_BLOCK_COST + words)
+
+
+def _continuation(blocks: list[Block], live: list[int], last: int, furniture: set[int]) -> int:
+    """Extend the article past its last paragraph over short blocks (a closing list, tour dates),
+    up to the first sign that the page has moved on: a paragraph of something else, a heading
+    such as "Related" or "Comments", a call to action, a credit, a date line, a line the page
+    already showed, or a run of other stories' headlines.
+    """
+    end = last
+    alive = set(live)
+    seen = {squash(blocks[i].text) for i in live if i <= last}
+    following = {a: b for a, b in zip(live, live[1:])}
+    for index in range(last + 1, len(blocks)):
+        if index not in alive:  # furniture, or a menu's labels: a "Related" label still ends the article
+            if index in furniture or MOVED_ON.search(blocks[index].text):
+                break
+            continue
+        text = blocks[index].text
+        if is_prose(text) or MOVED_ON.search(text) or is_call_to_action(text) or is_credit(text) \
+                or DATELINE.match(text) or BYLINE.match(text) or COMMENTS_START.match(text.strip()) \
+                or squash(text) in seen \
+                or (is_teaser(text) and index in following and is_teaser(blocks[following[index]].text)):
+            # a line the page already showed is its chrome, and a run of headlines is other stories
+            break
+        seen.add(squash(text))
+        end = index
+    return end
+
+
+def _label_runs(blocks: list[Block], live: list[int]) -> set[int]:
+    """Runs of one- to three-word blocks: menus and chart labels, not prose."""
+    found: set[int] = set()
+    run: list[int] = []
+    for index in [*live, None]:
+        if index is not None and word_count(blocks[index].text) <= LABEL_WORDS:
+            run.append(index)
+            continue
+        if len(run) >= LABEL_RUN:
+            found.update(run)
+        run = []
+    return found

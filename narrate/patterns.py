@@ -1,0 +1,224 @@
+"""The shapes of page furniture and of the article's own parts, as patterns and small predicates.
+
+Bylines, date lines, credits, calls to action, headlines and names: what the cleaner (`clean`) and the
+article finder for copied text (`copied_text`) recognise a block by. Plain functions over strings, so
+each can be tried alone.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Lines that are page furniture wherever they appear; matched against the whole line.
+FURNITURE = re.compile(r"""^[|•·]?\s*(
+    skip\ to\ (main\ )?(content|navigation)|view\ (featured\ )?image|jump\ to\ .{0,30}|
+    (main\ )?menu|search|close|home|toggle\ navigation|
+    share(\ (this|the))?(\ (story|article|post|page))?(\ (on|via)\ \w+)?|tweet|pin\ it|e-?mail|print|
+    (facebook|twitter|x|linkedin|whatsapp|reddit|pinterest|instagram|flipboard|copy\ link)(\ ?/?\ ?(facebook|twitter|x|linkedin|whatsapp|reddit|pinterest|email))*|
+    ((share|tweet|pin(\ it)?|e-?mail|print|save|facebook|twitter|linkedin|whatsapp|reddit|flipboard)\ ?){2,8}|
+    (follow|like)\ us(\ on\ .{0,30})?|
+    advertisement|advert|ad|sponsored(\ content)?|promoted|story\ continues(\ below)?(\ advertisement)?|
+    continue\ reading(\ below)?|read\ more|see\ more|show\ more|load\ more|more\ stories|more\ from\ .{0,40}|
+    related(\ (articles?|stories|posts|content|coverage|reading|topics))?|recommended(\ (for\ you|stories|reading))?|
+    (most\ )?(popular|read|viewed|shared)(\ (stories|articles|now))?|trending(\ now)?|you\ may\ also\ like|
+    (leave\ a\ )?comments?|(new,\ )?\d+\ comments?|log\ ?in|sign\ ?in|sign\ ?up|register|subscribe(\ now)?|
+    listen(\ to\ (this|the)\ (article|story))?|\d+\ min(ute)?s?\ read|
+    (back\ to\ )?top|previous(\ (article|post))?|next(\ (article|post))?|
+    filed\ (to|under):?.{0,60}|tags?:.{0,80}|topics?:.{0,80}|categor(y|ies):.{0,80}|
+    about\ the\ author|(also|see\ also):\ see\ .{0,100}|(reader|user)\ comments|\d+\ with\ \d+\ posters\ participating|
+    view\ this\ (image|video|photo|gallery)(\ ›)?|view\ (full\ )?profile|(share\ )?all\ sharing\ options(\ for:.{0,200})?|
+    (show|hide)\ more\ sharing\ options|in\ this\ (article|story):.{0,200}|get\ (more\ )?news\ ?on(\ .{0,30})?|
+    .{0,80}\bsee\ (the\ )?full\ gallery|\d+\ ?-\ ?\d+\ of\ \d+|
+    learn\ more|see\ all|view\ all|(view|show|hide)\ comments|
+    [•·|\-–—*]+|\d+(\.\d+)?[km]?
+)$""", re.IGNORECASE | re.VERBOSE)
+# "Ann Lee", "Mark di Stefano", "Richard (R.J.) Eskow": two to four capitalised words.
+NAME = r"\(?[A-Z][\w.'’-]+\)?(\s((de|di|da|van|von|der|le|la|du|del|bin|al|el)\s)?\(?[A-Z][\w.'’-]+\)?){1,3}"
+BYLINE_PREFIX = r"^(?i:by|words by|written by|story by|reporting by)\s+"
+# "By Ann Lee", and "By Ann Lee On 11/13/19 at 4:00 PM EST", "By R. Lawler, 2h ago": a byline may carry its date.
+BYLINE_DATE = r"(,|\s(?i:on|at|updated|published)|\s[|•·–—-]+)\s.{0,50}\d.{0,60}$"
+BYLINE_HANDLE = r",?\s*@\w+"  # "By Devindra Hardawar @devindra"
+# Names only, each of capitalised words (or one word: "By Reuters"), so "By then, nobody cared." is no byline.
+BYLINE_NAMES = rf"(?P<names>({NAME}|[A-Z][\w.'’-]+)((,|\s(and|&))?\s+({NAME}|\(?[A-Z][\w.'’-]+\)?)){{0,5}})"
+BYLINE = re.compile(BYLINE_PREFIX + BYLINE_NAMES + "(" + BYLINE_HANDLE + r"(\s.{0,50}\d.{0,60})?)?("
+                    + BYLINE_DATE + r"|(\s|(?<=[a-z]))(?=(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|"
+                    r"wed|thu|fri|sat|sun)[a-z]*\.?,? .{0,40}\d{4}.{0,30}$)|,?\s*$)")  # "...Topolsky July 10, 2015"
+WEEKDAY = r"(monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)"
+DATELINE = re.compile(
+    # "Dan Goodin - Apr 16, 2015 8:02 pm UTC", or glued: "Yahoo FinanceOctober 13, 2016": a source before the date
+    # or "Sarah Gooding March 9, 2017": a person's name right before it
+    r"^[|•·]?\s*([A-Z][\w.'’ -]{1,40}(\s[-–—|•]\s|(?-i:(?<=[a-z])(?=[A-Z])))|(?-i:[A-Z][\w.'’-]+( [A-Z][\w.'’-]+){1,3}) )?"
+    r"((published|updated|posted|last updated)( on)?:?\s.{0,50}|"
+    rf"({WEEKDAY}|yesterday|today)\s+\d{{1,2}}:\d{{2}}\s*[ap]\.?m\.?|"
+    r"\d{1,2}:\d{2}\s*[ap]\.?m\.?(\s+\w{2,4})?|"
+    rf"({WEEKDAY},?\s+)?(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{{1,2}},?\s+\d{{4}}"
+    r"(,?\s+\d{1,2}:\d{2}.{0,12}|\s+\d{1,4})?|"  # a time, or a bare count of comments: "March 9, 2017 13"
+    # "Mon 18 Nov 2019 18.54 GMT Last modified on Mon 18 Nov 2019 18.56 GMT"
+    rf"({WEEKDAY},?\s+)?\d{{1,2}}\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{{4}}"
+    r"(,?\s+\d{1,2}[:.]\d{2}(\s?[ap]\.?m\.?)?(\s+[A-Z]{2,4})?)?(\s+last (modified|updated)( on)?\s.{0,40})?|"
+    r"\d{4}-\d{2}-\d{2}|"
+    r"\d{1,2}[./]\d{1,2}[./]\d{2,4}(\s+in\s+[\w &]{1,30})?|"  # "11.03.17 in Gadgetry"
+    r"(updated\s)?\d{1,2}\s?(h|m|d|mins?|hrs?|hours?|days?|weeks?)(\sago)?)"  # "8h", "updated 15M ago"
+    # "November 20, 2019 / 1:07 AM / CBS News": a date with its time and source after slashes or bars,
+    # or "November 18, 2019 -- 19:14 GMT": a time after a dash
+    r"(\s*[/|·•]\s*[^/|·•]{1,40}){0,3}(\s+(--?|–|—)\s+\d{1,2}:\d{2}.{0,30})?$",
+    re.IGNORECASE)
+CREDIT = re.compile(
+    r"(^(photo|photograph|image|illustration|graphic|video|picture)s?\s*(:|by\b|credit)|"
+    r"^(credit|source|courtesy)\s*:|getty images|\bap photo\b|shutterstock|\(reuters\)|\bphoto:|"
+    r"/\s*(getty|afp|reuters|ap|epa)\b|\bvia getty\b|\((photo )?credit:|\bvia (ap|afp|reuters)$|\|\s*source:)",
+    re.IGNORECASE)
+# Phrases that ask something of the reader; an article's own sentences almost never use them.
+CALL_TO_ACTION = re.compile(  # whole words only: "your digestive tract" is no "our digest"
+    r"\b(sign[ -]?up (for|to)\b.{0,40}\b(newsletter|digest|e-?mails?|updates|list|alerts)|"
+    r"subscribe (to|for)\b.{0,30}\b(newsletter|digest|channel|podcast|mailing|updates)|"
+    r"enter your e-?mail|your e-?mail address|(delivered|straight|directly) to your inbox|"
+    r"donate (now|today|here)|keep independent (media|journalism) alive|"
+    r"we use cookies|accept (all )?cookies|(click|tap) here to|download our app|check out more (articles|stories|news)|"
+    r"^contact\b.{0,60}\bat \S+@\S+|"
+    r"views (and|or) opinions expressed|(are|is) (solely )?(those|the opinions?) of the author|"
+    r"moderat\w+ (all )?comments|comments (are|have been) (closed|moderated))\b",
+    re.IGNORECASE)
+# Phrases a promotion uses, and an article about newsletters, privacy or charity may use too: they mark
+# a call to action only in a short block, or one that speaks to the reader.
+PROMOTION = re.compile(
+    r"\b((our|daily|weekly|free) (e-?mail )?(newsletter|digest)|online donations|"
+    r"make a (tax[- ]deductible )?(donation|gift|contribution)|(fundraising|membership) (campaign|drive)|"
+    r"support (our|independent) (journalism|media|reporting|work)|become a (member|subscriber|patron)|"
+    r"cookie (policy|settings)|privacy policy|terms of (use|service)|all rights reserved|download the app)\b",
+    re.IGNORECASE)
+TO_THE_READER = re.compile(r"\b(you|your|sign up|subscribe|donate|join us|click|tap|please|support us|help us)\b",
+                           re.IGNORECASE)
+MOVED_ON = re.compile(
+    r"^(related|recommended|read (this )?(more|next)|next up|up next|what to read next|keep reading|more\b.{0,20}\b(in|from|on|stories|news|articles|videos)|trending|most (popular|read)|"
+    r"editors?'?s?'? picks|you (may|might) (also )?like|comments?|\d+ comments|leave a (comment|reply)|"
+    r"about the author|share|in this article|additional reporting|contributed|first published|"
+    r"(latest|recent|popular|featured) (news|stories|posts|galleries|videos|slide ?shows)|sponsored|advertisement)\b",
+    re.IGNORECASE)
+# What closes an author's profile card.
+PROFILE_LINK = re.compile(r"^(view (full )?profile|follow( \w+){0,3}|more (by|from) .{0,40}|"
+                          r"(see|view) (all )?(stories|articles|posts) by .{0,40}|@\w+)$", re.IGNORECASE)
+# The link that closes a teaser for another story: "Headline / first words of it... / Read more".
+READ_MORE = re.compile(r"^((read|see) (more|the (full )?(story|article))|(continue|keep) reading|full (story|article))"
+                       r"[\s.…:›»>→-]*$", re.IGNORECASE)
+# Where a page's comment section begins: nothing after it is the article.
+COMMENTS_START = re.compile(
+    r"^((\d+\s)?(reader|user|visitor)?\s?comments?|\d+ with \d+ posters participating|(leave|post|add|write) a (comment|reply)|"
+    r"join the (conversation|discussion)|you must (log ?in|sign ?in|be logged in).{0,40}\bcomment\.?)$",
+    re.IGNORECASE)
+SHORT_SENTENCE = re.compile(r"^[\"'“‘(A-Z0-9].*[.!…][\"'”’)\]]*$")
+# "Jason Cipriani/ZDNet": a photographer and an outlet, alone on a line.
+NAME_CREDIT = re.compile(r"^[A-Z][\w.'’-]+( [A-Z][\w.'’-]+){1,3}\s?/\s?[A-Z][\w.&]+( [A-Z][\w.&]+){0,2}$")
+# A caption copied with its credit glued on: "...hours later.Ezra Acayan / Getty Images".
+GLUED_CREDIT = re.compile(r"[.!?”\"’)]\s?((Credit)+|(Photo|Image):?\s?)?[A-Z][\w.'’ -]{1,40}\s?/\s?[\w.& ]{2,30}"
+                          r"(,? via [\w ]{2,30})?$|"
+                          # "...legalized for recreational use. Statista": an agency named after the caption
+                          r"[.!?]\s(Statista|Getty Images|Reuters|AP|AFP|EPA|Shutterstock|Alamy|iStock(photo)?)$")
+# "This March 28, 2017, file photo shows ...", "In this photo taken ...": a caption, whatever its length.
+DESCRIBES_PHOTO = re.compile(
+    r"^(in )?this\b.{0,80}\b(file )?(photo|image|picture|photograph)\b.{0,120}\b(shows?|taken|provided)\b|"
+    r"^an? (stock |file |handout )?(image|photo|picture|photograph) (of|shows?)\b",
+    re.IGNORECASE)
+# Words of a page's buttons and labels, never of a person's name: "View All", "Get The Magazine".
+NOT_NAMES = frozenset("""the a an all more most now next read view share sign log up in on of for to with us our your
+    my new top best latest news home subscribe newsletter magazine menu search video watch live tip send pin it
+    services stories articles posts comments edition today paper follow""".split())
+# "Kevin Johnson and Kevin McCoy", "Devindra Hardawar, @devindra": a byline without its "By".
+NAME_LINE = re.compile(rf"^{NAME}((,|\sand|\s&)\s{NAME}){{0,3}}(,?\s?@\w+)?$")
+HEADLINE_END = re.compile(r"[.:;,]$")
+SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*$")
+PROSE_END = re.compile(r"[.!?…:][\"'”’)\]]*$")
+CUT_SHORT = re.compile(r"\w(…|\.\.\.)$")  # a teaser cut short: "...and what…"
+PROSE_WORDS = 15
+SHORT_PROMOTION_WORDS = 8
+
+
+def squash(text: str) -> str:
+    """Text reduced to lowercase letters and digits: the same words in any typography match."""
+    return re.sub(r"[^0-9a-z]+", "", unicodedata.normalize("NFKD", text).lower())
+
+
+def word_count(text: str) -> int:
+    return len(text.split())
+
+
+def is_prose(text: str) -> bool:
+    """A real paragraph: enough words, and it ends a sentence (teasers and link text often don't,
+    or are cut short mid-sentence)."""
+    return word_count(text) >= PROSE_WORDS and bool(PROSE_END.search(text)) and not CUT_SHORT.search(text)
+
+
+def byline_name(text: str) -> str:
+    match = BYLINE.match(text)
+    name = match.group("names") if match else re.sub(BYLINE_PREFIX, "", text)
+    return re.sub(BYLINE_HANDLE + ".*$", "", name)
+
+
+def is_headline(text: str) -> bool:
+    words = word_count(text)
+    return 3 <= words <= 25 and not HEADLINE_END.search(text) and "\n" not in text
+
+
+def is_teaser(text: str) -> bool:
+    """A headline in title case ("Meet Alden Ehrenreich: The New Han Solo"): a link to another story.
+
+    Dates and numbers make a list item (tour dates, scores), so a block with digits is never one."""
+    return not re.search(r"\d", text) and is_title_case_headline(text)
+
+
+def is_title_case_headline(text: str) -> bool:
+    return is_headline(text) and word_count(text) >= 5 and is_title_case(text)
+
+
+def is_title_case(text: str) -> bool:
+    long_words = [w for w in re.findall(r"[^\W\d_][\w’'-]*", text) if len(w) > 3]
+    return len(long_words) >= 2 and sum(w[0].isupper() for w in long_words) >= 0.8 * len(long_words)
+
+
+def is_link_text(text: str) -> bool:
+    """A headline-length line that does not end a sentence: how a link to another story reads."""
+    return word_count(text) <= 20 and not PROSE_END.search(text)
+
+
+def is_tag_line(text: str) -> bool:
+    """ "Health Marijuana Cannabis Weed": capitalised words and nothing else, a page's topic tags."""
+    words = text.split()
+    return 2 <= len(words) <= 6 and all(w[0].isupper() or w == "&" for w in words) and not SENTENCE_END.search(text)
+
+
+def is_metadata(text: str) -> bool:
+    """A date, or a comment count, maybe broken over lines ("New," "15" "comments"): it may stand between
+    a headline and its dek."""
+    return bool(DATELINE.match(text) or re.match(r"(?i)((new,? )?\d+ comments?|new,?|\d+|comments?)$", text))
+
+
+def is_header_line(text: str) -> bool:
+    """A byline or a date line: what sits under a headline. "By" may stand alone, its name on the next line,
+    and an editorial is signed by its desk."""
+    return bool(re.match(r"(?i:by|words by|written by)(\s+[A-Z]|$)", text) or DATELINE.match(text)
+                or re.match(r"(?i)(the )?(editorial( board)?|editors|editorial staff)$", text))
+
+
+def is_person_line(text: str) -> bool:
+    """ "Richard (R.J.) Eskow", "Ann Lee and Sam Wright": names alone on a line, a byline without "By"."""
+    words = [re.sub(r"['’]s$", "", w.strip("(),")).lower() for w in text.split()]
+    return bool(NAME_LINE.match(text)) and not any(w in NOT_NAMES or re.fullmatch(WEEKDAY, w) for w in words)
+
+
+def is_handle_line(text: str) -> bool:
+    """ "Devindra Hardawar, @devindra": an author and their handle, a byline without "By"."""
+    return "@" in text and bool(NAME_LINE.match(text))
+
+
+def is_credit(text: str) -> bool:
+    """ "Photo: Ann Lee", "Getty Images": a credit names its source and is no sentence, so "LONDON
+    (Reuters) - Shares fell on Monday." and "The photo was sold to Getty Images." are read."""
+    found = CREDIT.search(text)
+    return bool(found) and (found.start() == 0 or not SENTENCE_END.search(text))
+
+
+def is_call_to_action(text: str) -> bool:
+    """A newsletter sign-up, a donation appeal, a cookie notice: what asks something of the reader."""
+    return bool(CALL_TO_ACTION.search(text) or PROMOTION.search(text)
+                and (word_count(text) <= SHORT_PROMOTION_WORDS or TO_THE_READER.search(text)))
