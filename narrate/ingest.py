@@ -390,6 +390,27 @@ def _with_standfirst(blocks: list[Block], description: str | None, page_blocks: 
     return blocks
 
 
+def _headline(meta_title: str | None, html: str, blocks: list[Block]) -> str | None:
+    """The page's h1 when the metadata names something else and the h1 heads the extracted article.
+
+    Metadata titles are usually right, but a page may leave its <title> empty and the extractor then
+    takes the first heading it meets, even one in a menu ("Take your next trip with Atlas Obscura!").
+    """
+    import lxml.html
+
+    from narrate.patterns import squash
+
+    try:
+        h1s = [normalise_space(h.text_content()) for h in lxml.html.fromstring(html).iter("h1")]
+    except (ValueError, lxml.etree.ParserError):
+        return meta_title
+    if meta_title and any(squash(h) and (squash(h) in squash(meta_title) or squash(meta_title) in squash(h))
+                          for h in h1s):
+        return meta_title
+    headings = {squash(b.text) for b in blocks if b.kind == "heading"}
+    return next((h for h in h1s if len(h.split()) >= 4 and squash(h) in headings), meta_title)
+
+
 def parse_html(data: bytes, text: str, *, url: str | None = None, announce: frozenset[str] = frozenset()) -> Draft:
     """Main content and metadata with trafilatura, its gaps filled from the page's own text blocks.
 
@@ -408,7 +429,7 @@ def parse_html(data: bytes, text: str, *, url: str | None = None, announce: froz
     blocks = _with_standfirst(_fill_gaps(blocks, page_blocks, boxed), document.description, page_blocks)
     blocks = _with_author_notes(blocks, page_blocks)
     return Draft(
-        blocks=tuple(blocks), title=document.title, author=document.author, date=document.date,
+        blocks=tuple(blocks), title=_headline(document.title, text, blocks), author=document.author, date=document.date,
         source_url=document.url or url, site_name=document.sitename, image_url=document.image,
         description=document.description,
     )

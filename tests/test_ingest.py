@@ -159,3 +159,15 @@ def test_paragraphs_the_extractor_skipped_come_back_but_a_charts_lead_in_does_no
     page_blocks, boxed = html_text_blocks(page)
     restored = [b.text for b in _fill_gaps([Block(body[0]), Block(body[2])], page_blocks, boxed)]
     assert restored == body
+
+
+def test_an_html_page_without_a_title_is_named_by_the_h1_over_its_article_not_a_menu_heading():
+    paragraphs = "".join(f"<p>{sentence} " * 3 + "</p>" for sentence in (
+        "The harbour wall was finished a week ahead of the winter storms.",
+        "Fishermen said the new wall had already saved two boats from the swell.",
+        "The council will now turn to the lighthouse, which needs a new lamp."))
+    page = ("<html><head><title></title></head><body><nav><div class='menu'><h2>Take your next trip with the "
+            f"Courier!</h2></div></nav><article><h1>Harbour Wall Finished Ahead of the Storms</h1>{paragraphs}"
+            "</article></body></html>")
+    draft = parse(Source(text=page, name="t", kind="html"))
+    assert draft.title == "Harbour Wall Finished Ahead of the Storms"
