@@ -166,8 +166,8 @@ def test_an_html_page_without_a_title_is_named_by_the_h1_over_its_article_not_a_
         "The harbour wall was finished a week ahead of the winter storms.",
         "Fishermen said the new wall had already saved two boats from the swell.",
         "The council will now turn to the lighthouse, which needs a new lamp."))
-    page = ("<html><head><title></title></head><body><nav><div class='menu'><h2>Take your next trip with the "
-            f"Courier!</h2></div></nav><article><h1>Harbour Wall Finished Ahead of the Storms</h1>{paragraphs}"
-            "</article></body></html>")
+    page = ("<html><head><title></title></head><body><nav><div class='menu'><h2 class='panel-title'>Take your next "
+            f"trip with the Courier!</h2></div></nav><article><h1>Harbour Wall Finished Ahead of the Storms</h1>"
+            f"{paragraphs}</article><footer><h1>See Fewer Ads</h1></footer></body></html>")
     draft = parse(Source(text=page, name="t", kind="html"))
     assert draft.title == "Harbour Wall Finished Ahead of the Storms"
