@@ -70,7 +70,8 @@ def find_article(ledger: Ledger, title: str | None, author: str | None,
     """Copied text: keep the article's run of paragraphs, find its headline and the byline under it
     (not one of another story's further down), drop the rest of the page."""
     blocks = ledger.blocks
-    labels = _label_runs(blocks, ledger.live())
+    lists = _lists_inside(blocks, ledger.live())
+    labels = _label_runs(blocks, ledger.live()) - lists
     live = [i for i in ledger.live() if i not in labels]
     if not any(is_prose(blocks[i].text) for i in live):
         if title is None and ledger.live():
@@ -79,7 +80,7 @@ def find_article(ledger: Ledger, title: str | None, author: str | None,
             ledger.drop(opening, "title (read first)")
         return title, author
     # Bylines count against a run as any short line does: another story's byline ends the article's run.
-    first, last = _densest_run(blocks, sorted([*live, *(i for i in bylines if i not in labels)]))
+    first, last = _densest_run(blocks, sorted([*live, *(i for i in bylines if i not in labels)]), lists)
     last = _continuation(blocks, live, last, set(ledger.reasons))
     for index in range(first + 1, last):  # a date right between two paragraphs heads a part of a timeline: read it
         if ledger.reasons.get(index) == "date line" and index - 1 in live and index + 1 in live \
@@ -197,12 +198,13 @@ def _title_index(blocks: list[Block], before: list[int]) -> int | None:
     return None
 
 
-def _densest_run(blocks: list[Block], live: list[int]) -> tuple[int, int]:
+def _densest_run(blocks: list[Block], live: list[int], lists: set[int]) -> tuple[int, int]:
     """The stretch of blocks with the most prose, net of the short blocks inside it.
 
     Prose counts for its words; every short or unfinished block (link, teaser, label) costs its
-    words and a little more. The best-scoring contiguous stretch (Kadane's maximum subarray) is
-    the article; menus before it and teaser lists after it cost more than they add.
+    words and a little more, except the items of a list set between two paragraphs, which cost
+    nothing. The best-scoring contiguous stretch (Kadane's maximum subarray) is the article; menus
+    before it and teaser lists after it cost more than they add.
     """
     # A comment section's heading (dropped as furniture or not) is a wall: no run crosses it.
     walls = {i for i, block in enumerate(blocks) if COMMENTS_START.match(block.text.strip())}
@@ -217,7 +219,8 @@ def _densest_run(blocks: list[Block], live: list[int]) -> tuple[int, int]:
             continue
         if total <= 0:
             total, start = 0.0, index
-        total += _block_score(blocks[index].text, repeated=seen[squash(blocks[index].text)] > 1)
+        if index not in lists:
+            total += _block_score(blocks[index].text, repeated=seen[squash(blocks[index].text)] > 1)
         if total > best:
             best, best_span = total, (start, index)
     return best_span
@@ -259,6 +262,29 @@ def _continuation(blocks: list[Block], live: list[int], last: int, furniture: se
         seen.add(squash(text))
         end = index
     return end
+
+
+def _lists_inside(blocks: list[Block], live: list[int]) -> set[int]:
+    """Short items right between two paragraphs: a list of the article's own (ingredients, steps, key
+    points), which the article runs through. Not a chart's axis (mostly numbers), nor a box of
+    links (other stories' headlines, a "Related" label), nor bylines, dates, credits or appeals."""
+    found: set[int] = set()
+    run: list[int] = []
+    for position, index in enumerate(live):
+        text = blocks[index].text
+        if not is_prose(text):
+            run.append(index)
+            continue
+        before = blocks[live[position - len(run) - 1]].text if position > len(run) else ""
+        if len(run) >= 2 and is_prose(before) and not is_call_to_action(before) and not is_call_to_action(text):
+            items = [blocks[i].text for i in run]
+            numbers = sum(not re.search(r"[^\W\d_]{2}", item) for item in items)
+            if numbers <= len(items) // 5 and not any(
+                    is_teaser(item) or MOVED_ON.search(item) or is_call_to_action(item) or is_credit(item)
+                    or BYLINE.match(item) or DATELINE.match(item) or word_count(item) > 25 for item in items):
+                found.update(run)
+        run = []
+    return found
 
 
 def _label_runs(blocks: list[Block], live: list[int]) -> set[int]:

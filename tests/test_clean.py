@@ -439,3 +439,15 @@ def test_a_short_line_between_paragraphs_of_copied_text_becomes_a_section_headin
     question = "Why did it take so long?"
     draft, _ = cleaned("Bridge Vote", *BODY[:2], question, *BODY[2:])
     assert {b.text: b.kind for b in draft.blocks}[question] == "paragraph"  # a one-line paragraph, not a heading
+
+
+def test_a_list_in_the_middle_of_a_copied_article_keeps_the_article_whole():
+    steps = [f"{n} cups of flour, sifted twice" for n in range(1, 16)]
+    draft, _ = cleaned("Grandma's Bread", *BODY[:2], *steps, *BODY[2:])
+    assert kept_texts(draft) == [*BODY[:2], *steps, *BODY[2:]]
+    ingredients = ["Flour", "Water", "Salt", "Yeast", "Butter", "Sugar"]
+    draft, _ = cleaned("Grandma's Bread", BODY[0], *ingredients, *BODY[1:])
+    assert kept_texts(draft) == [BODY[0], *ingredients, *BODY[1:]]
+    axis = ["$915", "billion", "600", "300", "$263", "0", "’17", "’26"]  # a chart's labels are no list
+    draft, dropped = cleaned("Bridge Costs", *BODY[:2], *axis, *BODY[2:])
+    assert kept_texts(draft) == BODY
