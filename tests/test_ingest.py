@@ -130,13 +130,16 @@ def test_no_words_is_an_error(tmp_path):
         read_article(str(path), Config())
 
 
+# Three paragraphs of an article page, each a sentence said three times: enough for the extractor.
+HARBOUR = "".join(f"<p>{sentence} " * 3 + "</p>" for sentence in (
+    "The harbour wall was finished a week ahead of the winter storms.",
+    "Fishermen said the new wall had already saved two boats from the swell.",
+    "The council will now turn to the lighthouse, which needs a new lamp."))
+
+
 def test_author_notes_the_extractor_cut_after_the_article_are_read():
-    paragraphs = "".join(f"<p>{sentence} " * 3 + "</p>" for sentence in (
-        "The harbour wall was finished a week ahead of the winter storms.",
-        "Fishermen said the new wall had already saved two boats from the swell.",
-        "The council will now turn to the lighthouse, which needs a new lamp."))
     page = ("<html><head><title>Harbour wall finished</title></head><body><nav><a href='/'>Home</a></nav>"
-            f"<article><h1>Harbour wall finished</h1>{paragraphs}</article>"
+            f"<article><h1>Harbour wall finished</h1>{HARBOUR}</article>"
             "<div class='bio'><p>Ana Ruiz is a reporter for the Courier, based in Dover.</p>"
             "<p>Tom Lee contributed reporting.</p><p>Subscribe to our newsletter for more.</p></div></body></html>")
     text = " ".join(b.text for b in parse(Source(text=page, name="t", kind="html")).blocks)
@@ -162,12 +165,8 @@ def test_paragraphs_the_extractor_skipped_come_back_but_a_charts_lead_in_does_no
 
 
 def test_an_html_page_without_a_title_is_named_by_the_h1_over_its_article_not_a_menu_heading():
-    paragraphs = "".join(f"<p>{sentence} " * 3 + "</p>" for sentence in (
-        "The harbour wall was finished a week ahead of the winter storms.",
-        "Fishermen said the new wall had already saved two boats from the swell.",
-        "The council will now turn to the lighthouse, which needs a new lamp."))
     page = ("<html><head><title></title></head><body><nav><div class='menu'><h2 class='panel-title'>Take your next "
             f"trip with the Courier!</h2></div></nav><article><h1>Harbour Wall Finished Ahead of the Storms</h1>"
-            f"{paragraphs}</article><footer><h1>See Fewer Ads</h1></footer></body></html>")
+            f"{HARBOUR}</article><footer><h1>See Fewer Ads</h1></footer></body></html>")
     draft = parse(Source(text=page, name="t", kind="html"))
     assert draft.title == "Harbour Wall Finished Ahead of the Storms"
