@@ -8,7 +8,7 @@ run narrate's script stage and, as the baseline, trafilatura's plain extraction,
   repeated   gold sentences spoken more often than the gold has them
 Matching ignores case, punctuation and white space, so typography does not count.
 
-Usage: scripts/eval-cleaning CORPUS_DIR [--kind html|txt|copied|gold|both|all] [--show PAGE]
+Usage: scripts/eval-cleaning CORPUS_DIR [--kind html|txt|copied|markdown|gold|both|all] [--show PAGE]
 A folder holding `article.txt` and `expected.txt` (a scraped page as text) is scored as one page.
 """
 
@@ -90,10 +90,22 @@ def select_all_copy(html: Path, into: Path) -> Path:
     return copy
 
 
+def converted_markdown(html: Path, into: Path) -> Path:
+    """The page as a whole-page HTML-to-Markdown converter (html2text) gives it: menus, links and all."""
+    import html2text
+
+    converter = html2text.HTML2Text()
+    converter.body_width = 0
+    converter.ignore_images = True
+    markdown = into / f"{html.parent.name}.md"
+    markdown.write_text(converter.handle(html.read_text(encoding="utf-8", errors="replace")), encoding="utf-8")
+    return markdown
+
+
 def pages(corpus: Path, kind: str, scratch: Path) -> list[tuple[str, Path, Path]]:
     found = []
     folders = [corpus] if (corpus / "expected.txt").is_file() else sorted(p for p in corpus.iterdir() if p.is_dir())
-    wanted = {"both": ("html", "txt"), "all": ("html", "txt", "copied", "gold")}.get(kind, (kind,))
+    wanted = {"both": ("html", "txt"), "all": ("html", "txt", "copied", "markdown", "gold")}.get(kind, (kind,))
     for folder in folders:
         gold = folder / "expected.txt"
         if not gold.is_file():
@@ -104,6 +116,8 @@ def pages(corpus: Path, kind: str, scratch: Path) -> list[tuple[str, Path, Path]
                 found.append((f"{folder.name}/{name}", source, gold))
             if source.is_file() and name == "source.html" and "copied" in wanted:
                 found.append((f"{folder.name}/select-all.copied", select_all_copy(source, scratch), gold))
+            if source.is_file() and name == "source.html" and "markdown" in wanted:
+                found.append((f"{folder.name}/html2text.markdown", converted_markdown(source, scratch), gold))
         if "gold" in wanted:  # the article alone, already clean: whatever narrate drops from it is lost
             found.append((f"{folder.name}/expected.gold", gold, gold))
     return found
@@ -112,8 +126,9 @@ def pages(corpus: Path, kind: str, scratch: Path) -> list[tuple[str, Path, Path]
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("corpus", type=Path)
-    parser.add_argument("--kind", choices=["html", "txt", "copied", "gold", "both", "all"], default="both",
+    parser.add_argument("--kind", choices=["html", "txt", "copied", "markdown", "gold", "both", "all"], default="both",
                         help="copied: each HTML page turned into text as select-all and copy would give it; "
+                             "markdown: each HTML page converted whole to Markdown (html2text); "
                              "gold: the gold text itself, a clean article from which nothing may be lost")
     parser.add_argument("--show", help="print missing and extra sentences for pages whose name contains this")
     parser.add_argument("--json", action="store_true")
@@ -143,7 +158,7 @@ def main() -> None:
         print(f"{name:<48}{o['recall']:>8.3f}{o['precision']:>7.3f}{o['body precision']:>7.3f}{o['repeated']:>5}   "
               f"{b['recall']:>8.3f}{b['precision']:>7.3f}{b['repeated']:>5}")
     shutil.rmtree(scratch, ignore_errors=True)
-    for kind in ("html", "txt", "copied", "gold"):
+    for kind in ("html", "txt", "copied", "markdown", "gold"):
         chosen = [(o, b) for n, o, b in rows if n.endswith(f".{kind}")]
         if not chosen:
             continue

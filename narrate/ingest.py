@@ -147,6 +147,10 @@ def _inline_text(token) -> str:
     return normalise_space("".join(parts))
 
 
+PAGE_LINK_BLOCKS = 10
+PAGE_LINK_SHARE = 0.25
+
+
 def parse_markdown(text: str, *, announce: frozenset[str] = frozenset()) -> Draft:
     """Headings, paragraphs, list items and quotes; code and tables skipped (or announced)."""
     from markdown_it import MarkdownIt
@@ -157,6 +161,7 @@ def parse_markdown(text: str, *, announce: frozenset[str] = frozenset()) -> Draf
     context: list[str] = []  # open containers: "item", "quote"
     heading_level = 0
     in_table = False
+    link_only = 0  # blocks that are nothing but a link: a page's menus, converted to Markdown
     for token in tokens:
         if token.type == "table_open":
             in_table = True
@@ -184,6 +189,9 @@ def parse_markdown(text: str, *, announce: frozenset[str] = frozenset()) -> Draf
                 heading_level = 0
             elif content:
                 blocks.append(Block(content, context[-1] if context else "paragraph"))
+                kinds = [child.type for child in token.children or [] if child.type != "softbreak"
+                         and not (child.type == "text" and not child.content.strip())]
+                link_only += bool(kinds) and kinds[0] == "link_open" and kinds[-1] == "link_close"
     title = _meta_str(meta, "title")
     if title is None and blocks and blocks[0].kind == "heading" and blocks[0].level == 1:
         title, blocks = blocks[0].text, blocks[1:]
@@ -193,7 +201,18 @@ def parse_markdown(text: str, *, announce: frozenset[str] = frozenset()) -> Draf
         date=_meta_str(meta, "date", "published"),
         source_url=_meta_str(meta, "url", "source", "canonical_url"),
         description=_meta_str(meta, "description", "summary", "dek"),
+        has_markup=not _converted_page(blocks, link_only),
     )
+
+
+def _converted_page(blocks: list[Block], link_only: int) -> bool:
+    """A whole web page converted to Markdown, menus and all: blocks that are nothing but a link make a
+    quarter of it, and some are page furniture ("Skip to content", "Share"). Its article is found as in
+    text copied from a page. A post of one's own, even a list of links, has no furniture."""
+    from narrate.patterns import FURNITURE
+
+    return link_only >= PAGE_LINK_BLOCKS and link_only >= len(blocks) * PAGE_LINK_SHARE \
+        and any(FURNITURE.match(block.text.strip()) for block in blocks)
 
 
 def parse_text(text: str) -> Draft:

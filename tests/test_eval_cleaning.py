@@ -18,10 +18,16 @@ def test_the_benchmark_scores_narrate_and_the_baseline_per_page(tmp_path):
     (page / "expected.txt").write_text("\n\n".join(BODY), encoding="utf-8")
     (page / "source.txt").write_text("\n\n".join(["Skip to content", "Bridge Vote Passes", "By Ann Lee", *BODY,
                                                   "Sign up for our weekly newsletter"]), encoding="utf-8")
+    (page / "source.html").write_text(
+        "<html><head><title>Bridge Vote Passes</title></head><body><nav><a href='/'>Home</a> <a href='/s'>Sport</a>"
+        "</nav><article><h1>Bridge Vote Passes</h1>" + "".join(f"<p>{p}</p>" for p in BODY) + "</article></body></html>",
+        encoding="utf-8")
     run = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "eval_cleaning.py"), str(tmp_path), "--kind", "all",
                           "--json"], capture_output=True, text=True, check=True, cwd=ROOT)
     rows = {row["page"]: row for row in json.loads(run.stdout)}
-    assert set(rows) == {"courier-bridge/source.txt", "courier-bridge/expected.gold"}
+    assert set(rows) == {"courier-bridge/" + name for name in (
+        "source.txt", "source.html", "select-all.copied", "html2text.markdown", "expected.gold")}
+    assert all(row["narrate"]["recall"] == 1.0 for row in rows.values())
     ours, baseline = rows["courier-bridge/source.txt"]["narrate"], rows["courier-bridge/source.txt"]["trafilatura"]
     assert ours["recall"] == 1.0 and ours["repeated"] == 0 and ours["body precision"] == 1.0
     assert ours["precision"] < 1.0  # the title is read, and the gold omits it

@@ -170,3 +170,24 @@ def test_an_html_page_without_a_title_is_named_by_the_h1_over_its_article_not_a_
             f"{HARBOUR}</article><footer><h1>See Fewer Ads</h1></footer></body></html>")
     draft = parse(Source(text=page, name="t", kind="html"))
     assert draft.title == "Harbour Wall Finished Ahead of the Storms"
+
+
+def test_a_whole_page_converted_to_markdown_is_cleaned_like_copied_text_but_a_list_of_links_post_is_not():
+    menu = [f"* [{name}](https://courier.example/{name.lower()})" for name in (
+        "News", "Sport", "Weather", "Towns", "Rivers", "Bridges", "Ferries", "Opinion", "Letters", "Puzzles")]
+    related = [f"* [{headline}](https://courier.example/{n})" for n, headline in enumerate((
+        "Ferry Company Plans a Faster Crossing", "Mayor Opens the New Library Wing Herself",
+        "These Are the Towns Where Bridges Cost Most", "Dangers of Cycling: Facts About City Roads"))]
+    body = ["The council voted on Tuesday to rebuild the old stone bridge over the river, ending a debate that had "
+            "run for years.",
+            "Engineers had warned that the bridge could not carry modern lorries, and that repairs would only buy a "
+            "few more winters."]
+    page = "\n\n".join(["[Skip to content](#main)", "\n".join(menu), "# Bridge Vote Passes", "By Ann Lee", *body,
+                        "## Related", "\n".join(related), "Share"])
+    article = article_of(page)
+    assert article.title == "Bridge Vote Passes"
+    assert [p for s in article.sections for p in s.paragraphs] == body
+    roundup = "\n\n".join(["# Links of the Week", "Ten things worth reading about rivers and the towns along them, "
+                           "picked by the desk this week.", "\n".join(menu)])
+    article = article_of(roundup)
+    assert [p for s in article.sections for p in s.paragraphs][1:] == [m.split("[")[1].split("]")[0] for m in menu]
