@@ -10,9 +10,10 @@ between paragraphs become subheadings.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import replace
-from itertools import takewhile
+from itertools import groupby, takewhile
 from typing import TYPE_CHECKING
 
 from narrate.models import Block
@@ -42,9 +43,6 @@ def drop_link_boxes(ledger: Ledger) -> None:
     title-case headlines right under such a label (even one dropped as furniture), or a run of
     LINK_BOX_RUN title-case headlines count: a list of the article's own has none of these.
     """
-    from bisect import bisect_left
-    from itertools import groupby
-
     blocks = ledger.blocks
     live = ledger.live()
     for label, block in enumerate(blocks):  # a label may already be dropped as furniture ("Related")
@@ -82,10 +80,7 @@ def find_article(ledger: Ledger, title: str | None, author: str | None,
     # Bylines count against a run as any short line does: another story's byline ends the article's run.
     first, last = _densest_run(blocks, sorted([*live, *(i for i in bylines if i not in labels)]), lists)
     last = _continuation(blocks, live, last, set(ledger.reasons))
-    for index in range(first + 1, last):  # a date right between two paragraphs heads a part of a timeline: read it
-        if ledger.reasons.get(index) == "date line" and index - 1 in live and index + 1 in live \
-                and is_prose(blocks[index - 1].text) and is_prose(blocks[index + 1].text):
-            ledger.restore(index)
+    _restore_timeline_dates(ledger, set(live), first, last)
     first = _lead(blocks, live, first)
     title_index = _title_index(blocks, [i for i in ledger.live() if i < first]) if title is None else None
     # The byline or date line under the headline: what follows it, up to the article, is no standfirst.
@@ -117,6 +112,15 @@ def find_article(ledger: Ledger, title: str | None, author: str | None,
         # otherwise, between the headline and the first paragraph: a standfirst, kept
     _mark_subheadings(ledger, first, last)
     return title, author
+
+
+def _restore_timeline_dates(ledger: Ledger, live: set[int], first: int, last: int) -> None:
+    """A date line right between two paragraphs of the article heads a part of a timeline: it is read."""
+    blocks = ledger.blocks
+    for index in range(first + 1, last):
+        if ledger.reasons.get(index) == "date line" and index - 1 in live and index + 1 in live \
+                and is_prose(blocks[index - 1].text) and is_prose(blocks[index + 1].text):
+            ledger.restore(index)
 
 
 def _mark_subheadings(ledger: Ledger, first: int, last: int) -> None:
