@@ -273,8 +273,10 @@ _BLOCK_HTML = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre
 
 # Class and id words of boxes set into an article that are not its prose: charts and their lead-ins,
 # promotions, sharing and newsletter boxes. Matched as whole words of a class or id ("interactive-leadin").
-_NOT_PROSE_BOX = re.compile(r"(^|[-_])(interactive|graphic|graphics|chart|promo|newsletter|related|recirc|sharing|"
+_NOT_PROSE_BOX = re.compile(r"(^|[-_])(interactive|graphic|graphics|chart|promo|newsletter|related|recirc|"
                             r"sponsor|sponsored|outbrain|taboola)($|[-_])", re.IGNORECASE)
+# Containers whose class words describe the whole page ("has-newsletter-modal"), not a box in it.
+_PAGE_CONTAINERS = frozenset({"html", "body", "main", "article"})
 
 
 def html_text_blocks(html: str) -> tuple[list[str], set[int]]:
@@ -295,7 +297,8 @@ def html_text_blocks(html: str) -> tuple[list[str], set[int]]:
             continue
         text = normalise_space(element.text_content())
         if text:
-            if any(_NOT_PROSE_BOX.search(word) for box in (element, *element.iterancestors())
+            boxes = [box for box in (element, *element.iterancestors()) if box.tag not in _PAGE_CONTAINERS]
+            if any(_NOT_PROSE_BOX.search(word) for box in boxes
                    for word in f"{box.get('class') or ''} {box.get('id') or ''}".split()):
                 boxed.add(len(found))
             found.append(text)
