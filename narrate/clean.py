@@ -146,7 +146,7 @@ def tidy_author(raw: str | None) -> str | None:
                 words.pop()
         name = " ".join(words)
         if words and not _NO_PERSON.search(name) and not all(_JOB_PREFIX.match(w) or _JOB.match(w) for w in words) \
-                and not all(_CREDENTIAL.match(w) for w in words) \
+                and not (names and all(_CREDENTIAL.match(w) for w in words)) \
                 and name.lower() not in (n.lower() for n in names):
             names.append(name)
     if not names:

@@ -372,6 +372,7 @@ def test_the_author_is_read_as_names_only():
     assert tidy_author("Ann Lee, Sam Wright & Jo Bloggs") == "Ann Lee, Sam Wright and Jo Bloggs"
     assert tidy_author("Ann Lee, City Desk") == "Ann Lee"
     assert tidy_author("Ann Lee, MS, RD (CA)") == "Ann Lee"
+    assert tidy_author("AP") == "AP" and tidy_author("NPR; Ann Lee") == "NPR and Ann Lee"  # an agency is no degree
     assert tidy_author("Staff Reporter") is None and tidy_author("Editorial") is None
     draft, _ = cleaned("Bridge Vote Passes", "By Ann Lee, Senior Writer", *BODY)
     assert draft.author == "Ann Lee"
