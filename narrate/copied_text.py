@@ -128,9 +128,11 @@ def _mark_subheadings(ledger: Ledger, first: int, last: int) -> None:
     starts a section (a chapter), as an h2 would on the page."""
     blocks = ledger.blocks
     live = ledger.live()
+    body = "\x00".join(squash(blocks[i].text) for i in live)
     for before_it, index, after_it in zip(live, live[1:], live[2:]):
         text = blocks[index].text
-        quoted = re.match(r"^[\"'“‘].*[\"'”’]$", text)  # a pull quote set alone, not a heading
+        # a pull quote, set alone in quotes or repeating words of the body, is no heading
+        quoted = re.match(r"^[\"'“‘].*[\"'”’]$", text) or body.count(squash(text)) > 1
         if first < index < last and 2 <= word_count(text) <= SUBHEADING_WORDS and not HEADLINE_END.search(text) \
                 and not SENTENCE_END.search(text) and not quoted and not NAME_LINE.match(text) \
                 and is_prose(blocks[before_it].text) and is_prose(blocks[after_it].text):

@@ -452,3 +452,9 @@ def test_a_list_in_the_middle_of_a_copied_article_keeps_the_article_whole():
     axis = ["$915", "billion", "600", "300", "$263", "0", "’17", "’26"]  # a chart's labels are no list
     draft, dropped = cleaned("Bridge Costs", *BODY[:2], *axis, *BODY[2:])
     assert kept_texts(draft) == BODY
+
+
+def test_a_pull_quote_without_a_full_stop_between_paragraphs_is_read_once_not_made_a_heading():
+    quote = "repairs would only buy a few more winters"
+    draft, dropped = cleaned("Bridge Vote", BODY[0], BODY[1], quote, *BODY[2:])
+    assert kept_texts(draft) == BODY and dropped[quote].startswith("pull quote")
