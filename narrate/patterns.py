@@ -35,16 +35,18 @@ FURNITURE = re.compile(r"""^[|•·]?\s*(
 )$""", re.IGNORECASE | re.VERBOSE)
 # "Ann Lee", "Mark di Stefano", "Richard (R.J.) Eskow": two to four capitalised words.
 NAME = r"\(?[A-Z][\w.'’-]+\)?(\s((de|di|da|van|von|der|le|la|du|del|bin|al|el)\s)?\(?[A-Z][\w.'’-]+\)?){1,3}"
-BYLINE_PREFIX = r"^(?i:by|words by|written by|story by|reporting by)\s+"
+BYLINE_WORDS = r"(?i:by|words by|written by|story by|reporting by)"
+BYLINE_PREFIX = rf"^{BYLINE_WORDS}\s+"
+MONTH = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*"  # a month, named in full or short
+WEEKDAY = r"(monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)"
 # "By Ann Lee", and "By Ann Lee On 11/13/19 at 4:00 PM EST", "By R. Lawler, 2h ago": a byline may carry its date.
 BYLINE_DATE = r"(,|\s(?i:on|at|updated|published)|\s[|•·–—-]+)\s.{0,50}\d.{0,60}$"
 BYLINE_HANDLE = r",?\s*@\w+"  # "By Devindra Hardawar @devindra"
 # Names only, each of capitalised words (or one word: "By Reuters"), so "By then, nobody cared." is no byline.
 BYLINE_NAMES = rf"(?P<names>({NAME}|[A-Z][\w.'’-]+)((,|\s(and|&))?\s+({NAME}|\(?[A-Z][\w.'’-]+\)?)){{0,5}})"
 BYLINE = re.compile(BYLINE_PREFIX + BYLINE_NAMES + "(" + BYLINE_HANDLE + r"(\s.{0,50}\d.{0,60})?)?("
-                    + BYLINE_DATE + r"|(\s|(?<=[a-z]))(?=(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|"
-                    r"wed|thu|fri|sat|sun)[a-z]*\.?,? .{0,40}\d{4}.{0,30}$)|,?\s*$)")  # "...Topolsky July 10, 2015"
-WEEKDAY = r"(monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)"
+                    + BYLINE_DATE + rf"|(\s|(?<=[a-z]))(?=(?i:{MONTH}|{WEEKDAY})\.?,? .{{0,40}}\d{{4}}.{{0,30}}$)|,?\s*$)")
+# ...the last one: "By Laura June Topolsky July 10, 2015", "by Jeff FoustMonday, November 18, 2019"
 DATELINE = re.compile(
     # "Dan Goodin - Apr 16, 2015 8:02 pm UTC", or glued: "Yahoo FinanceOctober 13, 2016": a source before the date
     # or "Sarah Gooding March 9, 2017": a person's name right before it
@@ -52,10 +54,10 @@ DATELINE = re.compile(
     r"((published|updated|posted|last updated)( on)?:?\s.{0,50}|"
     rf"({WEEKDAY}|yesterday|today)\s+\d{{1,2}}:\d{{2}}\s*[ap]\.?m\.?|"
     r"\d{1,2}:\d{2}\s*[ap]\.?m\.?(\s+\w{2,4})?|"
-    rf"({WEEKDAY},?\s+)?(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{{1,2}},?\s+\d{{4}}"
+    rf"({WEEKDAY},?\s+)?{MONTH}\.?\s+\d{{1,2}},?\s+\d{{4}}"
     r"(,?\s+\d{1,2}:\d{2}.{0,12}|\s+\d{1,4})?|"  # a time, or a bare count of comments: "March 9, 2017 13"
     # "Mon 18 Nov 2019 18.54 GMT Last modified on Mon 18 Nov 2019 18.56 GMT"
-    rf"({WEEKDAY},?\s+)?\d{{1,2}}\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{{4}}"
+    rf"({WEEKDAY},?\s+)?\d{{1,2}}\s+{MONTH}\.?\s+\d{{4}}"
     r"(,?\s+\d{1,2}[:.]\d{2}(\s?[ap]\.?m\.?)?(\s+[A-Z]{2,4})?)?(\s+last (modified|updated)( on)?\s.{0,40})?|"
     r"\d{4}-\d{2}-\d{2}|"
     r"\d{1,2}[./]\d{1,2}[./]\d{2,4}(\s+in\s+[\w &]{1,30})?|"  # "11.03.17 in Gadgetry"
@@ -197,7 +199,7 @@ def is_metadata(text: str) -> bool:
 def is_header_line(text: str) -> bool:
     """A byline or a date line: what sits under a headline. "By" may stand alone, its name on the next line,
     and an editorial is signed by its desk."""
-    return bool(re.match(r"(?i:by|words by|written by)(\s+[A-Z]|$)", text) or DATELINE.match(text)
+    return bool(re.match(rf"{BYLINE_WORDS}(\s+[A-Z]|$)", text) or DATELINE.match(text)
                 or re.match(r"(?i)(the )?(editorial( board)?|editors|editorial staff)$", text))
 
 
