@@ -84,7 +84,7 @@ def select_all_copy(html: Path, into: Path) -> Path:
     copied-text cleaner was built for the kind of page and not for one scrape of it."""
     from narrate.ingest import html_text_blocks
 
-    blocks, _ = html_text_blocks(html.read_text(encoding="utf-8", errors="replace"))
+    blocks = html_text_blocks(html.read_text(encoding="utf-8", errors="replace")).blocks
     copy = into / f"{html.parent.name}.txt"
     copy.write_text("\n\n".join(blocks), encoding="utf-8")
     return copy

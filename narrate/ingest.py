@@ -279,15 +279,25 @@ _NOT_PROSE_BOX = re.compile(r"(^|[-_])(interactive|graphic|graphics|chart|promo|
 _PAGE_CONTAINERS = frozenset({"html", "body", "main", "article"})
 
 
-def html_text_blocks(html: str) -> tuple[list[str], set[int]]:
-    """Every leaf block of visible text in page order (what select-all and copy would give), and
-    which of them sit in a box whose class or id says it is a chart, a promotion or the like."""
+@dataclass(frozen=True)
+class PageText:
+    """The page's own text, read once: its blocks, which of them sit in boxes, and its h1 headings."""
+
+    blocks: list[str]
+    boxed: set[int]  # indexes of blocks in a box whose class or id marks a chart, a promotion or the like
+    headlines: list[str]
+
+
+def html_text_blocks(html: str) -> PageText:
+    """Every leaf block of visible text in page order (what select-all and copy would give), which
+    of them sit in a box marked as a chart or a promotion, and the page's h1 headings."""
     import lxml.html
 
     try:
         root = lxml.html.fromstring(html)
     except (ValueError, lxml.etree.ParserError):
-        return [], set()
+        return PageText([], set(), [])
+    headlines = [normalise_space(h1.text_content()) for h1 in root.iter("h1")]
     for element in list(root.iter(*_SKIPPED_HTML)):
         if element.getparent() is not None:
             element.drop_tree()
@@ -302,7 +312,7 @@ def html_text_blocks(html: str) -> tuple[list[str], set[int]]:
                    for word in f"{box.get('class') or ''} {box.get('id') or ''}".split()):
                 boxed.add(len(found))
             found.append(text)
-    return found, boxed
+    return PageText(found, boxed, headlines)
 
 
 def _fill_gaps(blocks: list[Block], page_blocks: list[str], boxed: set[int]) -> list[Block]:
@@ -412,20 +422,14 @@ def _with_standfirst(blocks: list[Block], description: str | None, page_blocks: 
     return blocks
 
 
-def _headline(meta_title: str | None, html: str, blocks: list[Block]) -> str | None:
+def _headline(meta_title: str | None, h1s: list[str], blocks: list[Block]) -> str | None:
     """The page's h1 when the metadata names something else and the h1 heads the extracted article.
 
     Metadata titles are usually right, but a page may leave its <title> empty and the extractor then
     takes the first heading it meets, even one in a menu ("Take your next trip with Atlas Obscura!").
     """
-    import lxml.html
-
     from narrate.patterns import squash
 
-    try:
-        h1s = [normalise_space(h.text_content()) for h in lxml.html.fromstring(html).iter("h1")]
-    except (ValueError, lxml.etree.ParserError):
-        return meta_title
     if meta_title and any(squash(h) and (squash(h) in squash(meta_title) or squash(meta_title) in squash(h))
                           for h in h1s):
         return meta_title
@@ -447,11 +451,12 @@ def parse_html(data: bytes, text: str, *, url: str | None = None, announce: froz
         raise IngestError(f"{url or 'page'}: no article text found in the HTML")
     blocks: list[Block] = []
     _walk_trafilatura(document.body, blocks, announce)
-    page_blocks, boxed = html_text_blocks(text)
-    blocks = _with_standfirst(_fill_gaps(blocks, page_blocks, boxed), document.description, page_blocks)
-    blocks = _with_author_notes(blocks, page_blocks)
+    page = html_text_blocks(text)
+    blocks = _with_standfirst(_fill_gaps(blocks, page.blocks, page.boxed), document.description, page.blocks)
+    blocks = _with_author_notes(blocks, page.blocks)
     return Draft(
-        blocks=tuple(blocks), title=_headline(document.title, text, blocks), author=document.author, date=document.date,
+        blocks=tuple(blocks), title=_headline(document.title, page.headlines, blocks), author=document.author,
+        date=document.date,
         source_url=document.url or url, site_name=document.sitename, image_url=document.image,
         description=document.description,
     )

@@ -160,8 +160,8 @@ def test_paragraphs_the_extractor_skipped_come_back_but_a_charts_lead_in_does_no
             f"<p class='interactive-leadin'>{lead_in}</p></header></section><p>{body[1]}</p>"
             f"<p>{body[2]}</p></article></body></html>")
     for shell in ("<body>", "<body class='has-newsletter-modal'>"):  # the page's own class words mark no box
-        page_blocks, boxed = html_text_blocks(page.replace("<body>", shell))
-        restored = [b.text for b in _fill_gaps([Block(body[0]), Block(body[2])], page_blocks, boxed)]
+        text = html_text_blocks(page.replace("<body>", shell))
+        restored = [b.text for b in _fill_gaps([Block(body[0]), Block(body[2])], text.blocks, text.boxed)]
         assert restored == body
 
 
