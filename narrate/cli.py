@@ -50,9 +50,9 @@ def _fail(error: NarrateError) -> None:
     raise typer.Exit(error.exit_code)
 
 
-def _one_input(source: Optional[str], script: Optional[Path]) -> None:
+def _one_input(source: Optional[str], script: Optional[Path], what: str = "an article") -> None:
     if (source is None) == (script is None):
-        typer.echo("narrate: error: give an article (URL, file or -) or --script FILE, not both", err=True)
+        typer.echo(f"narrate: error: give {what} (URL, file or -) or --script FILE, not both", err=True)
         raise typer.Exit(2)
 
 
@@ -275,7 +275,7 @@ def publish(
     from narrate.pipeline import load_script
     from narrate.publish import publish as publish_episode
 
-    _one_input(source, script)
+    _one_input(source, script, "an article or episode")
     try:
         settings = load_config(config, {"podcast.base_url": base_url})
         folder = _feed_dir(settings, feed)

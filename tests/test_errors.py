@@ -90,3 +90,10 @@ def test_failed_rebuild_keeps_the_previous_episode(tmp_path):
     _one_line_error(run_cli("build", FIXTURES / "plain.txt", "-c", config, "-o", out, "-q"), "gone.mp3")
     after = {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.name != "narrate.yaml"}
     assert after == before
+
+
+def test_an_article_and_a_script_together_or_neither_is_a_usage_error(tmp_path):
+    script = tmp_path / "script.json"
+    script.write_text("{}", encoding="utf-8")
+    _one_line_error(run_cli("build", FIXTURES / "short.md", "--script", script), "give an article", "not both")
+    _one_line_error(run_cli("publish", "--feed", tmp_path / "feed"), "give an article or episode", "not both")
