@@ -11,6 +11,13 @@ from narrate.cli import app
 from narrate.ffmpeg import ffmpeg_exe
 
 FIXTURES = Path(__file__).parent / "fixtures"
+# Four paragraphs of a plain article, for the cleaning tests to surround with page furniture.
+BODY = [
+    "The council voted on Tuesday to rebuild the old stone bridge over the river, ending a debate that had run for years.",
+    "Engineers had warned that the bridge could not carry modern lorries, and that repairs would only buy a few more winters.",
+    "Residents packed the hall for the vote. Many had crossed the bridge every day of their lives and wanted it kept as it was.",
+    "Work will start in the spring and should take two years, during which a temporary crossing will carry foot traffic.",
+]
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -5,17 +5,12 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import BODY
 from narrate.clean import CleanOptions, clean
 from narrate.ingest import parse_text
 from narrate.models import Block, Draft
 from narrate.patterns import squash
 
-BODY = [
-    "The council voted on Tuesday to rebuild the old stone bridge over the river, ending a debate that had run for years.",
-    "Engineers had warned that the bridge could not carry modern lorries, and that repairs would only buy a few more winters.",
-    "Residents packed the hall for the vote. Many had crossed the bridge every day of their lives and wanted it kept as it was.",
-    "Work will start in the spring and should take two years, during which a temporary crossing will carry foot traffic.",
-]
 
 
 def text_of(*blocks: str) -> str:

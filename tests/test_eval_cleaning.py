@@ -5,11 +5,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from conftest import BODY
+
 ROOT = Path(__file__).resolve().parent.parent
-BODY = ["The council voted on Tuesday to rebuild the old stone bridge over the river, ending a debate that had run "
-        "for years.",
-        "Engineers had warned that the bridge could not carry modern lorries, and that repairs would only buy a few "
-        "more winters."]
 
 
 def test_the_benchmark_scores_narrate_and_the_baseline_per_page(tmp_path):
