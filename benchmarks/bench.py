@@ -82,8 +82,7 @@ def engine_floor(article: Path) -> tuple[float, float]:
     from piper import PiperVoice
 
     from narrate.config import Config
-    from narrate.pipeline import read_article
-    from narrate.segment import plan_speech
+    from narrate.pipeline import plan_speech, read_article
 
     config = Config()
     plan = plan_speech(read_article(str(article), config), config)

@@ -82,7 +82,7 @@ def select_all_copy(html: Path, into: Path) -> Path:
     """The page as select-all and copy would give it (narrate's own reading of the page's text
     blocks): a second, differently scraped text copy of each HTML page, to check that the
     copied-text cleaner was built for the kind of page and not for one scrape of it."""
-    from narrate.ingest import html_text_blocks
+    from narrate.article.read import html_text_blocks
 
     blocks = html_text_blocks(html.read_text(encoding="utf-8", errors="replace")).blocks
     copy = into / f"{html.parent.name}.txt"

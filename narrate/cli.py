@@ -105,7 +105,8 @@ def build(
 ) -> None:
     """Narrate an article into an MP3 with chapters, a transcript and chapters JSON."""
     from narrate.config import load_config
-    from narrate.pipeline import MetaOverrides, build as build_episode, default_output, load_script, read_article
+    from narrate.pipeline import MetaOverrides, default_output, load_script, read_article
+    from narrate.pipeline import build as build_episode
 
     _one_input(source, script)
     try:
@@ -140,9 +141,9 @@ def script_command(
     config: Optional[Path] = ConfigOption,
 ) -> None:
     """Print what would be spoken, and what was left out and why, without synthesising."""
+    from narrate.article.script import to_json, to_markdown
     from narrate.config import load_config
     from narrate.pipeline import read_article
-    from narrate.script import to_json, to_markdown
 
     if output_format not in ("md", "json"):
         typer.echo(f"narrate: error: --format: expected md or json (got {output_format!r})", err=True)
@@ -169,10 +170,10 @@ def say(
     import wave
 
     from narrate.config import load_config
-    from narrate.engines import load_engine
     from narrate.errors import OutputError
-    from narrate.segment import speech_language
-    from narrate.speech_text import SpeechOptions, normalize
+    from narrate.pipeline import speech_language
+    from narrate.speech.engines import load_engine
+    from narrate.speech.normalize import SpeechOptions, normalize
 
     try:
         settings = load_config(config, {"engine": engine, "piper.voice": voice, "speed": speed})
@@ -234,7 +235,7 @@ def init(
 def voices(config: Optional[Path] = ConfigOption) -> None:
     """List the engines and the voices each can use."""
     from narrate.config import load_config
-    from narrate.engines import engine_class, engine_names
+    from narrate.speech.engines import engine_class, engine_names
 
     try:
         settings = load_config(config)
@@ -273,7 +274,7 @@ def publish(
     """Build (or reuse) an episode and add it to the show's feed folder."""
     from narrate.config import load_config
     from narrate.pipeline import load_script
-    from narrate.publish import publish as publish_episode
+    from narrate.podcast.publish import publish as publish_episode
 
     _one_input(source, script, "an article or episode")
     try:
@@ -296,7 +297,7 @@ def feed_list(feed: Optional[Path] = typer.Argument(None, help="Feed folder (def
               config: Optional[Path] = ConfigOption) -> None:
     """The episodes in a feed folder, newest first: number, date, duration, guid, title."""
     from narrate.config import load_config
-    from narrate.feed import FEED_FILE, clock, read_items
+    from narrate.podcast.feed import FEED_FILE, clock, read_items
 
     try:
         folder = _feed_dir(load_config(config), feed)
@@ -313,7 +314,7 @@ def feed_remove(guid: str = typer.Argument(..., help="The episode's guid (see `n
                 base_url: Optional[str] = BaseUrlOption) -> None:
     """Take an episode out of the feed and delete its files."""
     from narrate.config import load_config
-    from narrate.publish import remove
+    from narrate.podcast.publish import remove
 
     try:
         settings = load_config(config, {"podcast.base_url": base_url})
@@ -326,7 +327,7 @@ def feed_remove(guid: str = typer.Argument(..., help="The episode's guid (see `n
 @feed_app.command("check")
 def feed_check(target: str = typer.Argument(..., help="feed.xml, its folder, or a feed URL.")) -> None:
     """Check a feed against Apple's and Podcasting 2.0's rules; exit 1 on any error."""
-    from narrate.feedcheck import check_feed
+    from narrate.podcast.feed_check import check_feed
 
     try:
         problems = check_feed(target)
@@ -348,7 +349,7 @@ def serve(folder: Path = typer.Argument(Path("output/feed"), help="The feed fold
     """Serve a feed folder (with byte ranges, for seeking) so a phone on the LAN can subscribe."""
     import socket
 
-    from narrate.serve import make_server
+    from narrate.podcast.serve import make_server
 
     if not (folder / "feed.xml").is_file():
         typer.echo(f"narrate: error: {folder}: no feed.xml here; run `narrate publish` first", err=True)

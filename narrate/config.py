@@ -14,6 +14,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from narrate.errors import ConfigError
+from narrate.models import LexiconEntry
 
 DEFAULT_CONFIG_NAME = "narrate.yaml"
 
@@ -147,7 +148,7 @@ class PodcastOptions(_Strict):
     @field_validator("category")
     @classmethod
     def _apple_category(cls, value: Optional[str]) -> Optional[str]:
-        from narrate.apple import CATEGORIES
+        from narrate.podcast.categories import CATEGORIES
 
         if value is not None and value not in CATEGORIES:
             raise ValueError(f"not one of Apple's categories: {', '.join(CATEGORIES)}")
@@ -155,7 +156,7 @@ class PodcastOptions(_Strict):
 
     @model_validator(mode="after")
     def _apple_subcategory(self) -> "PodcastOptions":
-        from narrate.apple import CATEGORIES
+        from narrate.podcast.categories import CATEGORIES
 
         if self.subcategory is not None:
             allowed = CATEGORIES.get(self.category or "", ())
@@ -197,7 +198,7 @@ class Config(_Strict):
     @field_validator("engine")
     @classmethod
     def _known_engine(cls, value: str) -> str:
-        from narrate.engines import engine_names
+        from narrate.speech.engines import engine_names
 
         names = engine_names()
         if value not in names:
@@ -206,8 +207,6 @@ class Config(_Strict):
 
     def lexicon(self) -> tuple:
         """The pronunciation entries: the shared file's first, then this config's, which win."""
-        from narrate.speech_text import LexiconEntry
-
         entries: dict[str, Pronunciation] = {}
         shared = self.path(self.pronunciations_file)
         if shared is not None:

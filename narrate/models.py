@@ -134,3 +134,17 @@ class Episode:
     timeline: Timeline
     loudness_lufs: float
     true_peak_dbtp: float
+
+
+@dataclass(frozen=True)
+class LexiconEntry:
+    """How the user wants one word or phrase said: substitute text, spelled out, or IPA phonemes.
+
+    Config builds these and the speech room reads them, so the type lives with neither.
+    """
+
+    word: str
+    say: str | None = None
+    spell: bool = False
+    phonemes: str | None = None
+    ignore_case: bool = False

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from narrate.config import Config
 from narrate.errors import OutputError
-from narrate.models import Article, Episode, EpisodeMeta
+from narrate.models import Article, Episode, EpisodeMeta, Utterance
 
 DESCRIPTION_CHARS = 400
 # The ID3 album (and feed title) when the config names no show: podcast apps expect one.
@@ -40,10 +40,10 @@ def slugify(text: str) -> str:
 
 def read_article(source: str, config: Config) -> Article:
     """Ingest, clean and segment: the script narrate will speak for `source` (path, URL or -)."""
-    from narrate.clean import CleanOptions, clean
+    from narrate.article.clean import CleanOptions, clean
+    from narrate.article.read import parse, read_source
+    from narrate.article.sections import build_article
     from narrate.errors import IngestError
-    from narrate.ingest import parse, read_source
-    from narrate.segment import build_article
 
     raw = read_source(source, fetch_timeout=config.fetch.timeout)
     announce = frozenset(kind for kind, choice in (("code", config.clean.code), ("table", config.clean.tables))
@@ -59,8 +59,8 @@ def read_article(source: str, config: Config) -> Article:
 
 def load_script(path: Path) -> Article:
     """A script saved by `narrate script --format json` (and perhaps edited)."""
+    from narrate.article.script import from_json
     from narrate.errors import IngestError
-    from narrate.script import from_json
 
     try:
         text = path.read_text(encoding="utf-8")
@@ -69,6 +69,68 @@ def load_script(path: Path) -> Article:
     except (OSError, UnicodeDecodeError) as exc:
         raise IngestError(f"{path}: cannot read ({exc})") from None
     return from_json(text, str(path))
+
+
+def _ends_with_stop(text: str) -> str:
+    """Headings and list items often lack a full stop; adding one gives the voice a falling close."""
+    return text if re.search(r"[.!?…:;\"'”’)]$", text) else text + "."
+
+
+# A paragraph that is one quotation from start to end (the voice for quotes reads these).
+_QUOTATION = re.compile(r"\s*[\"“«][^\"“”«»]+[\"”»][.,!?]?\s*")
+
+
+def speech_language(config: Config) -> str:
+    """The language the words are spoken in: gTTS's language, else the show's."""
+    return (config.gtts.lang if config.engine == "gtts" else config.podcast.language).split("-")[0]
+
+
+def plan_speech(article: Article, config: Config) -> list[Utterance]:
+    """Every piece of text the engine will speak, in order, with the pause after each.
+
+    This is where the article's sentences meet the speech room's spoken forms, so it lives here.
+
+    The title (and author) open the episode; a section that has its own heading starts by
+    reading it. The written form is kept for the transcript; `spoken` is what the engine gets.
+    """
+    from narrate.article.sections import split_sentences
+    from narrate.speech.normalize import SpeechOptions, normalize
+
+    pauses = config.pauses
+    language = speech_language(config)
+    options = SpeechOptions(language=language, urls=config.speech.urls, lexicon=config.lexicon(),
+                            supports_phonemes=config.engine == "piper")
+    plan: list[Utterance] = []
+
+    def add(text: str, section: int, pause: float, role: str = "body") -> None:
+        if not re.search(r"\w", text):
+            return  # a lone dash or ornament has nothing to say
+        spoken = _ends_with_stop(normalize(text, options))
+        if re.search(r"\w", spoken):
+            plan.append(Utterance(written=text, spoken=spoken, section=section, pause_after=pause, role=role))
+
+    if config.episode.read_title:
+        add(article.title, 0, pauses.paragraph if (article.author and config.episode.read_author) else pauses.section,
+            "title")
+        if article.author and config.episode.read_author:
+            add(f"By {article.author}", 0, pauses.section, "title")
+    for index, section in enumerate(article.sections):
+        if section.has_heading:
+            add(section.title, index, pauses.paragraph, "title")
+        for p_index, paragraph in enumerate(section.paragraphs):
+            role = "quote" if _QUOTATION.fullmatch(paragraph) else "body"
+            sentences = split_sentences(paragraph, language)
+            for s_index, sentence in enumerate(sentences):
+                last_sentence = s_index == len(sentences) - 1
+                last_paragraph = p_index == len(section.paragraphs) - 1
+                pause = pauses.sentence
+                if last_sentence:
+                    pause = pauses.section if last_paragraph else pauses.paragraph
+                add(sentence, index, pause, role)
+    if plan:
+        last = plan[-1]
+        plan[-1] = Utterance(last.written, last.spoken, last.section, pauses.paragraph, last.role)
+    return plan
 
 
 def episode_meta(article: Article, config: Config, overrides: MetaOverrides) -> EpisodeMeta:
@@ -148,16 +210,15 @@ def bundled_hint(identity: dict) -> dict | None:
 def build(article: Article, config: Config, mp3: Path, *, overrides: MetaOverrides = MetaOverrides(),
           use_cache: bool = True, progress: Progress | None = None) -> Episode:
     """Narrate `article` into `mp3` and its sidecars; nothing appears at `mp3` unless all succeeded."""
-    from narrate.assemble import PcmStream, layout, write_pcm
-    from narrate.audio import load_jingle
+    from narrate.audio.assemble import PcmStream, layout, write_pcm
+    from narrate.audio.encode import StreamingEncoder, check_streamed, encode, hinted_gain
+    from narrate.audio.ffmpeg import Loudness
+    from narrate.audio.jingles import load_jingle
+    from narrate.audio.sidecars import chapters_json, srt, webvtt
+    from narrate.audio.tags import write_tags
     from narrate.cache import Cache, cache_dir, content_key
-    from narrate.encode import StreamingEncoder, check_streamed, encode, hinted_gain
-    from narrate.engines import load_role_engines
-    from narrate.ffmpeg import Loudness
-    from narrate.segment import plan_speech
-    from narrate.sidecars import chapters_json, srt, webvtt
-    from narrate.speak import speak, utterance_keys
-    from narrate.tag import write_tags
+    from narrate.speech.engines import load_role_engines
+    from narrate.speech.speak import speak, utterance_keys
 
     report = progress or (lambda stage, done, total: None)
     meta = episode_meta(article, config, overrides)

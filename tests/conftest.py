@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+from narrate.audio.ffmpeg import ffmpeg_exe
 from narrate.cli import app
-from narrate.ffmpeg import ffmpeg_exe
 
 FIXTURES = Path(__file__).parent / "fixtures"
 # Four paragraphs of a plain article, for the cleaning tests to surround with page furniture.

@@ -6,8 +6,9 @@ import pytest
 from mutagen.id3 import ID3, CTOCFlags
 from mutagen.mp3 import MP3, BitrateMode
 
+from narrate.audio.ffmpeg import ffmpeg_exe
+
 from conftest import FIXTURES, decode, loudness, make_tone, read_chapters_json, run_cli
-from narrate.ffmpeg import ffmpeg_exe
 
 
 @pytest.fixture(scope="module")

@@ -5,12 +5,12 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import BODY
-from narrate.clean import CleanOptions, clean
-from narrate.ingest import parse_text
+from narrate.article.clean import CleanOptions, clean
+from narrate.article.patterns import squash
+from narrate.article.read import parse_text
 from narrate.models import Block, Draft
-from narrate.patterns import squash
 
+from conftest import BODY
 
 
 def text_of(*blocks: str) -> str:
@@ -358,7 +358,7 @@ def test_calls_to_action_match_whole_words_only():
 
 
 def test_the_author_is_read_as_names_only():
-    from narrate.clean import tidy_author
+    from narrate.article.clean import tidy_author
 
     assert tidy_author("Jeff Foust Monday; November") == "Jeff Foust"
     assert tidy_author("Laura June Topolsky July") == "Laura June Topolsky"  # a name may hold a month
@@ -417,7 +417,7 @@ def test_an_article_about_newsletters_or_privacy_keeps_its_sentences():
 
 
 def test_dates_that_head_the_parts_of_a_timeline_are_read():
-    from narrate.ingest import parse_markdown
+    from narrate.article.read import parse_markdown
 
     draft, _ = cleaned("Bridge Timeline", BODY[0], "March 3, 2019", BODY[1], "May 9, 2020", *BODY[2:])
     assert kept_texts(draft) == [BODY[0], "March 3, 2019", BODY[1], "May 9, 2020", *BODY[2:]]

@@ -3,9 +3,10 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import run_cli
 from narrate.config import Config, load_config, template
 from narrate.errors import ConfigError
+
+from conftest import run_cli
 
 
 def test_template_holds_exactly_the_defaults(tmp_path):

@@ -8,8 +8,9 @@ import pytest
 import requests
 import responses
 
+from narrate.audio.ffmpeg import ffmpeg_exe
+
 from conftest import decode, run_cli
-from narrate.ffmpeg import ffmpeg_exe
 
 ENDPOINT = "https://translate.google.com/_/TranslateWebserverUi/data/batchexecute"
 CLIP_SECONDS = 0.8

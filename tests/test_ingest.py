@@ -3,10 +3,10 @@ import sys
 
 import pytest
 
-from narrate.clean import clean
+from narrate.article.clean import clean
+from narrate.article.read import Source, parse, parse_markdown, parse_text, read_source
+from narrate.article.sections import build_article
 from narrate.errors import IngestError
-from narrate.ingest import Source, parse, parse_markdown, parse_text, read_source
-from narrate.segment import build_article
 
 
 def article_of(text: str, kind: str = "markdown"):
@@ -149,7 +149,7 @@ def test_author_notes_the_extractor_cut_after_the_article_are_read():
 
 
 def test_paragraphs_the_extractor_skipped_come_back_but_a_charts_lead_in_does_not():
-    from narrate.ingest import _fill_gaps, html_text_blocks
+    from narrate.article.read import _fill_gaps, html_text_blocks
     from narrate.models import Block
 
     body = ["The harbour wall was finished a week ahead of the winter storms, the council said on Monday.",

@@ -4,7 +4,7 @@ import sys
 from hypothesis import given
 from hypothesis import strategies as st
 
-from narrate.engines.piper import MAX_CALL_CHARS, clause_parts
+from narrate.speech.engines.piper import MAX_CALL_CHARS, clause_parts
 
 LONG = ("Of everyone who answered the survey in those years, just over half were women, three in four were "
         "older than twenty six, and most lived in towns; the rest, who lived on farms or on islands far from "
@@ -44,7 +44,7 @@ def test_a_very_long_sentence_is_spoken_in_bounded_memory():
     script = f"""
 import resource
 from narrate.config import Config
-from narrate.engines.piper import PiperEngine
+from narrate.speech.engines.piper import PiperEngine
 engine = PiperEngine.from_config(Config())
 engine.synthesize("Warm up.")
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

@@ -1,8 +1,9 @@
 import pytest
 
+from narrate.article.sections import build_article, chapter_title, split_sentences
 from narrate.config import Config
 from narrate.models import Article, Section
-from narrate.segment import build_article, chapter_title, plan_speech, split_sentences
+from narrate.pipeline import plan_speech
 
 
 @pytest.mark.parametrize("paragraph, expected", [

@@ -1,5 +1,5 @@
+from narrate.audio.sidecars import chapters_json, srt, webvtt
 from narrate.models import Chapter, Cue, EpisodeMeta, Timeline
-from narrate.sidecars import chapters_json, srt, webvtt
 
 TIMELINE = Timeline(
     chapters=(Chapter("Intro", 0, 61_500), Chapter("Part <2> & more", 61_500, 3_723_004)),

@@ -5,10 +5,11 @@ import threading
 import urllib.request
 
 import pytest
+from test_publish import SHOW, article
+
+from narrate.podcast.serve import make_server
 
 from conftest import run_cli
-from narrate.serve import make_server
-from test_publish import SHOW, article
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")

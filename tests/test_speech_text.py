@@ -4,8 +4,10 @@ import wave
 
 import pytest
 
+from narrate.models import LexiconEntry
+from narrate.speech.normalize import SpeechOptions, normalize, pronounceable, roman_value
+
 from conftest import run_cli
-from narrate.speech_text import LexiconEntry, SpeechOptions, normalize, pronounceable, roman_value
 
 CASES = [
     # numbers, decimals, negatives, large numbers

@@ -1,7 +1,7 @@
 """Read an input (file, URL or stdin) and parse it into a `Draft`: blocks plus metadata.
 
 Each format is one function from the input to a Draft; `clean` then decides what is read and
-`segment` cuts it into sections. HTML goes through trafilatura, which finds the main content
+`sections` cuts it into sections. HTML goes through trafilatura, which finds the main content
 and the page's metadata; Markdown through markdown-it; text copied from a page is split into
 blocks at blank lines and left for the cleaner to sort out.
 """
@@ -40,7 +40,7 @@ def is_url(source: str) -> bool:
 def read_source(source: str, *, fetch_timeout: float = 20.0) -> Source:
     """Read a URL, a path, or stdin for `-`; refuse binary, undecodable and oversized input clearly."""
     if is_url(source):
-        from narrate.fetch import fetch
+        from narrate.article.fetch import fetch
 
         page = fetch(source, timeout=fetch_timeout, max_bytes=MAX_INPUT_BYTES)
         return Source(text=page.text, name=source, kind="html", url=page.url, raw=page.body)
@@ -65,7 +65,7 @@ def read_source(source: str, *, fetch_timeout: float = 20.0) -> Source:
         raise IngestError(f"{name}: looks like a binary file, not text")
     looks_html = suffix in HTML_SUFFIXES or (suffix == "" and _looks_like_html(data))
     if looks_html:
-        from narrate.fetch import decode_html
+        from narrate.article.fetch import decode_html
 
         return Source(text=decode_html(data, None), name=name, kind="html", raw=data)
     try:
@@ -209,7 +209,7 @@ def _converted_page(blocks: list[Block], link_only: int) -> bool:
     """A whole web page converted to Markdown, menus and all: blocks that are nothing but a link make a
     quarter of it, and some are page furniture ("Skip to content", "Share"). Its article is found as in
     text copied from a page. A post of one's own, even a list of links, has no furniture."""
-    from narrate.patterns import FURNITURE
+    from narrate.article.patterns import FURNITURE
 
     return link_only >= PAGE_LINK_BLOCKS and link_only >= len(blocks) * PAGE_LINK_SHARE \
         and any(FURNITURE.match(block.text.strip()) for block in blocks)
@@ -323,7 +323,7 @@ def _fill_gaps(blocks: list[Block], page_blocks: list[str], boxed: set[int]) -> 
     box marked as a chart or a promotion. Nothing is added past the article's last kept block,
     where comments and related stories live.
     """
-    from narrate.patterns import is_prose, squash
+    from narrate.article.patterns import is_prose, squash
 
     keys = [squash(b.text) for b in blocks]
     stream = "".join(keys)
@@ -380,7 +380,7 @@ AUTHOR_NOTES = 4
 
 def _with_author_notes(blocks: list[Block], page_blocks: list[str]) -> list[Block]:
     """Add the author notes that follow the article's last paragraph on the page, if the extractor cut them."""
-    from narrate.patterns import squash
+    from narrate.article.patterns import squash
 
     if not blocks:
         return blocks
@@ -404,7 +404,7 @@ def _with_standfirst(blocks: list[Block], description: str | None, page_blocks: 
     The meta description is often an SEO summary nobody sees; it counts as the standfirst only
     when it is a visible block of the page, placed before the article's first paragraph.
     """
-    from narrate.patterns import squash
+    from narrate.article.patterns import squash
 
     if not description or not blocks:
         return blocks
@@ -428,7 +428,7 @@ def _headline(meta_title: str | None, h1s: list[str], blocks: list[Block]) -> st
     Metadata titles are usually right, but a page may leave its <title> empty and the extractor then
     takes the first heading it meets, even one in a menu ("Take your next trip with Atlas Obscura!").
     """
-    from narrate.patterns import squash
+    from narrate.article.patterns import squash
 
     if meta_title and any(squash(h) and (squash(h) in squash(meta_title) or squash(meta_title) in squash(h))
                           for h in h1s):

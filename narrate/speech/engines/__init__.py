@@ -13,7 +13,7 @@ from narrate.errors import ConfigError
 
 if TYPE_CHECKING:
     from narrate.config import Config
-    from narrate.engines.base import Engine
+    from narrate.speech.engines.base import Engine
 
 GROUP = "narrate.engines"
 

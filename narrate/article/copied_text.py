@@ -14,18 +14,35 @@ from bisect import bisect_left
 from collections import Counter
 from dataclasses import replace
 from itertools import groupby, takewhile
-from typing import TYPE_CHECKING
 
-from narrate.models import Block
-from narrate.patterns import (
-    BYLINE, COMMENTS_START, DATELINE, HEADLINE_END, MOVED_ON, NAME_LINE, SENTENCE_END, SHORT_SENTENCE,
-    byline_name, is_call_to_action, is_credit, is_handle_line, is_header_line, is_headline, is_link_text,
-    is_metadata, is_person_line, is_prose, is_tag_line, is_teaser, is_title_case, is_title_case_headline,
-    squash, word_count,
+from narrate.article.ledger import Ledger
+from narrate.article.patterns import (
+    BYLINE,
+    COMMENTS_START,
+    DATELINE,
+    HEADLINE_END,
+    MOVED_ON,
+    NAME_LINE,
+    SENTENCE_END,
+    SHORT_SENTENCE,
+    byline_name,
+    is_call_to_action,
+    is_credit,
+    is_handle_line,
+    is_header_line,
+    is_headline,
+    is_link_text,
+    is_metadata,
+    is_person_line,
+    is_prose,
+    is_tag_line,
+    is_teaser,
+    is_title_case,
+    is_title_case_headline,
+    squash,
+    word_count,
 )
-
-if TYPE_CHECKING:
-    from narrate.clean import Ledger
+from narrate.models import Block
 
 SHORT_BLOCK_COST = 8
 LEAD_REACH = 12

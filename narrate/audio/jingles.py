@@ -1,4 +1,4 @@
-"""Clip-sized audio edits with pydub: trimming a clip's edge silence, fading an intro or outro.
+"""Intro and outro music: any file ffmpeg reads, resampled to the episode and faded with pydub.
 
 pydub is used only on single clips. The episode itself is streamed to disk and to the encoder,
 never concatenated in memory, so a two-hour episode costs no more memory than a two-minute one.
@@ -12,15 +12,12 @@ from pathlib import Path
 
 from narrate.errors import AudioToolError
 
-# Keep this much of the silence Piper puts around a sentence, so soft consonants are not cut.
-EDGE_MARGIN_MS = 40
-SILENCE_THRESHOLD_DBFS = -50.0
 FADE_MS = 400
 
 
 @cache
 def _audio_segment():
-    from narrate.ffmpeg import ffmpeg_exe
+    from narrate.audio.ffmpeg import ffmpeg_exe
 
     with warnings.catch_warnings():
         # pydub looks for ffmpeg on PATH at import; narrate points it at imageio-ffmpeg's binary.
@@ -31,26 +28,9 @@ def _audio_segment():
     return AudioSegment
 
 
-def trim_silence(samples, sample_rate: int):
-    """Drop the engine's leading and trailing silence so the configured pauses are the real ones."""
-    import numpy as np
-
-    audio_segment = _audio_segment()
-    from pydub.silence import detect_leading_silence
-
-    segment = audio_segment(data=samples.tobytes(), sample_width=2, frame_rate=sample_rate, channels=1)
-    lead = detect_leading_silence(segment, silence_threshold=SILENCE_THRESHOLD_DBFS)
-    tail = detect_leading_silence(segment.reverse(), silence_threshold=SILENCE_THRESHOLD_DBFS)
-    if lead + tail >= len(segment):
-        return samples
-    start = max(0, lead - EDGE_MARGIN_MS) * sample_rate // 1000
-    end = len(samples) - max(0, tail - EDGE_MARGIN_MS) * sample_rate // 1000
-    return np.ascontiguousarray(samples[start:end])
-
-
 def load_jingle(path: Path, sample_rate: int, fade_in: bool, fade_out: bool) -> bytes:
     """An intro or outro file of any format ffmpeg reads, as 16-bit mono PCM at the episode's rate."""
-    from narrate.ffmpeg import file_arg, run_ffmpeg
+    from narrate.audio.ffmpeg import file_arg, run_ffmpeg
 
     if not path.is_file():
         raise AudioToolError(f"{path}: intro/outro audio file not found")

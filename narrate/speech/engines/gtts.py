@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from narrate.engines.base import VoiceInfo
 from narrate.errors import ConfigError, EngineError
+from narrate.speech.engines.base import VoiceInfo
 
 if TYPE_CHECKING:
     import numpy as np
@@ -55,8 +55,6 @@ class GttsEngine:
         import numpy as np
         from gtts import gTTS, gTTSError
 
-        from narrate.ffmpeg import run_ffmpeg
-
         host = f"translate.google.{self.tld}"
         try:
             mp3 = b"".join(gTTS(text, lang=self.lang, tld=self.tld, slow=self.slow,
@@ -66,8 +64,25 @@ class GttsEngine:
                               "(gtts needs the network; engine: piper works offline)") from None
         if not mp3:
             raise EngineError(f"gtts: {host} returned no audio for {text[:40]!r}")
-        # Google speaks at one pace; `speed` is applied with ffmpeg's pitch-preserving atempo.
+        return np.frombuffer(self._decode(mp3), dtype=np.int16).copy()
+
+    def _decode(self, mp3: bytes) -> bytes:
+        """Google's MP3 as 16-bit mono PCM, by the ffmpeg binary that imageio-ffmpeg ships.
+
+        Google speaks at one pace; `speed` is applied with ffmpeg's pitch-preserving atempo.
+        """
+        import subprocess
+
+        import imageio_ffmpeg
+
         tempo = [] if self.speed == 1.0 else ["-af", f"atempo={self.speed}"]
-        proc = run_ffmpeg(["-f", "mp3", "-i", "pipe:0", *tempo, "-f", "s16le", "-ac", "1",
-                           "-ar", str(SAMPLE_RATE), "pipe:1"], input_bytes=mp3, what="gtts audio")
-        return np.frombuffer(proc.stdout, dtype=np.int16).copy()
+        command = [imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-f", "mp3",
+                   "-i", "pipe:0", *tempo, "-f", "s16le", "-ac", "1", "-ar", str(SAMPLE_RATE), "pipe:1"]
+        try:
+            proc = subprocess.run(command, input=mp3, capture_output=True, check=False)
+        except OSError as exc:
+            raise EngineError(f"gtts audio: cannot run ffmpeg ({exc})") from None
+        if proc.returncode != 0:
+            lines = [line for line in proc.stderr.decode("utf-8", "replace").splitlines() if line.strip()]
+            raise EngineError(f"gtts audio: {lines[-1] if lines else f'exit status {proc.returncode}'}")
+        return proc.stdout

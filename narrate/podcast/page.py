@@ -10,7 +10,7 @@ import re
 from html import escape
 from pathlib import Path
 
-from narrate.feed import MEDIA_DIR, Item, clock
+from narrate.podcast.feed import MEDIA_DIR, Item, clock
 
 _CUE_TIME = re.compile(r"(\d+):(\d{2}):(\d{2})\.(\d{3}) --> (\d+):(\d{2}):(\d{2})\.(\d{3})")
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from narrate.audio.ffmpeg import Loudness, file_arg, measure_loudness
 from narrate.config import AudioOptions
 from narrate.errors import AudioToolError
-from narrate.ffmpeg import Loudness, file_arg, measure_loudness
 
 OUTPUT_RATE = 44_100
 # The limiter runs at 4x the output rate, where sample peaks are a close stand-in for true peaks.
@@ -73,7 +73,7 @@ def _start_encoder(input_args: list[str], stdin, gain_db: float, ceiling_db: flo
     """
     import subprocess
 
-    from narrate.ffmpeg import ffmpeg_exe
+    from narrate.audio.ffmpeg import ffmpeg_exe
 
     quiet = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error"]
     limiter = subprocess.Popen([*quiet, *input_args, "-af", _chain(gain_db, ceiling_db, sample_rate),

@@ -19,8 +19,8 @@ from pathlib import Path
 
 from narrate.config import Config
 from narrate.errors import ConfigError, NarrateError, OutputError
-from narrate.feed import FEED_FILE, MEDIA_DIR, Chapter, Item, now, read_items, render
 from narrate.models import Article
+from narrate.podcast.feed import FEED_FILE, MEDIA_DIR, Chapter, Item, now, read_items, render
 
 LOCK_FILE = ".narrate.lock"
 INDEX_FILE = "index.html"
@@ -82,8 +82,8 @@ def _with_chapters(items: list[Item], media: Path) -> list[Item]:
 
 def regenerate(feed_dir: Path, items: list[Item], config: Config, base_url: str) -> None:
     """Write feed.xml and index.html for `items` (called with the lock held)."""
-    from narrate.cover import place_cover
-    from narrate.site import render_index
+    from narrate.podcast.cover import place_cover
+    from narrate.podcast.page import render_index
 
     show = config.podcast
     cover = place_cover(config.path(show.image), show.title, feed_dir)

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 from num2words import num2words
 
+from narrate.models import LexiconEntry
+
 # --- Reading numbers -------------------------------------------------------------------------------
 
 
@@ -125,29 +127,19 @@ _PROTECT_OPEN, _PROTECT_CLOSE = "\ue000", "\ue001"
 
 
 @dataclass(frozen=True)
-class LexiconEntry:
-    """How the user wants one word or phrase said: substitute text, spelled out, or IPA phonemes."""
-
-    word: str
-    say: str | None = None
-    spell: bool = False
-    phonemes: str | None = None
-    ignore_case: bool = False
-
-    def spoken(self, supports_phonemes: bool) -> str:
-        if self.phonemes and supports_phonemes:
-            return f"[[ {self.phonemes} ]]"
-        if self.spell:
-            return spell(self.say or self.word)
-        return self.say or self.word
-
-
-@dataclass(frozen=True)
 class SpeechOptions:
     language: str = "en"
     urls: str = "short"  # short | skip | full
     lexicon: tuple[LexiconEntry, ...] = ()
     supports_phonemes: bool = True
+
+
+def _lexicon_spoken(entry: LexiconEntry, supports_phonemes: bool) -> str:
+    if entry.phonemes and supports_phonemes:
+        return f"[[ {entry.phonemes} ]]"
+    if entry.spell:
+        return spell(entry.say or entry.word)
+    return entry.say or entry.word
 
 
 class _Text:
@@ -346,7 +338,7 @@ def normalize(text: str, options: SpeechOptions = SpeechOptions()) -> str:
     for entry in options.lexicon:
         flags = re.IGNORECASE if entry.ignore_case else 0
         state.apply(re.compile(rf"(?<![\w-]){re.escape(entry.word)}(?![\w-])", flags),
-                    lambda m, e=entry: e.spoken(options.supports_phonemes))
+                    lambda m, e=entry: _lexicon_spoken(e, options.supports_phonemes))
     # Language-neutral clean-ups.
     state.apply(re.compile(r"\[\d+(?:[,–-]\d+)*\]|[¹²³⁴⁵⁶⁷⁸⁹⁰]+"), lambda m: "")
     state.apply(re.compile(r"\b([\w.+-]+)@([\w-]+(?:\.[\w-]+)+)\b"), _email)

@@ -11,11 +11,11 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 
-from narrate.audio import trim_silence
 from narrate.cache import Cache, clip_key
-from narrate.engines.base import Engine
 from narrate.errors import EngineError
 from narrate.models import Clip, Utterance
+from narrate.speech.engines.base import Engine
+from narrate.speech.silence import trim_silence
 
 Progress = Callable[[int, int], None]
 """Called with (characters done, characters in all) as clips become ready."""

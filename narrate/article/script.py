@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from narrate.article.sections import chapter_title
 from narrate.errors import IngestError
 from narrate.models import Article, Dropped, Section
-from narrate.segment import chapter_title
 
 SCRIPT_KEYS = {"title", "author", "date", "source_url", "sections", "dropped"}
 

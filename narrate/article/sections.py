@@ -5,8 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from narrate.config import Config
-from narrate.models import Article, Draft, Dropped, Section, Utterance
+from narrate.models import Article, Draft, Dropped, Section
 
 # About three minutes of speech at a narrator's ~150 words a minute: long enough to be worth a
 # chapter, short enough to find one's place again.
@@ -143,62 +142,3 @@ def build_article(draft: Draft, dropped: tuple[Dropped, ...] = ()) -> Article:
     return Article(title=title, sections=sections, author=draft.author, date=draft.date,
                    source_url=draft.source_url, site_name=draft.site_name, image_url=draft.image_url,
                    description=draft.description, dropped=dropped)
-
-
-def _ends_with_stop(text: str) -> str:
-    """Headings and list items often lack a full stop; adding one gives the voice a falling close."""
-    return text if re.search(r"[.!?…:;\"'”’)]$", text) else text + "."
-
-
-# A paragraph that is one quotation from start to end (the voice for quotes reads these).
-_QUOTATION = re.compile(r"\s*[\"“«][^\"“”«»]+[\"”»][.,!?]?\s*")
-
-
-def speech_language(config: Config) -> str:
-    """The language the words are spoken in: gTTS's language, else the show's."""
-    return (config.gtts.lang if config.engine == "gtts" else config.podcast.language).split("-")[0]
-
-
-def plan_speech(article: Article, config: Config) -> list[Utterance]:
-    """Every piece of text the engine will speak, in order, with the pause after each.
-
-    The title (and author) open the episode; a section that has its own heading starts by
-    reading it. The written form is kept for the transcript; `spoken` is what the engine gets.
-    """
-    from narrate.speech_text import SpeechOptions, normalize
-
-    pauses = config.pauses
-    language = speech_language(config)
-    options = SpeechOptions(language=language, urls=config.speech.urls, lexicon=config.lexicon(),
-                            supports_phonemes=config.engine == "piper")
-    plan: list[Utterance] = []
-
-    def add(text: str, section: int, pause: float, role: str = "body") -> None:
-        if not re.search(r"\w", text):
-            return  # a lone dash or ornament has nothing to say
-        spoken = _ends_with_stop(normalize(text, options))
-        if re.search(r"\w", spoken):
-            plan.append(Utterance(written=text, spoken=spoken, section=section, pause_after=pause, role=role))
-
-    if config.episode.read_title:
-        add(article.title, 0, pauses.paragraph if (article.author and config.episode.read_author) else pauses.section,
-            "title")
-        if article.author and config.episode.read_author:
-            add(f"By {article.author}", 0, pauses.section, "title")
-    for index, section in enumerate(article.sections):
-        if section.has_heading:
-            add(section.title, index, pauses.paragraph, "title")
-        for p_index, paragraph in enumerate(section.paragraphs):
-            role = "quote" if _QUOTATION.fullmatch(paragraph) else "body"
-            sentences = split_sentences(paragraph, language)
-            for s_index, sentence in enumerate(sentences):
-                last_sentence = s_index == len(sentences) - 1
-                last_paragraph = p_index == len(section.paragraphs) - 1
-                pause = pauses.sentence
-                if last_sentence:
-                    pause = pauses.section if last_paragraph else pauses.paragraph
-                add(sentence, index, pause, role)
-    if plan:
-        last = plan[-1]
-        plan[-1] = Utterance(last.written, last.spoken, last.section, pauses.paragraph, last.role)
-    return plan

@@ -7,8 +7,8 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from narrate.engines.base import VoiceInfo
 from narrate.errors import ConfigError, EngineError
+from narrate.speech.engines.base import VoiceInfo
 
 if TYPE_CHECKING:
     import numpy as np
@@ -208,7 +208,7 @@ class PiperEngine:
         parts = clause_parts(text)
         if len(parts) == 1:
             return self._synthesize_call(text)
-        from narrate.audio import trim_silence
+        from narrate.speech.silence import trim_silence
 
         pause = np.zeros(round(CLAUSE_PAUSE_S * self.sample_rate), dtype=np.int16)
         pieces = []

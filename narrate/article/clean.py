@@ -24,13 +24,30 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from narrate.copied_text import drop_link_boxes, find_article
-from narrate.models import Block, Draft, Dropped
-from narrate.patterns import (
-    BYLINE, DATELINE, DESCRIBES_PHOTO, FURNITURE, GLUED_CREDIT, MOVED_ON, NAME, NAME_CREDIT, NAME_LINE,
-    PROFILE_LINK, READ_MORE, SENTENCE_END, byline_name, is_call_to_action, is_credit, is_headline, is_prose,
-    squash, word_count,
+from narrate.article.copied_text import drop_link_boxes, find_article
+from narrate.article.ledger import Ledger
+from narrate.article.patterns import (
+    BYLINE,
+    DATELINE,
+    DESCRIBES_PHOTO,
+    FURNITURE,
+    GLUED_CREDIT,
+    MOVED_ON,
+    NAME,
+    NAME_CREDIT,
+    NAME_LINE,
+    PROFILE_LINK,
+    READ_MORE,
+    SENTENCE_END,
+    byline_name,
+    is_call_to_action,
+    is_credit,
+    is_headline,
+    is_prose,
+    squash,
+    word_count,
 )
+from narrate.models import Block, Draft, Dropped
 
 CTA_MAX_WORDS = 80
 CAPTION_MAX_WORDS = 45
@@ -43,28 +60,6 @@ class CleanOptions:
     keep_captions: bool = False
     keep: tuple[str, ...] = ()
     drop: tuple[str, ...] = ()
-
-
-class Ledger:
-    """The blocks still in play, and why each dropped one went."""
-
-    def __init__(self, blocks: list[Block], keep: tuple[str, ...]):
-        self.blocks = blocks
-        self.alive = [True] * len(blocks)
-        self.reasons: dict[int, str] = {}
-        self.keep = [re.compile(p, re.IGNORECASE) for p in keep]
-
-    def drop(self, index: int, reason: str) -> None:
-        if self.alive[index] and not any(p.search(self.blocks[index].text) for p in self.keep):
-            self.alive[index] = False
-            self.reasons[index] = reason
-
-    def restore(self, index: int) -> None:
-        self.alive[index] = True
-        self.reasons.pop(index, None)
-
-    def live(self) -> list[int]:
-        return [i for i, ok in enumerate(self.alive) if ok]
 
 
 def clean(draft: Draft, options: CleanOptions = CleanOptions()) -> tuple[Draft, tuple[Dropped, ...]]:

@@ -9,8 +9,8 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 from urllib.parse import urlparse
 
-from narrate.apple import CATEGORIES
-from narrate.feed import NAMESPACES, podcast_guid
+from narrate.podcast.categories import CATEGORIES
+from narrate.podcast.feed import NAMESPACES, podcast_guid
 
 DESCRIPTION_MAX_BYTES = 4000
 TEXT_MAX_CHARS = 255
@@ -108,7 +108,7 @@ def _check_channel(check: _Checker, channel: ET.Element, self_link: str | None) 
             check.warning(where, f"itunes:image should be a .jpg or .png: {href}")
         path = check.local(href)
         if path is not None:
-            from narrate.cover import check_image
+            from narrate.podcast.cover import check_image
 
             problem = check_image(path) if path.is_file() else "file not found beside the feed"
             if problem:
