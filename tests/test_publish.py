@@ -2,14 +2,18 @@
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import time
 import uuid
 import xml.etree.ElementTree as ET
+from datetime import datetime, timezone
+from pathlib import Path
 
 import feedparser
+import podcastparser
 import pytest
 from mutagen.id3 import ID3
 from mutagen.mp3 import MP3
@@ -80,7 +84,12 @@ def test_published_feed_has_every_required_tag_with_real_values(tmp_path, show):
     assert int(enclosure.length) == mp3.stat().st_size and enclosure.type == "audio/mpeg"
     assert int(entry.itunes_duration) == round(MP3(mp3).info.length)
     assert entry.itunes_episode == "1"
-    assert entry.published.startswith("Sun, 01 Mar 2026")
+    # pubDate is when the episode entered the feed; the article's own date is told, and tagged.
+    published = datetime(*entry.published_parsed[:6], tzinfo=timezone.utc)
+    assert abs((datetime.now(timezone.utc) - published).total_seconds()) < 600
+    assert "First published 1 March 2026 on " not in entry.description  # no address, no "on"
+    assert "<p>First published 1 March 2026.</p>" in entry.content[0].value
+    assert str(ID3(mp3)["TDRC"]) == "2026-03-01"
     assert "00:00:00 " in entry.content[0].value and "Second part" in entry.content[0].value
     assert f'podcast:chapters url="https://pod.example.com/show/episodes/{mp3.stem}.chapters.json"' in raw
     assert 'type="text/vtt"' in raw and 'type="application/x-subrip"' in raw
@@ -199,3 +208,102 @@ def test_feed_check_reports_each_problem(tmp_path, show):
     (feed / "feed.xml").write_text("<rss><channel><title>x</title>", encoding="utf-8")
     result = run_cli("feed", "check", feed)
     assert result.exit_code == 1 and "not well-formed XML" in result.stdout
+
+
+def dated_article(tmp_path, name, title, day, url):
+    path = tmp_path / f"{name}.md"
+    path.write_text(f"---\ntitle: {title}\ndate: {day}\nurl: {url}\n---\n\nA short story about {title}.\n",
+                    encoding="utf-8")
+    return path
+
+
+def test_pub_date_follows_publishing_order_and_survives_a_republish(tmp_path, show):
+    feed = tmp_path / "feed"
+    newer = dated_article(tmp_path, "newer", "Written Last", "2026-11-30", "https://www.example.com/last")
+    older = dated_article(tmp_path, "older", "Written First", "2026-11-25", "https://example.org/first")
+    publish(newer, show, feed)
+    time.sleep(1.1)  # pubDate has whole seconds
+    publish(older, show, feed)
+    entries = items(feed).entries
+    assert [e.title for e in entries] == ["Written First", "Written Last"]  # the newest episode on top
+    first, last = entries[0].published_parsed, entries[1].published_parsed
+    assert first > last
+    assert "First published 25 November 2026 on example.org." in entries[0].content[0].value
+    assert "First published 30 November 2026 on example.com." in entries[1].content[0].value
+    time.sleep(1.1)
+    publish(newer, show, feed)  # republished: same place, same pubDate, date still told
+    again = items(feed).entries
+    assert [(e.title, e.published_parsed) for e in again] == [(e.title, e.published_parsed) for e in entries]
+    assert "First published 30 November 2026 on example.com." in again[1].content[0].value
+
+
+def test_gpodder_parser_sees_the_chapters(tmp_path, show):
+    feed = tmp_path / "feed"
+    publish(article(tmp_path, "a", "Chaptered"), show, feed)
+    with (feed / "feed.xml").open("rb") as stream:
+        parsed = podcastparser.parse("https://pod.example.com/show/feed.xml", stream)
+    (episode,) = parsed["episodes"]
+    chapters_file = next((feed / "episodes").glob("*.chapters.json"))
+    expected = json.loads(chapters_file.read_text())["chapters"]
+    assert [c["title"] for c in episode["chapters"]] == ["Chaptered", "Second part"]
+    assert [c["start"] for c in episode["chapters"]] == [int(c["startTime"]) for c in expected]
+    assert expected[1]["startTime"] > 1
+    raw = (feed / "feed.xml").read_text(encoding="utf-8")
+    assert '<psc:chapters version="1.2">' in raw and 'start="00:00:00.000" title="Chaptered"' in raw
+
+
+def test_feed_check_compares_simple_chapters_with_the_chapters_file(tmp_path, show):
+    feed = tmp_path / "feed"
+    publish(article(tmp_path, "a", "Checked Chapters"), show, feed)
+    raw = (feed / "feed.xml").read_text(encoding="utf-8")
+    (feed / "feed.xml").write_text(raw.replace('title="Second part"', 'title="Part two"'), encoding="utf-8")
+    result = run_cli("feed", "check", feed)
+    assert result.exit_code == 1 and "psc:chapter 'Part two'" in result.stdout
+    start = raw.split('<psc:chapter start="')[2].split('"')[0]
+    (feed / "feed.xml").write_text(raw.replace(f'start="{start}"', 'start="soon"'), encoding="utf-8")
+    result = run_cli("feed", "check", feed)
+    assert result.exit_code == 1 and "psc:chapter start 'soon' is not HH:MM:SS.mmm" in result.stdout
+
+
+@pytest.mark.parametrize("umask, mode", [(0o022, 0o644), (0o027, 0o640)])
+def test_published_files_have_the_mode_cp_would_give_them(tmp_path, show, umask, mode):
+    feed = tmp_path / "feed"
+    built = tmp_path / "built.mp3"
+    previous = os.umask(umask)
+    try:
+        publish(article(tmp_path, "a", "Readable By The Web Server"), show, feed)
+        assert run_cli("build", FIXTURES / "short.md", "-o", built, "-q").exit_code == 0
+        publish(built, show, feed)  # copied in, not built in place
+    finally:
+        os.umask(previous)
+    published = [p for p in feed.rglob("*") if p.is_file() and not p.name.startswith(".")]
+    names = {p.name for p in published}
+    assert {"feed.xml", "index.html", "cover.jpg", "favicon.png"} <= names
+    assert len([n for n in names if n.endswith(".mp3")]) == 2
+    assert {p.name: oct(p.stat().st_mode & 0o777) for p in published} == {p.name: oct(mode) for p in published}
+
+
+PARTYTIME = Path(sys.prefix) / "node" / "node_modules" / "podcast-partytime"
+READ_WITH_PARTYTIME = """
+const {parseFeed} = require(process.argv[1]);
+const feed = parseFeed(require("fs").readFileSync(process.argv[2], "utf8"));
+console.log(JSON.stringify(feed));
+"""
+
+
+@pytest.mark.skipif(not (shutil.which("node") and PARTYTIME.is_dir()),
+                    reason="needs node and npm's podcast-partytime (scripts/test installs it when node is here)")
+def test_podcast_index_parser_reads_every_episode_fact(tmp_path, show):
+    feed = tmp_path / "feed"
+    publish(article(tmp_path, "a", "Partytime One"), show, feed)
+    publish(article(tmp_path, "b", "Partytime Two"), show, feed)
+    result = subprocess.run(["node", "-e", READ_WITH_PARTYTIME, str(PARTYTIME), str(feed / "feed.xml")],
+                            capture_output=True, text=True, timeout=60, check=True)
+    parsed = json.loads(result.stdout)
+    assert parsed["title"].startswith("Long Reads") and parsed["podcastFunding"][0]["message"] == "Support us"
+    assert [i["title"] for i in parsed["items"]] == ["Partytime Two", "Partytime One"]
+    for item in parsed["items"]:
+        mp3 = feed / "episodes" / item["enclosure"]["url"].rsplit("/", 1)[1]
+        assert item["enclosure"]["length"] == mp3.stat().st_size
+        assert item["podcastChapters"]["url"].endswith(".chapters.json")
+        assert {t["type"] for t in item["podcastTranscripts"]} >= {"text/vtt"}

@@ -55,9 +55,7 @@ def draw_cover(title: str, destination: Path) -> None:
 
 def place_cover(configured: Path | None, title: str, feed_dir: Path) -> str:
     """Put the show's cover in the feed folder and return its file name."""
-    import os
-    import shutil
-    import tempfile
+    from narrate.podcast.files import copy_atomically, write_with
 
     if configured is not None:
         problem = check_image(configured) if configured.is_file() else "no such file"
@@ -66,13 +64,27 @@ def place_cover(configured: Path | None, title: str, feed_dir: Path) -> str:
         if configured.stat().st_size > MAX_BYTES:
             raise ConfigError(f"podcast.image: {configured} is over 512 KB; Apple recommends smaller art")
         name = "cover" + configured.suffix.lower().replace(".jpeg", ".jpg")
-        fd, tmp = tempfile.mkstemp(dir=feed_dir, prefix=".cover-")
-        os.close(fd)
-        shutil.copyfile(configured, tmp)
+        copy_atomically(configured, feed_dir / name)
     else:
         name = "cover.jpg"
-        fd, tmp = tempfile.mkstemp(dir=feed_dir, prefix=".cover-", suffix=".jpg")
-        os.close(fd)
-        draw_cover(title, Path(tmp))
-    os.replace(tmp, feed_dir / name)
+        write_with(feed_dir / name, lambda tmp: draw_cover(title, tmp))
     return name
+
+
+FAVICON = "favicon.png"
+FAVICON_SIZE = 64
+
+
+def place_favicon(cover: Path, feed_dir: Path) -> str:
+    """The cover, small, as the page's icon in browser tabs and bookmarks."""
+    from PIL import Image
+
+    from narrate.podcast.files import write_with
+
+    def draw(tmp: Path) -> None:
+        with Image.open(cover) as image:
+            icon = image.convert("RGB").resize((FAVICON_SIZE, FAVICON_SIZE), Image.Resampling.LANCZOS)
+        icon.save(tmp, "PNG", optimize=True)
+
+    write_with(feed_dir / FAVICON, draw)
+    return FAVICON

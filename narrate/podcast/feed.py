@@ -7,10 +7,11 @@ a strict XML parser and written whole, to a temporary file renamed over the old 
 
 from __future__ import annotations
 
+import re
 import uuid
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
 
@@ -21,7 +22,9 @@ ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST = "https://podcastindex.org/namespace/1.0"
 ATOM = "http://www.w3.org/2005/Atom"
 CONTENT = "http://purl.org/rss/1.0/modules/content/"
-NAMESPACES = {"itunes": ITUNES, "podcast": PODCAST, "atom": ATOM, "content": CONTENT}
+# Podlove Simple Chapters: the chapters gPodder, AntennaPod and other older clients read from the feed.
+PSC = "http://podlove.org/simple-chapters"
+NAMESPACES = {"itunes": ITUNES, "podcast": PODCAST, "atom": ATOM, "content": CONTENT, "psc": PSC}
 # The Podcast Index namespace's own UUIDv5 namespace for podcast:guid.
 PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
 FEED_FILE = "feed.xml"
@@ -44,7 +47,11 @@ class Chapter:
 
 @dataclass(frozen=True)
 class Item:
-    """One episode in the feed; file names are relative to the feed's episodes/ folder."""
+    """One episode in the feed; file names are relative to the feed's episodes/ folder.
+
+    `published` is when the episode first entered the feed (apps sort and announce by it);
+    `article_date` is the article's own date, told in the description.
+    """
 
     guid: str
     title: str
@@ -59,6 +66,7 @@ class Item:
     srt_file: str | None = None
     author: str | None = None
     source_url: str | None = None
+    article_date: date | None = None
     chapters: tuple[Chapter, ...] = field(default=(), compare=False)
 
 
@@ -71,6 +79,42 @@ def podcast_guid(feed_url: str) -> str:
 def clock(seconds: float) -> str:
     whole = int(seconds)
     return f"{whole // 3600:02d}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
+
+
+def npt(seconds: float) -> str:
+    """Normal Play Time as Podlove Simple Chapters writes it: HH:MM:SS.mmm."""
+    millis = round(seconds * 1000)
+    return f"{millis // 3_600_000:02d}:{millis // 60_000 % 60:02d}:{millis // 1000 % 60:02d}.{millis % 1000:03d}"
+
+
+def site_of(url: str | None) -> str | None:
+    from urllib.parse import urlparse
+
+    host = urlparse(url or "").hostname
+    return host.removeprefix("www.") if host else None
+
+
+def first_published(item: Item) -> str | None:
+    """"First published 25 November 2026 on example.com.", from the article's date and address."""
+    if item.article_date is None:
+        return None
+    site = site_of(item.source_url)
+    day = f"{item.article_date.day} {item.article_date:%B %Y}"
+    return f"First published {day}" + (f" on {site}" if site else "") + "."
+
+
+_FIRST_PUBLISHED = re.compile(r"<p>First published (\d{1,2} [A-Z][a-z]+ \d{4})")
+
+
+def _article_date(description: str | None) -> date | None:
+    """Read back from the description: the feed is the catalogue, so the date is kept only there."""
+    found = _FIRST_PUBLISHED.findall(description or "")
+    if not found:
+        return None  # the summary comes first, so the last such paragraph is narrate's own
+    try:
+        return datetime.strptime(found[-1], "%d %B %Y").date()
+    except ValueError:
+        return None
 
 
 def _q(prefix: str, name: str) -> str:
@@ -89,6 +133,9 @@ def description_html(item: Item) -> str:
     from html import escape
 
     parts = [f"<p>{escape(item.summary)}</p>"] if item.summary else []
+    origin = first_published(item)
+    if origin:
+        parts.append(f"<p>{escape(origin)}</p>")
     if item.chapters:
         lines = "<br>".join(f"{clock(c.start)} {escape(c.title)}" for c in item.chapters)
         parts.append(f"<p>Chapters:<br>{lines}</p>")
@@ -150,6 +197,10 @@ def render(items: list[Item], show: PodcastOptions, base_url: str, cover: str, b
         _sub(entry, _q("itunes", "image"), href=base_url + cover)
         if item.chapters_file:
             _sub(entry, _q("podcast", "chapters"), url=media + item.chapters_file, type="application/json+chapters")
+        if item.chapters:
+            simple = _sub(entry, _q("psc", "chapters"), version="1.2")
+            for chapter in item.chapters:
+                _sub(simple, _q("psc", "chapter"), start=npt(chapter.start), title=chapter.title)
         if item.vtt_file:
             _sub(entry, _q("podcast", "transcript"), url=media + item.vtt_file, type="text/vtt",
                  language=show.language, rel="captions")
@@ -193,6 +244,7 @@ def read_items(feed: Path) -> list[Item]:
             chapters_file=_file(chapters.get("url")) if chapters is not None else None,
             vtt_file=_file(transcripts.get("text/vtt")), srt_file=_file(transcripts.get("application/x-subrip")),
             author=_text(entry, "itunes:author"), source_url=_text(entry, "link"),
+            article_date=_article_date(_text(entry, "description")),
         ))
     return items
 

@@ -211,12 +211,75 @@ def _check_item(check: _Checker, item: ET.Element, where: str, guids: set[str]) 
         local = check.local(chapters.get("url"))
         if local is not None and not local.is_file():
             check.error(where, f"chapters file {local.name} is not beside the feed")
+        simple = item.find("psc:chapters", NAMESPACES)
+        if simple is None:
+            check.warning(where, "no psc:chapters: gPodder and other clients that read Podlove Simple Chapters "
+                                 "will show none")
+        else:
+            _check_simple_chapters(check, where, simple, _json_chapters(local))
     for transcript in item.iterfind("podcast:transcript", NAMESPACES):
         local = check.local(transcript.get("url"))
         if not transcript.get("type"):
             check.error(where, "podcast:transcript has no type")
         if local is not None and not local.is_file():
             check.error(where, f"transcript file {local.name} is not beside the feed")
+
+
+_NPT = re.compile(r"(?:(\d+):)?(\d{1,2}):(\d{2})(?:\.(\d{1,3}))?")
+# Simple Chapters gives milliseconds; the JSON chapters may carry finer starts.
+CHAPTER_TOLERANCE_S = 0.0015
+
+
+def _npt_seconds(text: str) -> float | None:
+    match = _NPT.fullmatch(text)
+    if not match:
+        return None
+    hours, minutes, seconds = (int(x or 0) for x in match.groups()[:3])
+    return hours * 3600 + minutes * 60 + seconds + int((match.group(4) or "0").ljust(3, "0")) / 1000
+
+
+def _json_chapters(path: Path | None) -> list[tuple[float, str]] | None:
+    """(start, title) of a local Podcasting 2.0 chapters file, or None when there is none to compare."""
+    import json
+
+    if path is None or not path.is_file():
+        return None
+    try:
+        return [(float(c["startTime"]), str(c.get("title", ""))) for c in json.loads(path.read_bytes())["chapters"]]
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def _check_simple_chapters(check: _Checker, where: str, simple: ET.Element,
+                           expected: list[tuple[float, str]] | None) -> None:
+    """Podlove Simple Chapters 1.2: ordered NPT starts with titles, the same as the JSON chapters."""
+    if simple.get("version") != "1.2":
+        check.warning(where, f"psc:chapters version is {simple.get('version')!r}; narrate writes 1.2")
+    found: list[tuple[float, str]] = []
+    for chapter in simple.iterfind("psc:chapter", NAMESPACES):
+        start, title = chapter.get("start") or "", chapter.get("title") or ""
+        seconds = _npt_seconds(start)
+        if seconds is None:
+            check.error(where, f"psc:chapter start {start!r} is not HH:MM:SS.mmm")
+            return
+        if not title.strip():
+            check.error(where, f"psc:chapter at {start} has no title")
+        found.append((seconds, title))
+    if not found:
+        check.error(where, "psc:chapters lists no chapter")
+        return
+    if any(b[0] <= a[0] for a, b in zip(found, found[1:])):
+        check.error(where, "psc:chapter starts are not in increasing order")
+    if expected is None:
+        return
+    if len(found) != len(expected):
+        check.error(where, f"psc:chapters lists {len(found)} chapters but the chapters file {len(expected)}")
+        return
+    for (start, title), (json_start, json_title) in zip(found, expected):
+        if title != json_title or abs(start - json_start) > CHAPTER_TOLERANCE_S:
+            check.error(where, f"psc:chapter {title!r} at {start:.3f} s differs from the chapters file "
+                               f"({json_title!r} at {json_start:.3f} s)")
+            return
 
 
 def check_feed(target: str) -> list[Problem]:

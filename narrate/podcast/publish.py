@@ -8,36 +8,21 @@ so neither loses the other's episode.
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import tempfile
 import uuid
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import date
 from pathlib import Path
 
 from narrate.config import Config
 from narrate.errors import ConfigError, NarrateError, OutputError
 from narrate.models import Article
 from narrate.podcast.feed import FEED_FILE, MEDIA_DIR, Chapter, Item, now, read_items, render
+from narrate.podcast.files import copy_atomically, write_atomically
 
 LOCK_FILE = ".narrate.lock"
 INDEX_FILE = "index.html"
 LOCK_TIMEOUT = 600
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def episode_guid(source_url: str | None, title: str) -> str:
@@ -82,22 +67,25 @@ def _with_chapters(items: list[Item], media: Path) -> list[Item]:
 
 def regenerate(feed_dir: Path, items: list[Item], config: Config, base_url: str) -> None:
     """Write feed.xml and index.html for `items` (called with the lock held)."""
-    from narrate.podcast.cover import place_cover
+    from narrate.podcast.cover import place_cover, place_favicon
     from narrate.podcast.page import render_index
 
     show = config.podcast
     cover = place_cover(config.path(show.image), show.title, feed_dir)
+    favicon = place_favicon(feed_dir / cover, feed_dir)
     items = _with_chapters(items, feed_dir / MEDIA_DIR)
     write_atomically(feed_dir / FEED_FILE, render(items, show, base_url, cover, now()))
-    page = render_index(items, show.title, show.description or "", cover, feed_dir)
+    page = render_index(items, show.title, show.description or "", cover, feed_dir, funding=show.funding,
+                        favicon=favicon)
     write_atomically(feed_dir / INDEX_FILE, page.encode("utf-8"))
 
 
-def _published(article_date: str | None) -> datetime | None:
-    if not article_date:
+def _article_date(text: str | None) -> date | None:
+    """The article's own date (YYYY-MM-DD first): told in the description, never the pubDate."""
+    if not text:
         return None
     try:
-        return datetime.fromisoformat(article_date[:10]).replace(tzinfo=timezone.utc)
+        return date.fromisoformat(text[:10])
     except ValueError:
         return None
 
@@ -114,10 +102,7 @@ def _stage_mp3(mp3: Path, media: Path, stem: str) -> dict[str, str]:
             continue
         suffix = ".mp3" if kind == "audio" else source.name[len(mp3.stem):]
         target = media / (stem + suffix)
-        fd, tmp = tempfile.mkstemp(dir=media, prefix=".stage-")
-        os.close(fd)
-        shutil.copyfile(source, tmp)
-        os.replace(tmp, target)
+        copy_atomically(source, target)
         names[kind] = target.name
     return names
 
@@ -151,7 +136,7 @@ def publish(source: str, config: Config, feed_dir: Path, *, base_url: str | None
     except OSError as exc:
         raise OutputError(f"{feed_dir}: cannot write here ({exc.strerror or exc})") from None
     if article is None and source.lower().endswith(".mp3") and Path(source).is_file():
-        title, author, source_url, date, summary = _mp3_facts(Path(source))
+        title, author, source_url, written_on, summary = _mp3_facts(Path(source))
         guid = episode_guid(source_url, title)
         names = _stage_mp3(Path(source), media, f"{slugify(title)}-{guid[:8]}")
     else:
@@ -160,7 +145,7 @@ def publish(source: str, config: Config, feed_dir: Path, *, base_url: str | None
         stem = f"{slugify(article.title)}-{guid[:8]}"
         episode = build(article, config, media / f"{stem}.mp3", overrides=MetaOverrides(), progress=progress)
         title, author, source_url = episode.meta.title, episode.meta.author, article.source_url
-        date, summary = article.date, episode.meta.description or ""
+        written_on, summary = article.date, episode.meta.description or ""
         names = {"audio": episode.mp3.name, "chapters": episode.chapters_json.name, "vtt": episode.vtt.name,
                  "srt": episode.srt.name}
     audio = media / names["audio"]
@@ -170,11 +155,13 @@ def publish(source: str, config: Config, feed_dir: Path, *, base_url: str | None
         previous = next((i for i in items if i.guid == guid), None)
         item = Item(
             guid=guid, title=title, summary=summary,
-            published=previous.published if previous else (_published(date) or now()),
+            # When the episode first entered the feed: apps list and announce episodes by pubDate, so an
+            # older article published today is still today's episode, and a republish keeps its place.
+            published=previous.published if previous else now(),
             number=previous.number if previous else max((i.number for i in items), default=0) + 1,
             audio=names["audio"], audio_bytes=audio.stat().st_size, duration=round(MP3(audio).info.length),
             chapters_file=names.get("chapters"), vtt_file=names.get("vtt"), srt_file=names.get("srt"),
-            author=author, source_url=source_url,
+            author=author, source_url=source_url, article_date=_article_date(written_on),
         )
         regenerate(feed_dir, [i for i in items if i.guid != guid] + [item], config, base)
         if previous:

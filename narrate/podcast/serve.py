@@ -1,4 +1,9 @@
-"""Serve a feed folder over HTTP with HEAD and byte ranges, which podcast apps and browsers need to seek."""
+"""Serve a feed folder over HTTP with HEAD and byte ranges, which podcast apps and browsers need to seek.
+
+Files only: no directory listings and no dotfiles (the publish lock, temporary files), both 404.
+Every answer allows any origin, so web players (Podcast Index's web app, Podverse) can fetch the
+feed, chapters, transcripts and audio.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from functools import partial
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 _RANGE = re.compile(r"bytes=(\d*)-(\d*)$")
 
@@ -22,6 +28,9 @@ class RangeRequestHandler(SimpleHTTPRequestHandler):
 
     def send_head(self):
         self._span = None
+        if any(part.startswith(".") for part in unquote(urlsplit(self.path).path).split("/")):
+            self.send_error(HTTPStatus.NOT_FOUND, "File not found")
+            return None
         header = self.headers.get("Range")
         path = Path(self.translate_path(self.path))
         if not header or not path.is_file():
@@ -51,9 +60,25 @@ class RangeRequestHandler(SimpleHTTPRequestHandler):
         self.end_headers()
         return handle
 
+    def list_directory(self, path):
+        self.send_error(HTTPStatus.NOT_FOUND, "File not found")
+        return None
+
+    def do_OPTIONS(self):
+        """A CORS preflight (a web player asking before a ranged fetch)."""
+        self._span = None
+        self.send_response(HTTPStatus.NO_CONTENT)
+        self.send_header("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS")
+        self.send_header("Access-Control-Allow-Headers", "Range")
+        self.send_header("Access-Control-Max-Age", "86400")
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
     def end_headers(self):
         if self._span is None:
             self.send_header("Accept-Ranges", "bytes")
+        self.send_header("Access-Control-Allow-Origin", "*")
+        self.send_header("Access-Control-Expose-Headers", "Content-Length, Content-Range, Accept-Ranges")
         super().end_headers()
 
     def copyfile(self, source, outputfile):
