@@ -1,20 +1,29 @@
 """How well narrate reads only the article: recall, precision and repeats against gold texts.
 
 For every page folder in a corpus (with `expected.txt` and any of `source.html`, `source.txt`),
-run narrate's script stage and, as the baseline, trafilatura's plain extraction, and score both:
+run narrate's script stage and, as the baselines, trafilatura's plain extraction and (for HTML)
+readability-lxml and narrate's own rules without the second opinions, and score them:
   recall     gold sentences spoken at least once
   precision  spoken sentences found in the gold ("body": the same without the title, which narrate
              always reads and most gold texts omit)
   repeated   gold sentences spoken more often than the gold has them
-Matching ignores case, punctuation and white space, so typography does not count.
+Matching ignores case, punctuation and white space (letters of any script count), so typography does
+not count.
 
-Usage: scripts/eval-cleaning CORPUS_DIR [--kind html|txt|copied|markdown|gold|both|all] [--show PAGE]
+The pages are split once, by site, into two halves: `dev`, for developing rules on, and `held`,
+only ever measured. A site's half comes from a hash of its name (the folder name without its
+benchmark prefix and page number), so no list names a page and both halves stay fixed as pages are
+added. Means are printed for each half.
+
+Usage: scripts/eval-cleaning CORPUS_DIR [--kind html|txt|copied|markdown|gold|both|all] [--half dev|held]
+                              [--show PAGE] [--json]
 A folder holding `article.txt` and `expected.txt` (a scraped page as text) is scored as one page.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import re
 import shutil
@@ -23,13 +32,25 @@ import tempfile
 import unicodedata
 from pathlib import Path
 
-# A sentence ends at . ! ? or … (closing quotes allowed) before a capital or a digit.
-_BOUNDARY = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])")
+# A sentence ends at . ! ? … before a capital of any cased script, a digit, or a Hangul/CJK character.
+_BOUNDARY = re.compile(r"(?<=[.!?…。])[\"'”’)\]]*\s+(?=[\"'“‘(\[«]?[A-Z0-9À-ÖØ-ÞΑ-ΩА-ЯЁ가-힣一-鿿])")
 MIN_SENTENCE_CHARS = 12
+# What a folder name carries besides its site: the benchmark it came from, and a page number.
+_BENCHMARK_PREFIX = re.compile(r"^(?:aeb2|aeb|readability)-")
+_PAGE_NUMBER = re.compile(r"-\d+$")
 
 
 def squash(text: str) -> str:
-    return re.sub(r"[^0-9a-z]+", "", unicodedata.normalize("NFKC", text).lower())
+    return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", text).lower())
+
+
+def site_of(folder: str) -> str:
+    return _PAGE_NUMBER.sub("", _BENCHMARK_PREFIX.sub("", folder))
+
+
+def half_of(folder: str) -> str:
+    """`dev` or `held`, fixed for every page of a site."""
+    return "dev" if hashlib.sha256(site_of(folder).encode()).digest()[0] % 2 == 0 else "held"
 
 
 def sentences(text: str) -> list[str]:
@@ -55,12 +76,14 @@ def score(gold: str, spoken: str) -> dict:
     }
 
 
-def narrate_text(source: Path) -> tuple[str, str]:
+def narrate_text(source: Path, second_opinions: bool = True) -> tuple[str, str]:
     """What narrate reads: the title, and the rest (section headings and paragraphs)."""
     from narrate.config import Config
     from narrate.pipeline import read_article
 
-    article = read_article(str(source), Config())
+    config = Config()
+    config = config.model_copy(update={"clean": config.clean.model_copy(update={"second_opinions": second_opinions})})
+    article = read_article(str(source), config)
     parts = []
     for section in article.sections:
         if section.has_heading:
@@ -76,6 +99,18 @@ def trafilatura_text(source: Path) -> str:
     if source.suffix == ".html":
         return (trafilatura.extract(raw) or "").replace("\n", "\n\n")
     return raw  # plain text has no markup for an HTML extractor to use: the baseline reads it all
+
+
+def readability_text(source: Path) -> str:
+    import lxml.html
+    from readability import Document
+
+    try:
+        root = lxml.html.fromstring(Document(source.read_text(encoding="utf-8", errors="replace")).summary())
+    except Exception:  # noqa: BLE001 - a baseline that fails on a page reads nothing there
+        return ""
+    blocks = [e.text_content() for e in root.iter("p", "h1", "h2", "h3", "h4", "li", "blockquote", "pre", "td")]
+    return "\n\n".join(b for b in blocks if b.strip())
 
 
 def select_all_copy(html: Path, into: Path) -> Path:
@@ -123,6 +158,30 @@ def pages(corpus: Path, kind: str, scratch: Path) -> list[tuple[str, Path, Path]
     return found
 
 
+def _score_narrate(gold: str, source: Path, second_opinions: bool) -> dict:
+    try:
+        title, body = narrate_text(source, second_opinions)
+        result = score(gold, f"{title}\n\n{body}")
+        result["body precision"] = score(gold, body)["precision"]
+    except Exception as exc:  # report and go on: one bad page must not hide the rest
+        result = {"recall": 0.0, "precision": 0.0, "body precision": 0.0, "repeated": 0, "missing": [str(exc)],
+                  "extra": []}
+    return result
+
+
+def score_page(source: Path, gold_path: Path) -> dict[str, dict]:
+    """Every system's score on one input: narrate, and the baselines that apply to its kind."""
+    gold = gold_path.read_text(encoding="utf-8")
+    systems = {"narrate": _score_narrate(gold, source, True), "trafilatura": score(gold, trafilatura_text(source))}
+    if source.suffix == ".html":
+        systems["narrate alone"] = _score_narrate(gold, source, False)
+        systems["readability"] = score(gold, readability_text(source))
+    return systems
+
+
+SHOWN = ("recall", "precision", "body precision", "repeated")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("corpus", type=Path)
@@ -130,45 +189,46 @@ def main() -> None:
                         help="copied: each HTML page turned into text as select-all and copy would give it; "
                              "markdown: each HTML page converted whole to Markdown (html2text); "
                              "gold: the gold text itself, a clean article from which nothing may be lost")
+    parser.add_argument("--half", choices=["dev", "held"], help="only the pages of one half (default: both)")
     parser.add_argument("--show", help="print missing and extra sentences for pages whose name contains this")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     rows = []
     scratch = Path(tempfile.mkdtemp(prefix="narrate-eval-"))
     for name, source, gold_path in pages(args.corpus, args.kind, scratch):
-        gold = gold_path.read_text(encoding="utf-8")
-        try:
-            title, body = narrate_text(source)
-            ours = score(gold, f"{title}\n\n{body}")
-            ours["body precision"] = score(gold, body)["precision"]
-        except Exception as exc:  # report and go on: one bad page must not hide the rest
-            ours = {"recall": 0.0, "precision": 0.0, "body precision": 0.0, "repeated": 0, "missing": [str(exc)],
-                    "extra": []}
-        base = score(gold, trafilatura_text(source))
-        rows.append((name, ours, base))
-        if args.show and args.show in name:
-            print(f"--- {name}\nMISSING:\n  " + "\n  ".join(ours["missing"]) + "\nEXTRA:\n  " + "\n  ".join(ours["extra"]))
-    if args.json:
-        shutil.rmtree(scratch, ignore_errors=True)
-        print(json.dumps([{"page": n, "narrate": {k: o[k] for k in ("recall", "precision", "body precision", "repeated")},
-                           "trafilatura": {k: b[k] for k in ("recall", "precision", "repeated")}} for n, o, b in rows]))
-        return
-    print(f"{'page':<48}{'recall':>8}{'prec':>7}{'body':>7}{'rep':>5}   {'base rec':>8}{'prec':>7}{'rep':>5}")
-    for name, o, b in rows:
-        print(f"{name:<48}{o['recall']:>8.3f}{o['precision']:>7.3f}{o['body precision']:>7.3f}{o['repeated']:>5}   "
-              f"{b['recall']:>8.3f}{b['precision']:>7.3f}{b['repeated']:>5}")
-    shutil.rmtree(scratch, ignore_errors=True)
-    for kind in ("html", "txt", "copied", "markdown", "gold"):
-        chosen = [(o, b) for n, o, b in rows if n.endswith(f".{kind}")]
-        if not chosen:
+        half = half_of(name.split("/")[0])
+        if args.half and half != args.half:
             continue
-        mean = lambda values: sum(values) / len(values)  # noqa: E731
-        print(f"{'mean (' + kind + f', {len(chosen)} pages)':<48}"
-              f"{mean([o['recall'] for o, _ in chosen]):>8.3f}{mean([o['precision'] for o, _ in chosen]):>7.3f}"
-              f"{mean([o['body precision'] for o, _ in chosen]):>7.3f}"
-              f"{sum(o['repeated'] for o, _ in chosen):>5}   {mean([b['recall'] for _, b in chosen]):>8.3f}"
-              f"{mean([b['precision'] for _, b in chosen]):>7.3f}{sum(b['repeated'] for _, b in chosen):>5}"
-              f"   pages at recall>=0.99: {sum(o['recall'] >= 0.99 for o, _ in chosen)}")
+        systems = score_page(source, gold_path)
+        rows.append((name, half, systems))
+        if args.show and args.show in name:
+            ours = systems["narrate"]
+            print(f"--- {name}\nMISSING:\n  " + "\n  ".join(ours["missing"]) + "\nEXTRA:\n  " + "\n  ".join(ours["extra"]))
+    shutil.rmtree(scratch, ignore_errors=True)
+    if args.json:
+        print(json.dumps([{"page": n, "half": h, **{system: {k: s[k] for k in SHOWN if k in s}
+                                                  for system, s in systems.items()}} for n, h, systems in rows]))
+        return
+    print(f"{'page':<48}{'half':>5}{'recall':>8}{'prec':>7}{'body':>7}{'rep':>5}   {'base rec':>8}{'prec':>7}{'rep':>5}")
+    for name, half, systems in rows:
+        o, b = systems["narrate"], systems["trafilatura"]
+        print(f"{name:<48}{half:>5}{o['recall']:>8.3f}{o['precision']:>7.3f}{o['body precision']:>7.3f}"
+              f"{o['repeated']:>5}   {b['recall']:>8.3f}{b['precision']:>7.3f}{b['repeated']:>5}")
+    print()
+    print(f"{'mean':<36}{'pages':>6}{'recall':>8}{'prec':>7}{'body':>7}{'rep':>5}{'>=0.99':>8}")
+    for kind in ("html", "txt", "copied", "markdown", "gold"):
+        for half in ("dev", "held", "all"):
+            chosen = [s for n, h, s in rows if n.endswith(f".{kind}") and half in (h, "all")]
+            if not chosen:
+                continue
+            for system in ("narrate", "narrate alone", "trafilatura", "readability"):
+                scores = [s[system] for s in chosen if system in s]
+                if not scores:
+                    continue
+                mean = lambda key: sum(s.get(key, s["precision"]) for s in scores) / len(scores)  # noqa: E731
+                print(f"{f'{kind} {half} {system}':<36}{len(scores):>6}{mean('recall'):>8.3f}{mean('precision'):>7.3f}"
+                      f"{mean('body precision'):>7.3f}{sum(s['repeated'] for s in scores):>5}"
+                      f"{sum(s['recall'] >= 0.99 for s in scores):>8}")
 
 
 if __name__ == "__main__":

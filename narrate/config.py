@@ -60,6 +60,7 @@ class CleanOptionsModel(_Strict):
     drop: tuple[str, ...] = ()
     code: Literal["skip", "announce"] = "skip"
     tables: Literal["skip", "announce"] = "skip"
+    second_opinions: bool = True
 
     @field_validator("keep", "drop")
     @classmethod

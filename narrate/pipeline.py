@@ -51,6 +51,10 @@ def read_article(source: str, config: Config) -> Article:
     draft = parse(raw, announce=announce)
     cleaned, dropped = clean(draft, CleanOptions(keep_captions=config.clean.captions,
                                                  keep=config.clean.keep, drop=config.clean.drop))
+    if raw.kind == "html" and config.clean.second_opinions:
+        from narrate.article.consensus import agree, read_opinions
+
+        cleaned, dropped = agree(cleaned, dropped, read_opinions(raw.text), keep=config.clean.keep)
     article = build_article(cleaned, dropped)
     if not any(re.search(r"\w", p) for section in article.sections for p in (section.title, *section.paragraphs)):
         raise IngestError(f"{raw.name}: no words to read")
@@ -109,7 +113,10 @@ def plan_speech(article: Article, config: Config) -> list[Utterance]:
         if re.search(r"\w", spoken):
             plan.append(Utterance(written=text, spoken=spoken, section=section, pause_after=pause, role=role))
 
-    if config.episode.read_title:
+    opening = next((p for s in article.sections[:1] if not s.has_heading for p in s.paragraphs[:1]), "")
+    # An untitled text is titled with its opening words: read them once, in the paragraph.
+    title_is_opening = bool(opening) and opening.startswith(article.title.rstrip("…"))
+    if config.episode.read_title and not title_is_opening:
         add(article.title, 0, pauses.paragraph if (article.author and config.episode.read_author) else pauses.section,
             "title")
         if article.author and config.episode.read_author:

@@ -453,3 +453,53 @@ def test_a_pull_quote_without_a_full_stop_between_paragraphs_is_read_once_not_ma
     quote = "repairs would only buy a few more winters"
     draft, dropped = cleaned("Bridge Vote", BODY[0], BODY[1], quote, *BODY[2:])
     assert kept_texts(draft) == BODY and dropped[quote].startswith("pull quote")
+
+
+def test_a_quoted_paragraph_before_a_credit_line_is_no_caption():
+    quote = '"We have waited forty years for this bridge," said Mary Collins, who chairs the residents\' group.'
+    draft, dropped = cleaned("Bridge Vote", *BODY[:2], quote, "Photo: Getty Images", *BODY[2:])
+    assert quote in kept_texts(draft) and dropped["Photo: Getty Images"] == "image credit"
+    caption = "The old bridge at dusk on Monday."
+    draft, dropped = cleaned("Bridge Vote", *BODY[:2], caption, "Photo: Getty Images", *BODY[2:])
+    assert dropped[caption] == "image caption"
+
+
+def test_captions_that_place_people_or_carry_a_toggle_are_dropped():
+    places = "Council leader Ann Lee, left, and engineer Tom Hart inspect the bridge on Monday."
+    toggle = "The bridge carried its last lorry in 2019. less"
+    draft, dropped = cleaned("Bridge Vote", BODY[0], places, BODY[1], toggle, "Back to Gallery", *BODY[2:])
+    assert kept_texts(draft) == BODY
+    assert dropped[places] == dropped[toggle] == "image caption"
+
+
+def test_a_byline_with_a_job_title_and_no_by_is_dropped_and_names_the_author():
+    draft, dropped = cleaned("Bridge Vote", "Robert Burns, AP National Security Writer", *BODY)
+    assert kept_texts(draft) == BODY and dropped["Robert Burns, AP National Security Writer"] == "byline"
+    assert draft.author == "Robert Burns"
+    keep = "Ann Lee, the editor"  # a name and a lowercase note is no job-title byline
+    assert keep in kept_texts(cleaned("Bridge Vote", *BODY[:2], keep + ", wrote back.", *BODY[2:])[0])[2]
+
+
+def test_lines_that_send_the_reader_to_other_stories_are_dropped():
+    teasers = ["READ MORE: Council approves new bridge budget",
+               "DON'T MISS Floods close the quay [VIDEO] Mayor resigns [INSIGHT]",
+               "(Leggi anche: Il ponte vecchio chiude per lavori)",
+               "Like this story?", "Share it with a friend!",
+               "Follow the Courier on Instagram, Facebook, Twitter and YouTube.",
+               "ann.lee@courier.example", "twitter.com/annlee", "Copyright © 2019 The Courier."]
+    draft, dropped = cleaned("Bridge Vote", *BODY[:2], *teasers, *BODY[2:])
+    assert kept_texts(draft) == BODY
+    assert set(teasers) <= set(dropped)
+    sentence = "Read more about the bridge's history in the council's own archive, which opens on Monday."
+    assert sentence in kept_texts(cleaned("Bridge Vote", *BODY[:2], sentence, *BODY[2:])[0])
+
+
+def test_an_interview_of_short_questions_and_answers_is_read_in_copied_text():
+    quick = ["Q: Favorite athlete?", "A: Lebron James", "Q: Favorite city?", "A: Istanbul",
+             "Q: Favorite app?", "A: The weather one", "Q: Favorite book?", "A: A Fistful of Rice"]
+    long_answer = ("A: Broncos against the Raiders at Mile High, in the record season, when the quarterback "
+                   "threw five touchdowns and the whole stadium sang along.")
+    interview = [*quick, "Q: Favorite live event?", long_answer, "Q: Favorite food?", "A: Rice and peas"]
+    draft, _ = cleaned("Skip to content", "Menu", "Meet Our Driver", "By Ann Lee", *BODY[:2], *interview,
+                       "Related", "Other story headline one", "Other story headline two")
+    assert kept_texts(draft) == [*BODY[:2], *interview]

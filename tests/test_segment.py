@@ -1,6 +1,6 @@
 import pytest
 
-from narrate.article.sections import build_article, chapter_title, split_sentences
+from narrate.article.sections import build_article, chapter_title, section_title, split_sentences, topic_title
 from narrate.config import Config
 from narrate.models import Article, Section
 from narrate.pipeline import plan_speech
@@ -70,3 +70,46 @@ def test_an_untitled_text_is_announced_by_its_opening_sentence_not_a_cut_one():
     long = ("Across the valley the old mill and the houses around it were bought last spring by a trust that plans "
             "to open them to walkers and cyclists next year.")
     assert build_article(Draft(blocks=(Block(long),))).title == "Across the valley the old mill and…"
+
+
+SPACE = [
+    "NASA picked the Falcon Heavy for the lunar cargo mission. The Falcon Heavy flew twice last year, "
+    "and the agency says the Falcon Heavy can lift the lander in one launch.",
+    "Engineers still worry about the Falcon Heavy upper stage, which has never been restarted after a long coast.",
+]
+ELSEWHERE = [
+    "The budget for the mission was set by Congress in March. Lawmakers argued over the cost for weeks.",
+    "The agency also studied the budget of earlier missions and what the launches cost them.",
+]
+
+
+def test_a_section_is_titled_by_the_phrase_that_sets_it_apart():
+    assert topic_title(SPACE, ELSEWHERE) == "Falcon Heavy"
+
+
+@pytest.mark.parametrize("text", [
+    "It's now clearer than ever that the old rules of the road no longer hold for anyone.",
+    "In the years after the war, and for a long time afterwards, the town was quiet.",
+])
+def test_a_made_up_title_is_never_cut_mid_phrase_or_ended_by_a_function_word(text):
+    title = section_title([text], ELSEWHERE)
+    words = title.split()
+    assert 1 <= len(words) <= 6 and "…" not in title
+    assert words[-1].lower() not in {"the", "that", "of", "and", "for", "a", "in", "after", "than"}
+    assert text.startswith(title) or title.lower() in text.lower()
+
+
+def test_no_key_phrase_when_nothing_recurs_or_stands_out():
+    assert topic_title(["A short note."], ELSEWHERE) is None
+
+
+@pytest.mark.parametrize("text", ["Hello there. This is a test.", "Just one line without a stop"])
+def test_a_text_of_one_paragraph_is_read_whole_and_titled_by_its_opening(text):
+    from narrate.article.clean import clean
+    from narrate.article.read import parse_text
+
+    article = build_article(*clean(parse_text(text)))
+    assert [p for s in article.sections for p in s.paragraphs] == [text]
+    assert text.startswith(article.title)
+    spoken = [u.written for u in plan_speech(article, Config())]
+    assert " ".join(spoken).count(article.title) == 1  # the opening is not read twice

@@ -6,14 +6,13 @@ import urllib.error
 import urllib.request
 
 import pytest
-from test_publish import SHOW, article
-
 from PIL import Image
 
 from narrate.podcast.page import stamp
 from narrate.podcast.serve import make_server
 
 from conftest import run_cli
+from test_publish import SHOW, article
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")

@@ -28,6 +28,8 @@ from narrate.article.copied_text import drop_link_boxes, find_article
 from narrate.article.ledger import Ledger
 from narrate.article.patterns import (
     BYLINE,
+    CAPTION_TOGGLE,
+    CONTACT,
     DATELINE,
     DESCRIBES_PHOTO,
     FURNITURE,
@@ -36,14 +38,19 @@ from narrate.article.patterns import (
     NAME,
     NAME_CREDIT,
     NAME_LINE,
+    NAME_WITH_JOB,
+    PLACES_PEOPLE,
     PROFILE_LINK,
     READ_MORE,
     SENTENCE_END,
+    STORY_LABEL,
+    TEASER_LINE,
     byline_name,
     is_call_to_action,
     is_credit,
     is_headline,
     is_prose,
+    is_quotation,
     squash,
     word_count,
 )
@@ -51,6 +58,8 @@ from narrate.models import Block, Draft, Dropped
 
 CTA_MAX_WORDS = 80
 CAPTION_MAX_WORDS = 45
+TEASER_MAX_WORDS = 60
+CAPTION_LABEL = re.compile(r"^(image|media|photo) caption:?$", re.IGNORECASE)
 MIN_REPEAT_CHARS = 24
 TEASER_BLOCKS = 2
 
@@ -71,6 +80,11 @@ def clean(draft: Draft, options: CleanOptions = CleanOptions()) -> tuple[Draft, 
         lines = block.text.split("\n")
         reasons = [None if any(re.search(p, line, re.IGNORECASE) for p in options.keep)
                    else _line_reason(line, heading=block.kind == "heading") for line in lines]
+        if not options.keep_captions:  # "Image caption" labels the line after it
+            for number in range(1, len(lines)):
+                if CAPTION_LABEL.match(lines[number - 1].strip()) and not reasons[number] \
+                        and word_count(lines[number]) <= CAPTION_MAX_WORDS:
+                    reasons[number] = "image caption"
         if all(reasons):
             furniture[len(blocks)] = reasons[0]
             blocks.append(replace(block, text=" ".join(lines)))
@@ -94,7 +108,11 @@ def clean(draft: Draft, options: CleanOptions = CleanOptions()) -> tuple[Draft, 
         if word_count(block.text) <= 20 and BYLINE.match(block.text):
             bylines[index] = byline_name(block.text)
             ledger.drop(index, "byline")
+        elif word_count(block.text) <= 12 and (named := NAME_WITH_JOB.match(block.text)):
+            bylines[index] = named.group("name")
+            ledger.drop(index, "byline")
     _drop_read_more_teasers(ledger)
+    _drop_teaser_lines(ledger)
     if not draft.has_markup:
         title, author = find_article(ledger, title, author, bylines)
         drop_link_boxes(ledger)
@@ -230,6 +248,21 @@ def _drop_read_more_teasers(ledger: Ledger) -> None:
                 ledger.drop(index, "link to another story")
 
 
+def _drop_teaser_lines(ledger: Ledger) -> None:
+    """ "READ MORE: Another headline", or headlines labelled [VIDEO] and [INSIGHT]: other stories; and a
+    reporter's e-mail and phone number alone on a line."""
+    for index in ledger.live():
+        text = ledger.blocks[index].text
+        if ledger.blocks[index].kind == "heading" or word_count(text) > TEASER_MAX_WORDS:
+            continue
+        labels = STORY_LABEL.findall(text)
+        if TEASER_LINE.match(text) or len(labels) >= 2 or (labels and text.endswith(labels[-1])
+                                                            and word_count(text) <= 25):
+            ledger.drop(index, "link to another story")
+        elif word_count(text) <= 12 and CONTACT.search(text) and not SENTENCE_END.search(text):
+            ledger.drop(index, "contact details")
+
+
 def _line_reason(line: str, heading: bool = False) -> str | None:
     """Why a line is page furniture, if it is. A heading that is a date ("## March 3, 2019") heads a
     section of a timeline, so it stays."""
@@ -256,14 +289,17 @@ def _drop_credits_and_captions(ledger: Ledger, keep_captions: bool) -> None:
             if keep_captions or position == 0:
                 continue
             previous = live[position - 1]
-            if blocks[previous].kind != "heading" and word_count(blocks[previous].text) <= CAPTION_MAX_WORDS:
+            if (blocks[previous].kind not in ("heading", "quote") and not is_quotation(blocks[previous].text)
+                    and word_count(blocks[previous].text) <= CAPTION_MAX_WORDS):
                 ledger.drop(previous, "image caption")
         elif NAME_CREDIT.match(text):
             ledger.drop(index, "image credit")
-        elif blocks[index].kind == "caption" and not keep_captions:
+        elif (blocks[index].kind == "caption" or (index > 0 and CAPTION_LABEL.match(blocks[index - 1].text))) \
+                and not keep_captions:
             ledger.drop(index, "image caption")
         elif word_count(text) <= CAPTION_MAX_WORDS and (re.search(r"\((photo|image|credit)[^)]*\)\s*$", text, re.I)
-                                                    or DESCRIBES_PHOTO.search(text)):
+                                                    or DESCRIBES_PHOTO.search(text) or PLACES_PEOPLE.search(text)
+                                                    or CAPTION_TOGGLE.search(text)):
             if not keep_captions:
                 ledger.drop(index, "image caption")
 

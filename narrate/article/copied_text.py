@@ -45,6 +45,7 @@ from narrate.article.patterns import (
 from narrate.models import Block
 
 SHORT_BLOCK_COST = 8
+INTERVIEW_LINE = re.compile(r"^[QA]\s?[:.]\s+\S")
 LEAD_REACH = 12
 LEAD_WORDS = 20
 LABEL_WORDS = 3
@@ -89,7 +90,8 @@ def find_article(ledger: Ledger, title: str | None, author: str | None,
     labels = _label_runs(blocks, ledger.live()) - lists
     live = [i for i in ledger.live() if i not in labels]
     if not any(is_prose(blocks[i].text) for i in live):
-        if title is None and ledger.live():
+        # Short text with no long paragraph: its first line heads it, unless it is all there is.
+        if title is None and len(ledger.live()) > 1:
             opening = ledger.live()[0]
             title = blocks[opening].text
             ledger.drop(opening, "title (read first)")
@@ -253,7 +255,7 @@ def _block_score(text: str, repeated: bool = False) -> float:
     """Prose earns its words; a short sentence (dialogue, a one-line paragraph) half, unless the
     page shows it twice ("Don't miss a thing."): then it is chrome; the rest costs."""
     words = word_count(text)
-    if is_prose(text):
+    if is_prose(text) or INTERVIEW_LINE.match(text):  # an interview's short questions and answers are its prose
         return words
     if words >= 4 and SHORT_SENTENCE.search(text) and not repeated:
         return words / 2
@@ -311,11 +313,12 @@ def _lists_inside(blocks: list[Block], live: list[int]) -> set[int]:
 
 
 def _label_runs(blocks: list[Block], live: list[int]) -> set[int]:
-    """Runs of one- to three-word blocks: menus and chart labels, not prose."""
+    """Runs of one- to three-word blocks: menus and chart labels, not prose (nor an interview's "Q: Why?")."""
     found: set[int] = set()
     run: list[int] = []
     for index in [*live, None]:
-        if index is not None and word_count(blocks[index].text) <= LABEL_WORDS:
+        if index is not None and word_count(blocks[index].text) <= LABEL_WORDS \
+                and not INTERVIEW_LINE.match(blocks[index].text):
             run.append(index)
             continue
         if len(run) >= LABEL_RUN:

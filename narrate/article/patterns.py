@@ -30,7 +30,11 @@ FURNITURE = re.compile(r"""^[|•·]?\s*(
     view\ this\ (image|video|photo|gallery)(\ ›)?|view\ (full\ )?profile|(share\ )?all\ sharing\ options(\ for:.{0,200})?|
     (show|hide)\ more\ sharing\ options|in\ this\ (article|story):.{0,200}|get\ (more\ )?news\ ?on(\ .{0,30})?|
     .{0,80}\bsee\ (the\ )?full\ gallery|\d+\ ?-\ ?\d+\ of\ \d+|
-    learn\ more|see\ all|view\ all|(view|show|hide)\ comments|
+    learn\ more|see\ all|view\ all|(view|show|hide)\ comments|back\ to\ (the\ )?gallery|thanks\ for\ watching!?|
+    (image|media|video)\ (caption|copyright\b.{0,60})|read\ more\ about\ sharing\.?|
+    like\ this\ (story|article|post)\??|share\ (it|this)\ with\ (a\ )?friends?!?|
+    (copyright\ ?)?[©ⓒ]\ ?.{0,60}|copyright\ (\(c\)\ )?\d{4}.{0,60}|
+    \S+@\S+\.[a-z]{2,}|(https?://)?(www\.)?(twitter|x|instagram|facebook|linkedin|threads)\.(com|net)/[\w.]+/?|
     [•·|\-–—*]+|\d+(\.\d+)?[km]?
 )$""", re.IGNORECASE | re.VERBOSE)
 # "Ann Lee", "Mark di Stefano", "Richard (R.J.) Eskow": two to four capitalised words.
@@ -81,7 +85,9 @@ CALL_TO_ACTION = re.compile(  # whole words only: "your digestive tract" is no "
     r"check out more (articles|stories|news)|"
     r"^contact\b.{0,60}\bat \S+@\S+|"
     r"views (and|or) opinions expressed|(are|is) (solely )?(those|the opinions?) of the author|"
-    r"moderat\w+ (all )?comments|comments (are|have been) (closed|moderated))\b",
+    r"moderat\w+ (all )?comments|comments (are|have been) (closed|moderated)|"
+    r"^follow\b.{0,40}\bon (instagram|facebook|twitter|youtube|tiktok|threads)\b|listen back here|"
+    r"^follow \S+ (full )?coverage of\b|successfully subscribed|problem subscribing|double.check your e-?mail)\b",
     re.IGNORECASE)
 # Phrases a promotion uses, and an article about newsletters, privacy or charity may use too: they mark
 # a call to action only in a short block, or one that speaks to the reader.
@@ -97,7 +103,8 @@ MOVED_ON = re.compile(
     r"^(related|recommended|read (this )?(more|next)|next up|up next|what to read next|keep reading|more\b.{0,20}\b(in|from|on|stories|news|articles|videos)|trending|most (popular|read)|"
     r"editors?'?s?'? picks|you (may|might) (also )?like|comments?|\d+ comments|leave a (comment|reply)|"
     r"about the author|share|in this article|additional reporting|contributed|first published|"
-    r"(latest|recent|popular|featured) (news|stories|posts|galleries|videos|slide ?shows)|sponsored|advertisement)\b",
+    r"(latest|recent|popular|featured|top) (news|stories|posts|galleries|videos|slide ?shows)|sponsored|advertisement|"
+    r"(places|organi[sz]ations|people|topics) in (this|the) (story|article))\b",
     re.IGNORECASE)
 # What closes an author's profile card.
 PROFILE_LINK = re.compile(r"^(view (full )?profile|follow( \w+){0,3}|more (by|from) .{0,40}|"
@@ -108,8 +115,28 @@ READ_MORE = re.compile(r"^((read|see) (more|the (full )?(story|article))|(contin
 # Where a page's comment section begins: nothing after it is the article.
 COMMENTS_START = re.compile(
     r"^((\d+\s)?(reader|user|visitor)?\s?comments?|\d+ with \d+ posters participating|(leave|post|add|write) a (comment|reply)|"
-    r"join the (conversation|discussion)|you must (log ?in|sign ?in|be logged in).{0,40}\bcomment\.?)$",
+    r"join the (conversation|discussion)|you must (log ?in|sign ?in|be logged in).{0,40}\bcomment\.?|"
+    r"[\w.-]{2,40} says:)$",
     re.IGNORECASE)
+# A line that sends the reader to another story: "READ MORE: ...", "DON'T MISS ...", "(Leggi anche: ...)".
+TEASER_LINE = re.compile(
+    r"^[(\[]?\s*(((see|read|watch) (more|also|next)|also read|must read|read also|more on this)\s*[:|]|"
+    r"also on [\w-]+\.[a-z]{2,}\b|"
+    r"(?-i:DON'?T MISS|DON’T MISS)\b|(leggi anche|lire aussi|à lire aussi|lesen sie auch|lea también|leia também|"
+    r"lees ook|czytaj (też|także))\b)", re.IGNORECASE)
+# "[VIDEO]", "[INSIGHT]": the labels a box of other stories' headlines carries.
+STORY_LABEL = re.compile(r"\[(?-i:[A-Z][A-Z ]{2,14})\]")
+# "Robert Burns, AP National Security Writer": a byline without its "By", a job title after the name.
+NAME_WITH_JOB = re.compile(r"^(?P<name>[A-Z][\w.'’-]+( [A-Z][\w.'’-]+){1,3}),\s+([\w.&'’-]+\s){0,5}"
+                           r"(writer|reporter|correspondent|editor|contributor|columnist|producer|critic|photographer)s?$",
+                           re.IGNORECASE)
+# "Defense Secretary Mark Esper, left, and ...": a caption placing people in a photo.
+PLACES_PEOPLE = re.compile(r"[A-Z][\w.'’-]+(, (left|right|center|centre|second from (left|right)|from left|top|bottom)"
+                           r"( to right)?(,| and\b)| \((left|right|center|centre|second from (left|right))\))")
+# A way to reach someone, alone on a short line: "Megan Rowe meganr@example.com (509) 459-5382".
+CONTACT = re.compile(r"\S+@\S+\.[a-z]{2,}|\(\d{3}\)\s?\d{3}-\d{4}")
+# An expandable caption's toggle glued to its end: "...Southeast Asian nation. less".
+CAPTION_TOGGLE = re.compile(r"[.!?”\"’)]\s+(less|more)$")
 SHORT_SENTENCE = re.compile(r"^[\"'“‘(A-Z0-9].*[.!…][\"'”’)\]]*$")
 # "Jason Cipriani/ZDNet": a photographer and an outlet, alone on a line.
 NAME_CREDIT = re.compile(r"^[A-Z][\w.'’-]+( [A-Z][\w.'’-]+){1,3}\s?/\s?[A-Z][\w.&]+( [A-Z][\w.&]+){0,2}$")
@@ -138,8 +165,13 @@ SHORT_PROMOTION_WORDS = 8
 
 
 def squash(text: str) -> str:
-    """Text reduced to lowercase letters and digits: the same words in any typography match."""
-    return re.sub(r"[^0-9a-z]+", "", unicodedata.normalize("NFKD", text).lower())
+    """Text reduced to lowercase letters and digits of any script, accents dropped: the same words in
+    any typography match (and Cyrillic or Korean text is not squashed to nothing)."""
+    decomposed = unicodedata.normalize("NFKD", text).lower()
+    return _NOT_LETTERS.sub("", "".join(c for c in decomposed if not unicodedata.combining(c)))
+
+
+_NOT_LETTERS = re.compile(r"[\W_]+")
 
 
 def word_count(text: str) -> int:
@@ -219,6 +251,16 @@ def is_credit(text: str) -> bool:
     (Reuters) - Shares fell on Monday." and "The photo was sold to Getty Images." are read."""
     found = CREDIT.search(text)
     return bool(found) and (found.start() == 0 or not SENTENCE_END.search(text))
+
+
+_QUOTED = re.compile(r"[\"“][^\"“”]{12,}[\"”]")
+_SPEECH_VERB = re.compile(r"\b(said|says|told|asked|added|wrote|explained|recalled|tweeted|according to)\b", re.IGNORECASE)
+
+
+def is_quotation(text: str) -> bool:
+    """A paragraph that quotes someone ("...," she said.): no caption, even when a credit line follows it."""
+    stripped = text.strip()
+    return stripped[:1] in "\"“‘«" or bool(_QUOTED.search(stripped) and _SPEECH_VERB.search(stripped))
 
 
 def is_call_to_action(text: str) -> bool:

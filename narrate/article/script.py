@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from narrate.article.sections import chapter_title
+from narrate.article.sections import opening_phrase
 from narrate.errors import IngestError
 from narrate.models import Article, Dropped, Section
 
@@ -82,7 +82,7 @@ def from_json(text: str, name: str) -> Article:
             raise IngestError(f"{name}: sections[{number}] has neither a title nor paragraphs")
         has_heading = bool(heading and heading.strip())
         section_title = (heading if has_heading else None) or chapter or (
-            title if number == 1 else chapter_title(paragraphs[0]))
+            title if number == 1 else opening_phrase(paragraphs[0]))
         built.append(Section(section_title, tuple(paragraphs), has_heading=has_heading))
     dropped = tuple(Dropped(str(d.get("text", "")), str(d.get("reason", "")))
                     for d in document.get("dropped") or [] if isinstance(d, dict))

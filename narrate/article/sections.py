@@ -57,6 +57,106 @@ said says one two many much even still like may might must us new year years tim
 """.split())
 
 
+# Words that may stand inside a title's phrase but never open or close it ("Bank of England").
+_FUNCTION_WORDS = (_STOPWORDS - {"new", "year", "years", "time", "one", "two"}) | frozenset("""
+since rather though although yet whether unless upon within without among across around toward towards via per
+onto despite else ever never always often perhaps quite really already almost enough instead however thus
+therefore upward downward later earlier soon least less well back away get got make made""".split())
+_PHRASE_BREAK = re.compile(r"[.,;:!?()\[\]\"“”«»—–]|\s-\s|['’]s\b|(?<!\w)['‘’]|['‘’](?!\w)")
+_TOKEN = re.compile(r"[^\W\d_][\w'’-]*|\d[\d,.]*")
+TITLE_MIN_WORDS, TITLE_MAX_WORDS = 2, 6
+
+
+# The only small words a title's phrase may hold inside it: those of noun phrases ("Bank of England").
+_INNER_WORDS = frozenset({"of", "the", "a", "an", "in", "for", "on", "de", "la", "von", "van"})
+
+
+def _likely_not_noun(word: str) -> bool:
+    """Without a tagger: a lowercase word ending like a verb form or an adverb ("retired", "personally")."""
+    return word.islower() and (word.endswith(("ed", "ing")) or (len(word) > 4 and word.endswith("ly")))
+
+
+def _phrases(text: str) -> list[list[str]]:
+    """Candidate phrases: noun-like runs of 2 to 6 words inside a clause, opening and closing with content
+    words, with nothing but the small words of noun phrases between."""
+    found = []
+    for clause in _PHRASE_BREAK.split(text):
+        words = _TOKEN.findall(clause)
+
+        def edge(index: int) -> bool:  # a phrase stops where a clause does, or a small word or verb stands
+            return not 0 <= index < len(words) or words[index].lower() in _FUNCTION_WORDS \
+                or _likely_not_noun(words[index]) or not words[index][0].isalpha()
+
+        for start in range(len(words)):
+            first = words[start]
+            if first.lower() in _FUNCTION_WORDS or not first[0].isalpha() or _likely_not_noun(first) \
+                    or not edge(start - 1):
+                continue
+            for end in range(start + 1, min(start + TITLE_MAX_WORDS, len(words))):
+                word = words[end]
+                if (word.lower() in _FUNCTION_WORDS and word.lower() not in _INNER_WORDS) or _likely_not_noun(word):
+                    break
+                if end + 1 - start >= TITLE_MIN_WORDS and word.lower() not in _FUNCTION_WORDS \
+                        and word[0].isalpha() and edge(end + 1):
+                    found.append(words[start:end + 1])
+    return found
+
+
+def topic_title(paragraphs: list[str], elsewhere: list[str]) -> str | None:
+    """A short phrase that says what a section is about, for its chapter title (after YAKE and TF-IDF).
+
+    A phrase scores by how often its content words recur in the section and how rarely in the rest of
+    the article, so the title names what sets the section apart; phrases that recur whole, and the
+    section's opening, are preferred. None when no phrase of two words or more recurs or stands out.
+    """
+    text = " ".join(paragraphs)
+    here = _content_words(text)
+    there = _content_words(" ".join(elsewhere))
+    if not here:
+        return None
+    opening = " ".join(paragraphs[0].split()[:60]).lower()
+    counts: dict[str, int] = {}
+    forms: dict[str, str] = {}
+    for phrase in _phrases(text):
+        key = " ".join(w.lower() for w in phrase)
+        counts[key] = counts.get(key, 0) + 1
+        forms.setdefault(key, " ".join(phrase))
+
+    def weight(word: str) -> float:
+        return here.get(word, 0) / (1 + there.get(word, 0))
+
+    def score(key: str) -> float:
+        words = [w for w in key.split() if w not in _FUNCTION_WORDS]
+        if not words or any(here.get(w, 0) == 0 for w in words if len(w) > 2):
+            return 0.0
+        distinct = sum(weight(w) for w in set(words)) / len(set(words)) ** 0.5
+        named = all(w[0].isupper() for w in forms[key].split() if w.lower() not in _INNER_WORDS)
+        return (distinct * (1 + 0.5 * (counts[key] - 1)) * (1.25 if key in opening else 1.0)
+                * (1.3 if named else 1.0) / (1 + 0.15 * max(0, len(key.split()) - 3)))
+
+    ranked = sorted(counts, key=lambda k: (-score(k), -len(k.split()), k))
+    best = next((k for k in ranked if score(k) > 0), None)
+    if best is None or (counts[best] == 1 and max(here.get(w, 0) for w in best.split()) < 2):
+        return None
+    title = forms[best]
+    return title[0].upper() + title[1:]
+
+
+def section_title(paragraphs: list[str], elsewhere: list[str]) -> str:
+    """A chapter title for a section without a heading: its key phrase, else its opening words."""
+    return topic_title(paragraphs, elsewhere) or opening_phrase(paragraphs[0])
+
+
+def opening_phrase(paragraph: str) -> str:
+    """The opening words, cut where a phrase ends rather than mid-phrase, with no function word last."""
+    first = (split_sentences(paragraph)[0] if paragraph.strip() else paragraph).strip().rstrip(".!?:;,")
+    clause = _PHRASE_BREAK.split(first)[0].strip() or first
+    words = clause.split()[:TITLE_MAX_WORDS]
+    while len(words) > 1 and words[-1].lower().strip("'’") in _FUNCTION_WORDS:
+        words.pop()
+    return " ".join(words)
+
+
 def _content_words(text: str) -> dict[str, int]:
     counts: dict[str, int] = {}
     for word in re.findall(r"[a-z][a-z'’-]{2,}", text.lower()):
@@ -104,13 +204,15 @@ def topic_breaks(paragraphs: list[str], target_words: int = SECTION_TARGET_WORDS
 def group_paragraphs(title: str, paragraphs: list[str]) -> tuple[Section, ...]:
     """Cut an article without headings into sections of a few minutes each, at topic shifts.
 
-    The first section is named after the article; later ones after their opening words.
+    The first section is named after the article; later ones by a key phrase of their own.
     """
     if sum(_words(p) for p in paragraphs) <= SINGLE_SECTION_WORDS:
         return (Section(title, tuple(paragraphs), has_heading=False),)
     edges = [0, *topic_breaks(paragraphs), len(paragraphs)]
     groups = [paragraphs[start:end] for start, end in zip(edges, edges[1:]) if end > start]
-    return tuple(Section(title if i == 0 else chapter_title(group[0]), tuple(group), has_heading=False)
+    return tuple(Section(title if i == 0 else section_title(group, [p for other in groups if other is not group
+                                                                     for p in other]),
+                         tuple(group), has_heading=False)
                  for i, group in enumerate(groups))
 
 
@@ -120,7 +222,9 @@ def build_article(draft: Draft, dropped: tuple[Dropped, ...] = ()) -> Article:
     title = draft.title
     if not title:
         first = next((b for b in blocks if b.kind == "heading"), blocks[0] if blocks else None)
-        if first is not None and _words(first.text) <= 25:
+        if len(blocks) == 1 and first.kind != "heading":  # a text of one paragraph is all article
+            title = chapter_title(first.text)
+        elif first is not None and _words(first.text) <= 25:
             title = first.text
             blocks.remove(first)
         else:  # an untitled text is announced by its opening sentence, or its first words

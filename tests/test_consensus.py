@@ -1,0 +1,78 @@
+"""The page's other readings vote on narrate's blocks: recall first inside the article, agreement after it."""
+
+from narrate.article.consensus import OUTSIDE_REASON, Readings, agree, key, read_opinions
+from narrate.models import Block, Draft
+
+from conftest import BODY
+
+STANDFIRST = "A vote that ends years of argument over the town's oldest crossing."
+COMMENT = "I have lived here for fifty years and nobody asked me what I thought about any of this."
+WIDGET_TAIL = "The temporary crossing will open in March, once the river has fallen after the winter rains."
+
+
+def readings(*texts_held_by_all: str, extractor: tuple[str, ...] = (), page: tuple[str, ...] = ()) -> Readings:
+    held = "\n".join(key(t) for t in texts_held_by_all)
+    return Readings(extractor=held + "\n" + "\n".join(key(t) for t in extractor), readability=held,
+                    copied_text=held, page_blocks=page)
+
+
+def draft(*texts: str) -> Draft:
+    return Draft(blocks=tuple(Block(t) for t in texts), title="Bridge Vote")
+
+
+def test_after_the_last_agreed_paragraph_only_what_the_readings_hold_is_read():
+    result, dropped = agree(draft(STANDFIRST, *BODY, COMMENT), (), readings(*BODY))
+    assert [b.text for b in result.blocks] == [STANDFIRST, *BODY]  # a standfirst above is narrate's own
+    assert [(d.text, d.reason) for d in dropped] == [(COMMENT, OUTSIDE_REASON)]
+    # one other reading holding the tail is enough to keep it: recall first
+    result, dropped = agree(draft(*BODY, COMMENT), (), readings(*BODY, extractor=(COMMENT,)))
+    assert [b.text for b in result.blocks] == [*BODY, COMMENT] and dropped == ()
+
+
+def test_inside_the_article_disagreement_keeps_the_paragraph():
+    lone = "A paragraph that only narrate's reading found, between two that every reading holds."
+    result, dropped = agree(draft(BODY[0], lone, BODY[1]), (), readings(BODY[0], BODY[1]))
+    assert [b.text for b in result.blocks] == [BODY[0], lone, BODY[1]] and dropped == ()
+
+
+def test_a_paragraph_every_other_reading_holds_is_added_in_page_order():
+    page = ("Menu", *BODY[:2], "Sign up for our newsletter", WIDGET_TAIL, BODY[2])
+    result, _ = agree(draft(*BODY[:3]), (), readings(*BODY[:3], WIDGET_TAIL, page=page))
+    assert [b.text for b in result.blocks] == [*BODY[:2], WIDGET_TAIL, BODY[2]]
+
+
+def test_what_narrate_dropped_on_purpose_is_not_brought_back():
+    from narrate.models import Dropped
+
+    page = (*BODY[:2], WIDGET_TAIL, BODY[2])
+    result, _ = agree(draft(*BODY[:3]), (Dropped(WIDGET_TAIL, "image caption"),),
+                      readings(*BODY[:3], WIDGET_TAIL, page=page))
+    assert WIDGET_TAIL not in [b.text for b in result.blocks]
+
+
+def test_user_keep_patterns_win_over_the_vote():
+    result, dropped = agree(draft(*BODY, COMMENT), (), readings(*BODY), keep=("fifty years",))
+    assert COMMENT in [b.text for b in result.blocks] and dropped == ()
+
+
+def test_the_three_readings_of_a_real_page():
+    html = ("<html><head><title>Bridge Vote</title></head><body><nav><a href='/'>Home</a></nav><article>"
+            "<h1>Bridge Vote</h1>" + "".join(f"<p>{p}</p>" for p in BODY) + "</article>"
+            "<aside class='related'><a href='/a'>Other story one</a><a href='/b'>Other story two</a></aside>"
+            "</body></html>")
+    found = read_opinions(html)
+    for reading in (found.extractor, found.readability, found.copied_text):
+        assert all(key(p) in reading for p in BODY)
+    assert found.holders(BODY[0]) == 3 and found.holders("Other story one") == 0
+
+
+def test_inside_the_article_both_extractors_are_enough_to_add_a_paragraph():
+    page = (*BODY[:2], WIDGET_TAIL, BODY[2])
+    both = Readings(extractor="\n".join(key(t) for t in (*BODY[:3], WIDGET_TAIL)),
+                    readability="\n".join(key(t) for t in (*BODY[:3], WIDGET_TAIL)),
+                    copied_text="\n".join(key(t) for t in BODY[:3]), page_blocks=page)
+    result, _ = agree(draft(*BODY[:3]), (), both)
+    assert [b.text for b in result.blocks] == [*BODY[:2], WIDGET_TAIL, BODY[2]]
+    after = Readings(both.extractor, both.readability, both.copied_text, page_blocks=(*BODY[:3], WIDGET_TAIL))
+    result, _ = agree(draft(*BODY[:3]), (), after)  # after the article, two readings are not enough
+    assert [b.text for b in result.blocks] == BODY[:3]
