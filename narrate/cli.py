@@ -171,14 +171,13 @@ def say(
 
     from narrate.config import load_config
     from narrate.errors import OutputError
-    from narrate.pipeline import speech_language
+    from narrate.pipeline import speech_options
     from narrate.speech.engines import load_engine
-    from narrate.speech.normalize import SpeechOptions, normalize
+    from narrate.speech.normalize import normalize
 
     try:
         settings = load_config(config, {"engine": engine, "piper.voice": voice, "speed": speed})
-        spoken = normalize(text, SpeechOptions(language=speech_language(settings), urls=settings.speech.urls,
-                                               lexicon=settings.lexicon(), supports_phonemes=settings.engine == "piper"))
+        spoken = normalize(text, speech_options(settings))
         if not spoken.strip():
             raise OutputError("nothing to say once the text is normalised")
         speaker = load_engine(settings)

@@ -41,6 +41,7 @@ class GttsOptions(_Strict):
 
 
 class Pauses(_Strict):
+    clause: float = Field(default=0.0, ge=0, le=2)
     sentence: float = Field(default=0.3, ge=0, le=10)
     paragraph: float = Field(default=0.7, ge=0, le=10)
     section: float = Field(default=1.5, ge=0, le=10)
@@ -100,6 +101,7 @@ class Pronunciation(_Strict):
 
 class SpeechOptionsModel(_Strict):
     urls: Literal["short", "skip", "full"] = "short"
+    date_order: Literal["mdy", "dmy"] = "mdy"
 
 
 class RoleVoice(_Strict):

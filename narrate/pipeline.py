@@ -89,6 +89,28 @@ def speech_language(config: Config) -> str:
     return (config.gtts.lang if config.engine == "gtts" else config.podcast.language).split("-")[0]
 
 
+def speech_options(config: Config):
+    """How the configured show's text is made speakable (language, URLs, dates, the user's lexicon)."""
+    from narrate.speech.normalize import SpeechOptions
+
+    return SpeechOptions(language=speech_language(config), urls=config.speech.urls, lexicon=config.lexicon(),
+                         supports_phonemes=config.engine == "piper", date_order=config.speech.date_order)
+
+
+def _join_abbreviations(sentences: list[str]) -> list[str]:
+    """A piece the splitter ended at an abbreviation that stands before a name or a number
+    ("Minneapolis-St." | "Paul suburbs grew.") is joined to what follows, so the voice does not fall."""
+    from narrate.speech.normalize import ends_with_abbreviation
+
+    joined: list[str] = []
+    for sentence in sentences:
+        if joined and ends_with_abbreviation(joined[-1]):
+            joined[-1] = f"{joined[-1]} {sentence}"
+        else:
+            joined.append(sentence)
+    return joined
+
+
 def plan_speech(article: Article, config: Config) -> list[Utterance]:
     """Every piece of text the engine will speak, in order, with the pause after each.
 
@@ -98,12 +120,11 @@ def plan_speech(article: Article, config: Config) -> list[Utterance]:
     reading it. The written form is kept for the transcript; `spoken` is what the engine gets.
     """
     from narrate.article.sections import split_sentences
-    from narrate.speech.normalize import SpeechOptions, normalize
+    from narrate.speech.normalize import normalize
 
     pauses = config.pauses
     language = speech_language(config)
-    options = SpeechOptions(language=language, urls=config.speech.urls, lexicon=config.lexicon(),
-                            supports_phonemes=config.engine == "piper")
+    options = speech_options(config)
     plan: list[Utterance] = []
 
     def add(text: str, section: int, pause: float, role: str = "body") -> None:
@@ -115,7 +136,7 @@ def plan_speech(article: Article, config: Config) -> list[Utterance]:
 
     opening = next((p for s in article.sections[:1] if not s.has_heading for p in s.paragraphs[:1]), "")
     # An untitled text is titled with its opening words: read them once, in the paragraph.
-    title_is_opening = bool(opening) and opening.startswith(article.title.rstrip("…"))
+    title_is_opening = bool(re.match(re.escape(article.title.rstrip("…")) + r"(?!\w)", opening))
     if config.episode.read_title and not title_is_opening:
         add(article.title, 0, pauses.paragraph if (article.author and config.episode.read_author) else pauses.section,
             "title")
@@ -126,7 +147,8 @@ def plan_speech(article: Article, config: Config) -> list[Utterance]:
             add(section.title, index, pauses.paragraph, "title")
         for p_index, paragraph in enumerate(section.paragraphs):
             role = "quote" if _QUOTATION.fullmatch(paragraph) else "body"
-            sentences = split_sentences(paragraph, language)
+            sentences = _join_abbreviations(split_sentences(paragraph, language)) if language == "en" \
+                else split_sentences(paragraph, language)
             for s_index, sentence in enumerate(sentences):
                 last_sentence = s_index == len(sentences) - 1
                 last_paragraph = p_index == len(section.paragraphs) - 1

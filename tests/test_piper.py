@@ -56,3 +56,28 @@ print(len(audio) / engine.sample_rate, grown // 1024)
     seconds, grown_mb = map(float, out.split())
     assert seconds > 25  # all of it was spoken
     assert grown_mb < 330, f"peak memory grew by {grown_mb} MB for one sentence"
+
+
+def test_clauses_are_cut_at_commas_semicolons_colons_and_dashes_never_into_tiny_pieces():
+    from narrate.speech.engines.piper import clauses
+
+    assert clauses("When the tide turned, the boats came home; the gulls followed them — as always.") == [
+        "When the tide turned,", "the boats came home;", "the gulls followed them", "— as always."]
+    assert clauses("Yes, he said, it was.") == ["Yes, he said, it was."]  # no piece under 12 characters alone
+    assert clauses("Say [[ a, b ]] twice, then stop here.") == ["Say [[ a, b ]] twice,", "then stop here."]
+
+
+def test_a_clause_pause_adds_silence_inside_the_sentence_and_keys_the_cache():
+    from narrate.config import Config
+    from narrate.speech.engines.piper import PiperEngine
+
+    text = "When the tide turned at last, the boats came slowly home; the gulls followed them in."
+    plain = PiperEngine.from_config(Config())
+    paused = PiperEngine.from_config(Config.model_validate({"pauses": {"clause": 0.6}}))
+    assert "clause_pause" not in plain.identity() and paused.identity()["clause_pause"] == 0.6
+    gap = paused.synthesize(text)
+    silent = (abs(gap.astype(int)) < 200)
+    longest = max(len(run) for run in "".join("1" if s else "0" for s in silent).split("0"))
+    assert longest >= 0.55 * paused.sample_rate  # two clause pauses of 0.6 s are really there
+    # Piper's own comma pause (about 0.3 s) is trimmed and the configured one put in its place.
+    assert len(gap) > len(plain.synthesize(text)) + 0.4 * paused.sample_rate

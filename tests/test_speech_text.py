@@ -48,7 +48,7 @@ CASES = [
     ("call 555-123-4567", "call five five five, one two three, four five six seven"),
     ("Python v3.11 is out", "Python version three point eleven is out"),
     # units and fractions
-    ("a 5 km run at 38°C", "a five kilometres run at thirty eight degrees Celsius"),
+    ("a 5 km run at 38°C", "a five kilometre run at thirty eight degrees Celsius"),
     ("1 kg of flour", "one kilogram of flour"),
     ("60 mph", "sixty miles per hour"),
     ("3/4 of it", "three quarters of it"),
@@ -59,7 +59,7 @@ CASES = [
     ("e.g. apples, i.e. fruit, etc.", "for example apples, that is fruit, et cetera"),
     ("Ali vs. Frazier", "Ali versus Frazier"),
     # initialisms, acronyms, plurals and possessives
-    ("The U.S. and the U.K.", "The U S and the U K"),
+    ("The U.S. and the U.K.", "The U S and the U K."),
     ("the NSA and the CPC", "the N S A and the C P C"),
     ("the DPRK and 5G", "the D P R K and five G"),
     ("NASA and NATO", "NASA and NATO"),
@@ -154,3 +154,46 @@ def test_shared_lexicon_file_and_config_entries(tmp_path):
     config.write_text("pronunciations_file: words.yaml\npronunciations:\n  Zorblax: {say: local}\n", encoding="utf-8")
     result = run_cli("say", "Zorblax Quux", "-c", config, "-o", tmp_path / "x.wav")
     assert result.stdout.strip() == "local Q u u x"
+
+
+@pytest.mark.parametrize("written, spoken", [
+    ("The store is open 24/7.", "The store is open twenty four seven."),
+    ("After 9/11 and a 50/50 split.", "After nine eleven and a fifty fifty split."),
+    ("Add 3/4 cup and 1/2 spoon.", "Add three quarters cup and one half spoon."),
+    ("see pp. 112-130 and p. 4", "see pages one hundred and twelve to one hundred and thirty and page four"),
+    ("Read ch. 3, Fig. 2 and vol. 5, no. 7.", "Read chapter three, figure two and volume five, number seven."),
+    ("On 3/4/2025 we met.", "On March fourth twenty twenty five we met."),
+    ("It ended 12/31/99.", "It ended December thirty first nineteen ninety nine."),
+    ("1.5 km intervals", "one point five kilometre intervals"),
+    ("a 6 ft. wall and 4-ft waves", "a six foot wall and four foot waves"),
+    ("He ran 5 km. Then he rested.", "He ran five kilometres. Then he rested."),
+    ("It is 5 km away, 3 km long.", "It is five kilometres away, three kilometres long."),
+    ("for 5 min. approx. 3 hrs", "for five minutes approximately three hours"),
+    ("They won 31-17.", "They won thirty one to seventeen."),
+    ("a 16:9 screen", "a sixteen to nine screen"),
+    ("It raised 2.3M and $5bn.", "It raised two point three million and five billion dollars."),
+    ("Python 3.10 is out; iOS 17.2.1 too.", "Python three point ten is out; iOS seventeen point two point one too."),
+    ("Apple sold 2.25 million.", "Apple sold two point two five million."),
+    ("Call 555-1234 or (509) 459-5382.", "Call five five five, one two three four or five zero nine, four five nine, "
+                                         "five three eight two."),
+    ("Gov. Lee met Sen. Ruiz at Mt. Hood.", "Governor Lee met Senator Ruiz at Mount Hood."),
+])
+def test_forms_a_listener_would_stumble_on(written, spoken):
+    assert normalize(written) == spoken
+
+
+def test_numeric_dates_follow_the_configured_order():
+    assert normalize("On 3/4/2025 we met.", SpeechOptions(date_order="dmy")) == \
+        "On the third of April twenty twenty five we met."
+    assert "March" not in normalize("On 13/14/2025.", SpeechOptions())  # no month 13: not a date
+
+
+def test_an_abbreviation_before_a_name_never_ends_a_sentence():
+    from narrate.config import Config
+    from narrate.models import Article, Section
+    from narrate.pipeline import plan_speech
+
+    article = Article(title="T", sections=(Section("T", ("The Minneapolis-St. Paul suburbs grew. Prices rose.",),
+                                                   has_heading=False),))
+    written = [u.written for u in plan_speech(article, Config())][1:]
+    assert written == ["The Minneapolis-St. Paul suburbs grew.", "Prices rose."]

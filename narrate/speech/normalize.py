@@ -66,7 +66,26 @@ _UNITS = {
     "KB": ("kilobyte", "kilobytes"), "MB": ("megabyte", "megabytes"), "GB": ("gigabyte", "gigabytes"),
     "TB": ("terabyte", "terabytes"), "ml": ("millilitre", "millilitres"), "l": ("litre", "litres"),
     "ha": ("hectare", "hectares"), "sq ft": ("square foot", "square feet"), "mpg": ("mile per gallon", "miles per gallon"),
+    "in": ("inch", "inches"), "yd": ("yard", "yards"), "min": ("minute", "minutes"), "mins": ("minute", "minutes"),
+    "hr": ("hour", "hours"), "hrs": ("hour", "hours"), "sec": ("second", "seconds"), "secs": ("second", "seconds"),
+    "ms": ("millisecond", "milliseconds"), "mAh": ("milliamp hour", "milliamp hours"),
 }
+# Units that need their full stop ("6 ft. wall") or a following word to be told from a word: "5 in" alone
+# is more often "five in" than "five inches".
+_UNITS_NEEDING_CONTEXT = frozenset({"in"})
+# After "5 km", a word that keeps the unit plural: "5 km long", "5 km of road", "5 km away".
+_AFTER_PLURAL_UNIT = frozenset("""of in on at to from for and or but per a an the long wide high tall deep thick
+away apart across ahead behind above below off out up down north south east west northeast northwest southeast
+southwest is are was were be been each every more less later earlier ago old late early""".split())
+# Written before a number: "pp. 112", "fig. 3", "No. 7".
+_BEFORE_NUMBER = {"pp": "pages", "p": "page", "ch": "chapter", "chs": "chapters", "chap": "chapter", "fig": "figure",
+                  "figs": "figures", "vol": "volume", "vols": "volumes", "no": "number", "nos": "numbers",
+                  "sec": "section", "secs": "sections", "para": "paragraph", "paras": "paragraphs", "eq": "equation",
+                  "art": "article", "pt": "part", "ed": "edition", "ex": "example", "tab": "table", "app": "appendix"}
+_SCALE_SUFFIX = {"K": "thousand", "M": "million", "B": "billion", "T": "trillion", "bn": "billion", "mn": "million",
+                 "tn": "trillion"}
+# The denominators of the fractions people write: 3/4 cup, 5/8 inch; "9/11" is no fraction.
+_FRACTION_DENOMINATORS = frozenset({2, 3, 4, 5, 6, 8, 10, 12, 16, 32, 64})
 _FRACTIONS = {"½": (1, 2), "⅓": (1, 3), "⅔": (2, 3), "¼": (1, 4), "¾": (3, 4), "⅕": (1, 5), "⅛": (1, 8)}
 
 # --- Abbreviations and acronyms -------------------------------------------------------------------
@@ -79,6 +98,18 @@ _ABBREVIATIONS = {"e.g.": "for example", "i.e.": "that is", "etc.": "et cetera",
                   "approx.": "approximately", "est.": "established", "Jr.": "Junior", "Sr.": "Senior",
                   "Inc.": "Incorporated", "Ltd.": "Limited", "Corp.": "Corporation", "Co.": "Company",
                   "Bros.": "Brothers", "dept.": "department", "Ave.": "Avenue", "Blvd.": "Boulevard"}
+# Abbreviations that stand before a name or a number and so never end a sentence, whatever a sentence
+# splitter thinks ("Minneapolis-St. Paul", "see pp. 112"): the speech plan joins the pieces again.
+NEVER_FINAL = frozenset({*_TITLES, "St", "pp", "p", "ch", "fig", "figs", "vol", "no", "No", "Nos", "approx", "vs",
+                         "Fig", "Vol", "Ch", "Pp", "Ave", "Blvd", "Gov", "Sen", "Rep", "Mt", "Ft"})
+
+
+def ends_with_abbreviation(sentence: str) -> bool:
+    """True when a sentence ends in an abbreviation that stands before something: "...at Mt." """
+    match = re.search(r"(?:^|[\s(\-–])([A-Za-z]{1,6})\.$", sentence.strip())
+    return bool(match) and match.group(1) in NEVER_FINAL
+
+
 # All-capital words that are said as words, though a rule might take them for initialisms.
 ACRONYMS = frozenset("""NASA NATO UNESCO UNICEF NAFTA OPEC FIFA AIDS COVID LASER RADAR SCUBA NIMBY ASEAN
 OSHA FEMA DARPA ICANN INTERPOL MERCOSUR SWAT GIF JPEG PIN SIM TED WHO ISIS MENSA LEGO IKEA""".split())
@@ -132,6 +163,7 @@ class SpeechOptions:
     urls: str = "short"  # short | skip | full
     lexicon: tuple[LexiconEntry, ...] = ()
     supports_phonemes: bool = True
+    date_order: str = "mdy"  # mdy | dmy: how 3/4/2025 is read
 
 
 def _lexicon_spoken(entry: LexiconEntry, supports_phonemes: bool) -> str:
@@ -174,11 +206,18 @@ class _Text:
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 
 
+def _modifies_next_word(match: re.Match) -> bool:
+    """Does the amount stand before a noun, as in "a 1.5 km run" or "a $5bn deal"? Then its unit is singular."""
+    following = re.match(r"\s+([a-z][a-z'’-]*)(?!\.\w|[\w.])", match.string[match.end():])  # not "approx."
+    return following is not None and following.group(1) not in _AFTER_PLURAL_UNIT \
+        and not following.group(1).endswith("ly")
+
+
 def _money(match: re.Match) -> str:
     symbol, amount, scale = match.group("cur"), match.group("amt"), (match.group("scale") or "").lower()
     one, many, small_one, small_many = _CURRENCIES[symbol]
     if scale:
-        return f"{cardinal(amount)} {_SCALES[scale]} {many}"
+        return f"{cardinal(amount)} {_SCALES[scale]} {one if _modifies_next_word(match) else many}"
     whole, _, cents = amount.replace(",", "").partition(".")
     unit = one if int(whole) == 1 else many
     spoken = f"{cardinal(whole)} {unit}"
@@ -237,14 +276,56 @@ def _clock(match: re.Match) -> str:
     return spoken
 
 
-def _unit(match: re.Match) -> str:
-    amount, unit = match.group(1), match.group(2)
+def _unit(match: re.Match) -> str | None:
+    """ "5 km" is "five kilometres", but "a 1.5 km run" and "4-ft waves" use the unit as a modifier:
+    "one point five kilometre run", "four foot waves"."""
+    amount, joiner, unit, stop = match.group("amount"), match.group("joiner"), match.group("unit"), match.group("stop") or ""
+    if unit in _UNITS_NEEDING_CONTEXT and not (stop or joiner == "-"):
+        return None
     one, many = _UNITS[unit]
-    return f"{cardinal(amount)} {one if amount in ('1', '1.0') else many}"
+    modifier = joiner == "-" or _modifies_next_word(match)
+    # The unit's own full stop goes; one that also ends the sentence stays.
+    rest = match.string[match.end():]
+    keep_stop = stop and (not rest.strip() or re.match(r"\s+[A-Z\"“]", rest))
+    return f"{cardinal(amount)} {one if modifier or amount in ('1', '1.0') else many}" + ("." if keep_stop else "")
+
+
+def _numeric_date(order: str) -> Callable[[re.Match], str | None]:
+    """ "3/4/2025": March fourth in the US order (the default), the third of April in `dmy`."""
+    def read(match: re.Match) -> str | None:
+        first, second, year_text = int(match.group(1)), int(match.group(2)), match.group(3)
+        month, day = (first, second) if order == "mdy" else (second, first)
+        if not (1 <= month <= 12 and 1 <= day <= 31):
+            return None
+        full_year = int(year_text) if len(year_text) == 4 else 2000 + int(year_text) if int(year_text) < 50 \
+            else 1900 + int(year_text)
+        if order == "mdy":
+            return f"{_MONTHS[month - 1]} {ordinal(day)} {year(full_year)}"
+        return f"the {ordinal(day)} of {_MONTHS[month - 1]} {year(full_year)}"
+    return read
+
+
+def _phone(match: re.Match) -> str:
+    """ "(509) 459-5382", "call 555-1234": digit by digit, a pause between the groups."""
+    lead = match.group(1)
+    area = re.fullmatch(r"\((\d{3})\)\s?", lead)
+    groups = ([area.group(1)] if area else []) + match.group(2).split("-")
+    return ("" if area else lead) + ", ".join(" ".join(_DIGITS[d] for d in group) for group in groups)
+
+
+def _scaled(match: re.Match) -> str:
+    return f"{cardinal(match.group(1))} {_SCALE_SUFFIX[match.group(2)]}"
+
+
+def _version(match: re.Match) -> str:
+    """ "Python 3.10": three point ten, as a version is said (a decimal would be "three point one zero")."""
+    return match.group(1) + " point ".join(cardinal(part) for part in match.group(2).split("."))
 
 
 def _fraction(match: re.Match) -> str | None:
     whole, top, bottom = match.group(1), int(match.group(2)), int(match.group(3))
+    if not whole and (top >= bottom or bottom not in _FRACTION_DENOMINATORS):
+        return f"{cardinal(top)} {cardinal(bottom)}"  # 24/7, 9/11, 50/50: said as two numbers
     if bottom == 0 or bottom > 16 or top >= 100:
         return None
     if bottom == 2:
@@ -289,7 +370,7 @@ def _initialism(match: re.Match) -> str | None:
 def _dotted_initialism(match: re.Match) -> str:
     letters = match.group(1).replace(".", "")
     ending = match.group(2) or ""
-    return spell(letters) + ("'s" if ending else "")
+    return spell(letters) + ("'s" if ending else _keeps_full_stop(match))  # "...in the U.S. The next"
 
 
 def _roman(match: re.Match) -> str | None:
@@ -354,6 +435,12 @@ def normalize(text: str, options: SpeechOptions = SpeechOptions()) -> str:
     state.apply(re.compile(r"(?<![\w.])@(\w{2,})"), lambda m: f"at {m.group(1)}")
     state.apply(re.compile(r"#\s?(\d+)\b"), lambda m: f"number {cardinal(m.group(1))}")
     state.apply(re.compile(r"\bNo\.\s?(\d+)"), lambda m: f"number {cardinal(m.group(1))}")
+    before_number = "|".join(sorted(_BEFORE_NUMBER, key=len, reverse=True))
+    state.apply(re.compile(rf"(?<![\w.])({before_number})\.\s?(?=\d)", re.IGNORECASE),
+                lambda m: _BEFORE_NUMBER[m.group(1).lower()] + " ")
+    state.apply(re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})\b"), _numeric_date(options.date_order))
+    state.apply(re.compile(r"(\b(?i:call|phone|tel\.?|telephone|fax|dial|text)\s+|\(\d{3}\)\s?)(\d{3}-\d{4})\b"),
+                _phone)
     state.apply(re.compile(r"(?P<cur>US\$|[$€£¥₹])\s?(?P<amt>" + _NUMBER + r")(?:\s?(?P<scale>thousand|million|billion|trillion|mn|bn|tn|[kmb])\b)?"),
                 _money)
     state.apply(re.compile(r"\b(\d+(?:\.\d+)?)\s?[-–]\s?(\d+(?:\.\d+)?)\s?%"),
@@ -369,17 +456,23 @@ def normalize(text: str, options: SpeechOptions = SpeechOptions()) -> str:
     state.apply(re.compile(rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s(?:of\s)?(?P<month>{months})\b(?:,?\s(?P<year>\d{{4}})\b)?"),
                 _date_day_first)
     state.apply(re.compile(r"\b(\d{1,2}):(\d{2})\s?([AaPp]\.?[Mm]\.?)?(?![\w:])"), _clock)
+    state.apply(re.compile(r"\b(\d+):(\d+)\b(?!:)"), lambda m: f"{cardinal(m.group(1))} to {cardinal(m.group(2))}")
     state.apply(re.compile(r"\b(\d{1,2})\s?([AaPp]\.[Mm]\.|[AaPp][Mm]\b)"),
                 lambda m: f"{cardinal(m.group(1))} {' '.join(m.group(2).replace('.', '').lower())}{_keeps_full_stop(m)}")
     state.apply(re.compile(r"\b(?:version\s+v?|v)(\d+(?:\.\d+){1,3})\b", re.IGNORECASE),
                 lambda m: "version " + " point ".join(cardinal(p) for p in m.group(1).split(".")))
+    state.apply(re.compile(r"(\b)(\d+(?:\.\d+){2,3})\b"), _version)
+    state.apply(re.compile(r"(\b[A-Z][\w+#]*\s)(\d+\.\d{2})\b(?![\w%])(?!\s?(?:percent|[a-z]*illion|thousand|per\b))"),
+                _version)
+    state.apply(re.compile(r"\b(" + _NUMBER + r")(K|M|B|T|bn|mn|tn)\b"), _scaled)
     state.apply(re.compile(r"\b(\d{4})\s?[-–]\s?(\d{2}|\d{4})\b(?!\s?%)"), _range)
     state.apply(re.compile(r"\b(\d+(?:\.\d+)?)\s?[-–]\s?(\d+(?:\.\d+)?)\b"), _range)
     units = "|".join(re.escape(u) for u in sorted(_UNITS, key=len, reverse=True))
-    state.apply(re.compile(rf"\b({_NUMBER})\s?({units})(?![\w/])"), _unit)
+    state.apply(re.compile(rf"\b(?P<amount>{_NUMBER})(?P<joiner>\s?|-)(?P<unit>{units})(?P<stop>\.(?=\s|$))?(?![\w/])"), _unit)
     state.apply(re.compile(r"(?:\b(\d+)\s)?\b(\d{1,2})/(\d{1,2})\b(?!/)"), _fraction)
     state.apply(re.compile(r"(?:(\d+)\s?)?([½⅓⅔¼¾⅕⅛])"), _unicode_fraction)
     state.apply(re.compile(r"\b(\d)G\b"), lambda m: f"{cardinal(m.group(1))} G")
+    state.apply(re.compile(r"\b([A-Z]{1,2})(\d{1,3})\b"), lambda m: f"{spell(m.group(1))} {cardinal(m.group(2))}")
     state.apply(re.compile(r"\b(\d+)(st|nd|rd|th)\b"), lambda m: ordinal(m.group(1)))
     state.apply(re.compile(r"\b(\d{4})(s|'s|’s)?\b(?![.,]\d)"), _four_digits)
     state.apply(re.compile(r"(-|−)(\d+(?:\.\d+)?)\b"), lambda m: f"minus {cardinal(m.group(2))}")

