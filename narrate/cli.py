@@ -257,7 +257,25 @@ BaseUrlOption = typer.Option(None, "--base-url", help="Where the feed folder is 
 
 
 def _feed_dir(settings, feed: Optional[Path]) -> Path:
-    return feed if feed is not None else settings.path(settings.output_dir) / "feed"
+    from narrate.errors import ConfigError
+    from narrate.podcast.storage import is_remote
+
+    if feed is not None:
+        return feed
+    if settings.podcast.feed and is_remote(settings.podcast.feed):
+        raise ConfigError(f"podcast.feed: {settings.podcast.feed} is remote; `narrate sync` publishes there "
+                          "(this command needs --feed FOLDER)")
+    return settings.path(settings.podcast.feed) if settings.podcast.feed else settings.path(settings.output_dir) / "feed"
+
+
+def _target(settings, feed: Optional[str]) -> str:
+    """The show's folder or fsspec URL: --feed, else podcast.feed, else OUTPUT_DIR/feed."""
+    from narrate.podcast.storage import is_remote
+
+    chosen = feed or settings.podcast.feed
+    if chosen and is_remote(chosen):
+        return chosen
+    return str(settings.path(chosen) if chosen else settings.path(settings.output_dir) / "feed")
 
 
 @app.command()
@@ -289,6 +307,77 @@ def publish(
         raise typer.Exit(130)
     typer.echo(f"episode {item.number}: {item.title} ({item.guid})", err=True)
     typer.echo(str(folder / "feed.xml"))
+
+
+@app.command()
+def sync(
+    sources: Optional[list[str]] = typer.Argument(
+        None, help="Feeds (RSS, Atom, JSON Feed), sitemaps, OPML lists, files of URLs or folders of articles."),
+    config: Optional[Path] = ConfigOption,
+    feed: Optional[str] = typer.Option(None, "--feed", help="Folder or fsspec URL (s3://, sftp://, file://) of "
+                                                            "the show (default: podcast.feed, else OUTPUT_DIR/feed)."),
+    workers: Optional[int] = typer.Option(None, "--workers", min=1, help="Articles built side by side "
+                                                                         "(default: sync.workers, else one per core)."),
+    limit: Optional[int] = typer.Option(None, "--limit", min=1, help="Build at most this many articles this run."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Say what would be built; build and upload nothing."),
+    status: bool = typer.Option(False, "--status", help="List every article the ledger knows, and where it stands."),
+    json_output: bool = typer.Option(False, "--json", help="With --status: one JSON object per article."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Only errors and the summary line."),
+) -> None:
+    """Follow sources: publish every new or changed article, retry failed ones, skip the rest."""
+    from narrate.config import load_config
+    from narrate.podcast.sync import sync as run_sync
+
+    try:
+        settings = load_config(config)
+        target = _target(settings, feed)
+        if status:
+            _sync_status(settings, target, json_output)
+            return
+        if not sources:
+            raise typer.BadParameter("give at least one source (or --status)")
+        say = (lambda message: None) if quiet else (lambda message: typer.echo(message, err=True))
+        result = run_sync(list(sources), settings, target, workers=workers or settings.sync.workers,
+                          limit=limit, dry_run=dry_run, say=say)
+    except NarrateError as error:
+        _fail(error)
+    except KeyboardInterrupt:
+        typer.echo("narrate: interrupted; what was published stays, run again to go on", err=True)
+        raise typer.Exit(130)
+    if dry_run:
+        for job in result.jobs:
+            typer.echo(f"would build ({job.why}): {job.url}")
+        typer.echo(f"{len(result.jobs)} to build, {result.skipped} unchanged", err=True)
+        return
+    typer.echo(f"{len(result.built)} published, {len(result.failed)} failed, {result.skipped} unchanged"
+               + (f", {len(result.pushed)} files uploaded" if result.pushed else ""), err=True)
+    if result.failed:
+        raise typer.Exit(1)
+
+
+def _sync_status(settings, target: str, json_output: bool) -> None:
+    import json
+    from datetime import datetime, timezone
+
+    from narrate.podcast.ledger import Ledger
+    from narrate.podcast.sync import ledger_path
+
+    path = ledger_path(settings, target)
+    if not path.exists():
+        typer.echo(f"no sync has run for {target} yet", err=True)
+        return
+    with Ledger(path) as ledger:
+        items = ledger.items()
+    for item in items:
+        next_try = (datetime.fromtimestamp(item.next_try, timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+                    if item.next_try else None)
+        if json_output:
+            typer.echo(json.dumps({"url": item.url, "status": item.status, "title": item.title,
+                                   "episode": item.episode, "attempts": item.attempts,
+                                   "last_error": item.last_error, "next_try": next_try}))
+        else:
+            detail = f" ({item.attempts} tries, next {next_try}): {item.last_error}" if item.status == "failed" else ""
+            typer.echo(f"{item.status:<8} {item.title or item.url}{detail}")
 
 
 @feed_app.command("list")

@@ -132,12 +132,19 @@ class Funding(_Strict):
     text: str = "Support the show"
 
 
+class SyncOptions(_Strict):
+    ledger: Optional[str] = None  # default: the user data folder, one ledger per target
+    workers: int = Field(default=0, ge=0, le=64)  # 0: one per core
+
+
 class PodcastOptions(_Strict):
     title: Optional[str] = None
     author: Optional[str] = None
     description: Optional[str] = None
     language: str = "en"
     base_url: Optional[str] = None
+    feed: Optional[str] = None  # where `publish` and `sync` put the show: a folder or an fsspec URL
+    storage_options: dict[str, Any] = {}  # passed to fsspec for a remote feed (region, endpoint_url, ...)
     owner: Owner = Owner()
     category: Optional[str] = None
     subcategory: Optional[str] = None
@@ -191,6 +198,7 @@ class Config(_Strict):
     cache: CacheOptions = CacheOptions()
     podcast: PodcastOptions = PodcastOptions()
     speech: SpeechOptionsModel = SpeechOptionsModel()
+    sync: SyncOptions = SyncOptions()
     roles: Roles = Roles()
     pronunciations: dict[str, Pronunciation] = {}
     pronunciations_file: Optional[str] = None

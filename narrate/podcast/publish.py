@@ -32,7 +32,7 @@ def episode_guid(source_url: str | None, title: str) -> str:
     return str(uuid.uuid5(uuid.NAMESPACE_URL, source_url or f"narrate:{slugify(title)}"))
 
 
-def _require_show(config: Config, base_url: str | None) -> str:
+def require_show(config: Config, base_url: str | None) -> str:
     base = base_url or config.podcast.base_url
     if not base:
         raise ConfigError("podcast.base_url: set the address the feed folder will be served from "
@@ -129,7 +129,7 @@ def publish(source: str, config: Config, feed_dir: Path, *, base_url: str | None
 
     from narrate.pipeline import MetaOverrides, build, read_article, slugify
 
-    base = _require_show(config, base_url)
+    base = require_show(config, base_url)
     media = feed_dir / MEDIA_DIR
     try:
         media.mkdir(parents=True, exist_ok=True)
@@ -183,7 +183,7 @@ def _remove_files(media: Path, item: Item, keep: Item | None = None) -> None:
 
 
 def remove(guid: str, config: Config, feed_dir: Path, *, base_url: str | None = None) -> Item:
-    base = _require_show(config, base_url)
+    base = require_show(config, base_url)
     lock = _lock(feed_dir)
     try:
         items = read_items(feed_dir / FEED_FILE)

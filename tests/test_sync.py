@@ -1,0 +1,247 @@
+"""`narrate sync` against a real HTTP server on this machine: new, edited, failing and removed articles."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from mutagen.mp3 import MP3
+from werkzeug import Response
+
+from narrate.podcast.feed import read_items
+
+from conftest import run_cli
+
+SHOW = """podcast:
+  title: Courier Audio
+  base_url: https://pod.example.com/courier/
+sync:
+  ledger: {ledger}
+"""
+BODIES = {
+    "bridge": "The council voted to rebuild the old stone bridge. Work starts in the spring.",
+    "harbour": "The harbour lights came on one by one. Fishing boats slipped out past the wall.",
+    "orchard": "Apples ripen early this year. The bees were busy in the orchard all through May.",
+}
+
+
+class Site:
+    """A publication: an RSS feed that answers 304 when nothing changed, and its article pages."""
+
+    def __init__(self, server):
+        self.server = server
+        self.items: dict[str, tuple[str, str]] = {}  # slug -> (pubDate, body)
+        self.requests: list[tuple[str, int]] = []
+        server.expect_request("/feed.xml").respond_with_handler(self.feed)
+        for slug in (*BODIES, "gone"):
+            server.expect_request(f"/{slug}").respond_with_handler(lambda request, slug=slug: self.page(slug))
+
+    def rss(self) -> str:
+        entries = "".join(f"<item><title>{slug.title()}</title><link>{self.server.url_for('/' + slug)}</link>"
+                          f"<guid>{slug}</guid><pubDate>{date}</pubDate></item>" for slug, (date, _) in self.items.items())
+        return f'<?xml version="1.0"?><rss version="2.0"><channel><title>Courier</title>{entries}</channel></rss>'
+
+    def feed(self, request):
+        body = self.rss()
+        etag = f'"{abs(hash(body))}"'
+        status = 304 if request.headers.get("If-None-Match") == etag else 200
+        self.requests.append(("/feed.xml", status))
+        return Response("" if status == 304 else body, status=status, headers={"ETag": etag},
+                        content_type="application/rss+xml")
+
+    def page(self, slug):
+        if slug not in self.items or slug == "gone":
+            self.requests.append((f"/{slug}", 404))
+            return Response("not here", status=404)
+        self.requests.append((f"/{slug}", 200))
+        title, body = slug.title(), self.items[slug][1]
+        return Response(f"<html><head><title>{title}</title></head><body><article><h1>{title}</h1><p>{body}</p>"
+                        f"</article></body></html>", content_type="text/html; charset=utf-8")
+
+
+@pytest.fixture
+def site(httpserver):
+    return Site(httpserver)
+
+
+@pytest.fixture
+def show(tmp_path):
+    config = tmp_path / "narrate.yaml"
+    config.write_text(SHOW.format(ledger=tmp_path / "ledger.sqlite"), encoding="utf-8")
+    return config
+
+
+def sync(site, show, feed, *extra):
+    return run_cli("sync", site.server.url_for("/feed.xml"), "-c", show, "--feed", feed, "--workers", "1", *extra)
+
+
+def episodes(feed: Path):
+    return {item.source_url.rsplit("/", 1)[1]: item for item in read_items(feed / "feed.xml")}
+
+
+def test_a_publication_is_followed_new_edited_failing_and_removed(site, show, tmp_path):
+    feed = tmp_path / "show"
+    site.items = {"bridge": ("Mon, 30 Nov 2026 08:00:00 GMT", BODIES["bridge"]),
+                  "harbour": ("Mon, 30 Nov 2026 09:00:00 GMT", BODIES["harbour"]),
+                  "gone": ("Mon, 30 Nov 2026 10:00:00 GMT", "")}
+    first = sync(site, show, feed)
+    assert first.exit_code == 1  # one article failed this run; the others are published
+    assert "2 published, 1 failed" in first.stderr and "HTTP 404" in first.stderr
+    published = episodes(feed)
+    assert set(published) == {"bridge", "harbour"}
+    mp3 = feed / "episodes" / published["bridge"].audio
+    assert MP3(mp3).info.length > 2
+
+    # Nothing changed: one conditional request answered 304, no article fetched, nothing built.
+    site.requests.clear()
+    before = {p.name: p.stat().st_mtime_ns for p in (feed / "episodes").iterdir()}
+    again = sync(site, show, feed)
+    assert again.exit_code == 0 and "0 published, 0 failed" in again.stderr
+    assert site.requests == [("/feed.xml", 304)]
+    assert {p.name: p.stat().st_mtime_ns for p in (feed / "episodes").iterdir()} == before
+
+    # The status lists every article, the failure with its error and next try.
+    status = run_cli("sync", "--status", "--json", "-c", show, "--feed", feed)
+    rows = {json.loads(line)["url"].rsplit("/", 1)[1]: json.loads(line) for line in status.stdout.splitlines()}
+    assert rows["gone"]["status"] == "failed" and "404" in rows["gone"]["last_error"] and rows["gone"]["next_try"]
+    assert rows["bridge"]["status"] == rows["harbour"]["status"] == "built"
+
+    # An edited article updates its episode in place: same guid, number and pubDate, new words.
+    site.items["bridge"] = ("Mon, 30 Nov 2026 12:00:00 GMT", BODIES["bridge"] + " The mayor cut the ribbon.")
+    edited = sync(site, show, feed)
+    assert "published (changed)" in edited.stderr and "1 published" in edited.stderr
+    after = episodes(feed)
+    old, new = published["bridge"], after["bridge"]
+    assert (new.guid, new.number, new.published) == (old.guid, old.number, old.published)
+    assert "mayor cut the ribbon" in (feed / "episodes" / new.vtt_file).read_text()
+    assert len(read_items(feed / "feed.xml")) == 2
+
+    # An episode taken out of the show is not put back by the next sync.
+    removed = run_cli("feed", "remove", after["harbour"].guid, "--feed", feed, "-c", show)
+    assert removed.exit_code == 0
+    site.items["orchard"] = ("Mon, 30 Nov 2026 13:00:00 GMT", BODIES["orchard"])
+    later = sync(site, show, feed)
+    assert set(episodes(feed)) == {"bridge", "orchard"}
+    assert "harbour" not in later.stderr
+
+
+def test_a_lost_ledger_is_rebuilt_from_the_feed_and_nothing_is_built_again(site, show, tmp_path):
+    feed = tmp_path / "show"
+    site.items = {"bridge": ("Mon, 30 Nov 2026 08:00:00 GMT", BODIES["bridge"])}
+    assert sync(site, show, feed).exit_code == 0
+    (tmp_path / "ledger.sqlite").unlink()
+    for leftover in tmp_path.glob("ledger.sqlite-*"):
+        leftover.unlink()
+    site.requests.clear()
+    result = sync(site, show, feed)
+    assert result.exit_code == 0 and "ledger rebuilt from the published feed: 1 episodes" in result.stderr
+    assert "0 published" in result.stderr and ("/bridge", 200) not in site.requests
+
+
+def test_dry_run_and_limit(site, show, tmp_path):
+    feed = tmp_path / "show"
+    site.items = {slug: ("Mon, 30 Nov 2026 08:00:00 GMT", body) for slug, body in BODIES.items()}
+    dry = sync(site, show, feed, "--dry-run")
+    assert dry.exit_code == 0 and dry.stdout.count("would build (new)") == 3 and not (feed / "feed.xml").exists()
+    limited = sync(site, show, feed, "--limit", "2")
+    assert "2 published" in limited.stderr and len(read_items(feed / "feed.xml")) == 2
+    rest = sync(site, show, feed)
+    assert "1 published" in rest.stderr and len(read_items(feed / "feed.xml")) == 3
+
+
+def test_articles_are_built_side_by_side_in_worker_processes(tmp_path):
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for slug, body in BODIES.items():
+        (folder / f"{slug}.md").write_text(f"# {slug.title()}\n\n{body}\n", encoding="utf-8")
+    config = tmp_path / "narrate.yaml"
+    config.write_text(SHOW.format(ledger=tmp_path / "ledger.sqlite"), encoding="utf-8")
+    env = {**os.environ, "NARRATE_CACHE_DIR": os.environ["NARRATE_CACHE_DIR"]}
+    run = subprocess.run([sys.executable, "-m", "narrate", "sync", str(folder), "-c", str(config), "--feed",
+                          str(tmp_path / "show"), "--workers", "2"], capture_output=True, text=True, env=env, timeout=300)
+    assert run.returncode == 0, run.stderr
+    items = read_items(tmp_path / "show" / "feed.xml")
+    assert sorted(i.title for i in items) == ["Bridge", "Harbour", "Orchard"]
+    assert sorted(i.number for i in items) == [1, 2, 3]
+    (folder / "orchard.md").write_text("# Orchard\n\nThe apples came late after all.\n", encoding="utf-8")
+    again = run_cli("sync", folder, "-c", config, "--feed", tmp_path / "show")
+    assert "1 published" in again.stderr and "published (changed): orchard" in again.stderr
+
+
+def test_a_remote_show_gets_its_episodes_before_its_feed_and_nothing_twice(site, show, tmp_path, monkeypatch):
+    """file:// goes through fsspec exactly as s3:// or sftp:// would: staged, then pushed."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
+    remote = tmp_path / "bucket" / "courier"
+    site.items = {"bridge": ("Mon, 30 Nov 2026 08:00:00 GMT", BODIES["bridge"])}
+    first = sync(site, show, f"file://{remote}")
+    assert first.exit_code == 0 and "files uploaded" in first.stderr
+    (item,) = read_items(remote / "feed.xml")
+    assert (remote / "episodes" / item.audio).stat().st_size == item.audio_bytes
+    assert (remote / "index.html").is_file() and (remote / "cover.jpg").is_file()
+    second = sync(site, show, f"file://{remote}")
+    assert second.exit_code == 0 and "files uploaded" not in second.stderr
+    # A new machine (no staging copy) pulls the feed first and keeps the published episode.
+    shutil.rmtree(tmp_path / "xdg-cache")
+    site.items["harbour"] = ("Mon, 30 Nov 2026 09:00:00 GMT", BODIES["harbour"])
+    third = sync(site, show, f"file://{remote}")
+    assert third.exit_code == 0
+    assert sorted(i.title for i in read_items(remote / "feed.xml")) == ["Bridge", "Harbour"]
+
+
+def test_a_missing_extra_or_an_unknown_protocol_is_one_line(show, tmp_path):
+    result = run_cli("sync", str(tmp_path), "-c", show, "--feed", "gcs://bucket/show/")
+    assert result.exit_code == 2 and "gcs:// needs an extra" in result.stderr and "gcsfs" in result.stderr
+    result = run_cli("sync", str(tmp_path), "-c", show, "--feed", "bogus://bucket/show/")
+    assert result.exit_code == 2 and "Protocol not known: bogus" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.fixture
+def s3(monkeypatch, tmp_path):
+    """moto's standalone S3 server on a free local port, with throwaway credentials."""
+    import socket
+
+    server = shutil.which("moto_server", path=str(Path(sys.executable).parent)) or shutil.which("moto_server")
+    if server is None:
+        pytest.skip("moto[server] is not installed (it is in the test extras)")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen([server, "-H", "127.0.0.1", "-p", str(port)], stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            time.sleep(0.1)
+    endpoint = f"http://127.0.0.1:{port}"
+    for name, value in {"AWS_ACCESS_KEY_ID": "narrate-test-key", "AWS_SECRET_ACCESS_KEY": "narrate-test-secret",
+                        "AWS_ENDPOINT_URL": endpoint, "AWS_DEFAULT_REGION": "eu-west-1",
+                        "XDG_CACHE_HOME": str(tmp_path / "xdg-cache")}.items():
+        monkeypatch.setenv(name, value)
+    import s3fs
+
+    fs = s3fs.S3FileSystem(client_kwargs={"region_name": "eu-west-1"})
+    fs.mkdir("courier-audio")
+    yield fs
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def test_a_show_on_s3_is_uploaded_once_and_names_no_secret(site, show, s3):
+    site.items = {"bridge": ("Mon, 30 Nov 2026 08:00:00 GMT", BODIES["bridge"])}
+    first = sync(site, show, "s3://courier-audio/show/")
+    assert first.exit_code == 0, first.output
+    keys = {key.split("/show/", 1)[1] for key in s3.find("courier-audio/show")}
+    assert {"feed.xml", "index.html", "cover.jpg", "favicon.png"} <= keys
+    assert sum(key.endswith(".mp3") for key in keys) == 1
+    feed = s3.cat_file("courier-audio/show/feed.xml").decode()
+    assert "narrate-test" not in feed and "narrate-test" not in first.output
+    second = sync(site, show, "s3://courier-audio/show/")
+    assert second.exit_code == 0 and "files uploaded" not in second.stderr
