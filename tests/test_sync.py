@@ -245,3 +245,60 @@ def test_a_show_on_s3_is_uploaded_once_and_names_no_secret(site, show, s3):
     assert "narrate-test" not in feed and "narrate-test" not in first.output
     second = sync(site, show, "s3://courier-audio/show/")
     assert second.exit_code == 0 and "files uploaded" not in second.stderr
+
+
+SSHD = shutil.which("sshd") or ("/usr/sbin/sshd" if Path("/usr/sbin/sshd").exists() else None)
+
+
+@pytest.fixture
+def sftp_server(tmp_path, monkeypatch):
+    """Debian's OpenSSH server on a free local port, with throwaway host and client keys."""
+    import socket
+
+    if SSHD is None or os.geteuid() != 0 or not shutil.which("ssh-keygen"):
+        pytest.skip("needs Debian's openssh-server and root (scripts/test installs it)")
+    pytest.importorskip("paramiko")
+    keys = tmp_path / "ssh"
+    keys.mkdir()
+    for name in ("host", "client"):
+        subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(keys / name)], check=True)
+    (keys / "authorized_keys").write_text((keys / "client.pub").read_text())
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = keys / "sshd_config"
+    config.write_text(f"Port {port}\nListenAddress 127.0.0.1\nHostKey {keys / 'host'}\n"
+                      f"AuthorizedKeysFile {keys / 'authorized_keys'}\nPidFile {keys / 'sshd.pid'}\n"
+                      "PasswordAuthentication no\nKbdInteractiveAuthentication no\nPermitRootLogin prohibit-password\n"
+                      "StrictModes no\nUsePAM no\nSubsystem sftp internal-sftp\n")
+    Path("/run/sshd").mkdir(exist_ok=True)
+    process = subprocess.Popen([SSHD, "-D", "-e", "-f", str(config)], stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            time.sleep(0.05)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
+    yield port, keys / "client"
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def test_a_show_over_sftp(site, tmp_path, sftp_server):
+    port, key = sftp_server
+    remote = tmp_path / "www" / "show"
+    config = tmp_path / "sftp.yaml"
+    config.write_text("podcast:\n  title: Courier Audio\n  base_url: https://pod.example.com/courier/\n"
+                      f"  storage_options:\n    key_filename: {key}\nsync:\n  ledger: {tmp_path / 'ledger.sqlite'}\n",
+                      encoding="utf-8")
+    site.items = {"bridge": ("Mon, 30 Nov 2026 08:00:00 GMT", BODIES["bridge"])}
+    target = f"sftp://root@127.0.0.1:{port}{remote}/"
+    first = sync(site, config, target)
+    assert first.exit_code == 0, first.output
+    (item,) = read_items(remote / "feed.xml")
+    assert (remote / "episodes" / item.audio).stat().st_size == item.audio_bytes
+    second = sync(site, config, target)
+    assert second.exit_code == 0 and "files uploaded" not in second.stderr
