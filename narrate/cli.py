@@ -318,6 +318,8 @@ def sync(
                                                             "the show (default: podcast.feed, else OUTPUT_DIR/feed)."),
     workers: Optional[int] = typer.Option(None, "--workers", min=1, help="Articles built side by side "
                                                                          "(default: sync.workers, else one per core)."),
+    dask: Optional[str] = typer.Option(None, "--dask", help="Build on a Dask cluster: tcp://scheduler:8786, or "
+                                                            "local for a LocalCluster here (pip install 'narrate[dask]')."),
     limit: Optional[int] = typer.Option(None, "--limit", min=1, help="Build at most this many articles this run."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Say what would be built; build and upload nothing."),
     status: bool = typer.Option(False, "--status", help="List every article the ledger knows, and where it stands."),
@@ -338,7 +340,7 @@ def sync(
             raise typer.BadParameter("give at least one source (or --status)")
         say = (lambda message: None) if quiet else (lambda message: typer.echo(message, err=True))
         result = run_sync(list(sources), settings, target, workers=workers or settings.sync.workers,
-                          limit=limit, dry_run=dry_run, say=say)
+                          limit=limit, dry_run=dry_run, dask=dask, say=say)
     except NarrateError as error:
         _fail(error)
     except KeyboardInterrupt:

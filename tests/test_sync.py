@@ -169,7 +169,7 @@ def test_articles_are_built_side_by_side_in_worker_processes(tmp_path):
     assert sorted(i.number for i in items) == [1, 2, 3]
     (folder / "orchard.md").write_text("# Orchard\n\nThe apples came late after all.\n", encoding="utf-8")
     again = run_cli("sync", folder, "-c", config, "--feed", tmp_path / "show")
-    assert "1 published" in again.stderr and "published (changed): orchard" in again.stderr
+    assert "1 published" in again.stderr and "published (changed): Orchard" in again.stderr
 
 
 def test_a_remote_show_gets_its_episodes_before_its_feed_and_nothing_twice(site, show, tmp_path, monkeypatch):
@@ -302,3 +302,61 @@ def test_a_show_over_sftp(site, tmp_path, sftp_server):
     assert (remote / "episodes" / item.audio).stat().st_size == item.audio_bytes
     second = sync(site, config, target)
     assert second.exit_code == 0 and "files uploaded" not in second.stderr
+
+
+def _articles(folder: Path, count: int = 3) -> Path:
+    folder.mkdir(exist_ok=True)
+    for number in range(count):
+        slug = list(BODIES)[number % len(BODIES)]
+        (folder / f"{slug}-{number}.md").write_text(f"# {slug.title()} {number}\n\n{BODIES[slug]} Part {number}.\n",
+                                                    encoding="utf-8")
+    return folder
+
+
+def test_a_dask_cluster_and_the_local_pool_give_the_same_show(tmp_path):
+    pytest.importorskip("dask.distributed")
+    folder = _articles(tmp_path / "articles")
+    shows = {}
+    for runner in ("pool", "dask"):
+        config = tmp_path / f"{runner}.yaml"
+        config.write_text(SHOW.format(ledger=tmp_path / f"{runner}.sqlite"), encoding="utf-8")
+        extra = ["--dask", "local"] if runner == "dask" else []
+        result = run_cli("sync", folder, "-c", config, "--feed", tmp_path / runner, "--workers", "2", *extra)
+        assert result.exit_code == 0, result.output
+        shows[runner] = tmp_path / runner
+    items = {runner: [(i.guid, i.number, i.title, i.audio, i.audio_bytes) for i in read_items(show / "feed.xml")]
+             for runner, show in shows.items()}
+    assert items["pool"] == items["dask"] and len(items["pool"]) == 3
+    for guid, number, title, audio, size in items["pool"]:  # speech from the cache: the same bytes
+        assert (shows["pool"] / "episodes" / audio).read_bytes() == (shows["dask"] / "episodes" / audio).read_bytes()
+
+
+def test_a_dask_worker_killed_mid_article_and_the_article_is_published_once(tmp_path):
+    pytest.importorskip("dask.distributed")
+    import signal
+
+    from dask.distributed import Client, LocalCluster
+
+    folder = _articles(tmp_path / "articles", count=4)
+    config = tmp_path / "narrate.yaml"
+    config.write_text(SHOW.format(ledger=tmp_path / "ledger.sqlite"), encoding="utf-8")
+    env = {**os.environ, "NARRATE_CACHE_DIR": str(tmp_path / "cold-cache")}  # real synthesis: time to kill one
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+            Client(cluster) as client:
+        pids = client.run(os.getpid)
+        sync_process = subprocess.Popen(
+            [sys.executable, "-m", "narrate", "sync", str(folder), "-c", str(config), "--feed", str(tmp_path / "show"),
+             "--dask", cluster.scheduler_address], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not any(client.processing().values()):
+            time.sleep(0.05)
+        busy = next(address for address, tasks in client.processing().items() if tasks)
+        time.sleep(0.3)  # well into the article
+        os.kill(pids[busy], signal.SIGKILL)
+        _, err = sync_process.communicate(timeout=300)
+    assert sync_process.returncode == 0, err
+    items = read_items(tmp_path / "show" / "feed.xml")
+    assert sorted(i.title for i in items) == sorted(f"{s.title()} {n}" for n, s in
+                                                    zip(range(4), [*BODIES, *BODIES]))
+    assert sorted(i.number for i in items) == [1, 2, 3, 4]
+    assert len({i.audio for i in items}) == 4

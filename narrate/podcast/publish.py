@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -122,19 +122,32 @@ def _mp3_facts(mp3: Path) -> tuple[str, str | None, str | None, str | None, str]
             str(tags.getall("TDRC")[0]) if tags.getall("TDRC") else None, str(comments[0]) if comments else "")
 
 
-def publish(source: str, config: Config, feed_dir: Path, *, base_url: str | None = None,
-            article: Article | None = None, progress: Callable[[str, int, int], None] | None = None) -> Item:
-    """Build (or take) an episode and add it to the show in `feed_dir`; return its feed item."""
+@dataclass(frozen=True)
+class Built:
+    """An episode's files, built and named, and what its feed item needs to know of them."""
+
+    guid: str
+    title: str
+    author: str | None
+    source_url: str | None
+    written_on: str | None
+    summary: str
+    names: dict[str, str]  # kind (audio, chapters, vtt, srt) -> file name in the episodes folder
+    audio_bytes: int
+    duration: int
+
+
+def build_files(source: str, config: Config, media: Path, *, article: Article | None = None,
+                progress: Callable[[str, int, int], None] | None = None) -> Built:
+    """Build an episode (or take one built before) into `media`, named as the feed will name it."""
     from mutagen.mp3 import MP3
 
     from narrate.pipeline import MetaOverrides, build, read_article, slugify
 
-    base = require_show(config, base_url)
-    media = feed_dir / MEDIA_DIR
     try:
         media.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise OutputError(f"{feed_dir}: cannot write here ({exc.strerror or exc})") from None
+        raise OutputError(f"{media}: cannot write here ({exc.strerror or exc})") from None
     if article is None and source.lower().endswith(".mp3") and Path(source).is_file():
         title, author, source_url, written_on, summary = _mp3_facts(Path(source))
         guid = episode_guid(source_url, title)
@@ -149,28 +162,43 @@ def publish(source: str, config: Config, feed_dir: Path, *, base_url: str | None
         names = {"audio": episode.mp3.name, "chapters": episode.chapters_json.name, "vtt": episode.vtt.name,
                  "srt": episode.srt.name}
     audio = media / names["audio"]
+    return Built(guid, title, author, source_url, written_on, summary, names, audio.stat().st_size,
+                 round(MP3(audio).info.length))
+
+
+def add_to_feed(built: Built, config: Config, feed_dir: Path, base_url: str) -> Item:
+    """Add (or update) the episode's item, under the folder's lock; its files are already in place."""
     lock = _lock(feed_dir)
     try:
         items = read_items(feed_dir / FEED_FILE)
-        previous = next((i for i in items if i.guid == guid), None)
+        previous = next((i for i in items if i.guid == built.guid), None)
+        names = built.names
         item = Item(
-            guid=guid, title=title, summary=summary,
+            guid=built.guid, title=built.title, summary=built.summary,
             # When the episode first entered the feed: apps list and announce episodes by pubDate, so an
             # older article published today is still today's episode, and a republish keeps its place.
             published=previous.published if previous else now(),
             number=previous.number if previous else max((i.number for i in items), default=0) + 1,
-            audio=names["audio"], audio_bytes=audio.stat().st_size, duration=round(MP3(audio).info.length),
+            audio=names["audio"], audio_bytes=built.audio_bytes, duration=built.duration,
             chapters_file=names.get("chapters"), vtt_file=names.get("vtt"), srt_file=names.get("srt"),
-            author=author, source_url=source_url, article_date=_article_date(written_on),
+            author=built.author, source_url=built.source_url, article_date=_article_date(built.written_on),
         )
-        regenerate(feed_dir, [i for i in items if i.guid != guid] + [item], config, base)
+        regenerate(feed_dir, [i for i in items if i.guid != built.guid] + [item], config, base_url)
         if previous:
-            _remove_files(media, previous, keep=item)
+            _remove_files(feed_dir / MEDIA_DIR, previous, keep=item)
     except OSError as exc:
         raise OutputError(f"{feed_dir}: cannot write the feed ({exc.strerror or exc})") from None
     finally:
         lock.release()
     return item
+
+
+def publish(source: str, config: Config, feed_dir: Path, *, base_url: str | None = None,
+            article: Article | None = None, progress: Callable[[str, int, int], None] | None = None) -> Item:
+    """Build (or take) an episode and add it to the show in `feed_dir`; return its feed item."""
+    base = require_show(config, base_url)
+    built = build_files(source, config, feed_dir / MEDIA_DIR, article=article, progress=progress)
+    return add_to_feed(built, config, feed_dir, base)
 
 
 def _files(item: Item) -> set[str]:

@@ -39,7 +39,7 @@ class RemoteShow:
     def __init__(self, target: str, staging: Path, storage_options: dict):
         self.target = target.rstrip("/")
         self.staging = staging
-        self.fs, self.root = _filesystem(target, storage_options)
+        self.fs, self.root = open_target(target, storage_options)
 
     def _remote(self, relative: str) -> str:
         return f"{self.root.rstrip('/')}/{relative}"
@@ -104,7 +104,8 @@ class RemoteShow:
         return sent
 
 
-def _filesystem(target: str, storage_options: dict):
+def open_target(target: str, storage_options: dict):
+    """The fsspec filesystem and root path of a target URL (one line naming the extra when it is missing)."""
     scheme = target.split("://", 1)[0].lower()
     try:
         from fsspec.core import url_to_fs

@@ -127,72 +127,141 @@ def plan_jobs(ledger: Ledger, sources: list[str], timeout: float, say: Say, now:
     return jobs, skipped
 
 
-def publish_one(url: str, config: Config, feed_dir: str, base_url: str | None) -> tuple[str, str | None, str | None]:
-    """Build and publish one article (in a worker process): (url, episode guid, error).
+OnBuilt = Callable[["Job", object, dict, "str | None"], None]
+"""Called as each article's build ends: (job, the built episode or None, its small sidecars, error)."""
+MAX_WORKER_DEATHS = 2
 
-    The episode is keyed by the address the source gave (not a canonical link the page may name), so
-    a lost ledger is rebuilt from the feed's links exactly.
+
+def build_one(url: str, config: Config, target: str | None, storage_options: dict):
+    """Build one article's episode files (in a worker): into the show's episodes folder when `target`
+    is None (a local pool), else in a temporary folder, uploaded straight to `target` (a Dask worker).
+
+    Returns (url, built, sidecars, error); the sidecars (chapters and transcript, small) come along so
+    the process writing the feed needs nothing fetched back. The episode is keyed by the address the
+    source gave (not a canonical link the page may name), so a lost ledger is rebuilt exactly.
     """
+    import tempfile
     from dataclasses import replace
 
     from narrate.pipeline import read_article
-    from narrate.podcast.publish import publish
+    from narrate.podcast.feed import MEDIA_DIR
+    from narrate.podcast.publish import build_files
+    from narrate.podcast.storage import open_target
 
     try:
         article = read_article(url, config)
         if is_url(url):
             article = replace(article, source_url=url)
-        item = publish(url, config, Path(feed_dir), base_url=base_url, article=article)
+        if target is None:
+            return url, build_files(url, config, Path(storage_options["media"]), article=article), {}, None
+        with tempfile.TemporaryDirectory(prefix="narrate-build-") as scratch:
+            built = build_files(url, config, Path(scratch), article=article)
+            fs, root = open_target(target, storage_options)
+            folder = f"{root.rstrip('/')}/{MEDIA_DIR}"
+            fs.makedirs(folder, exist_ok=True)
+            for name in built.names.values():
+                local, remote = Path(scratch) / name, f"{folder}/{name}"
+                if not (fs.exists(remote) and fs.size(remote) == local.stat().st_size):
+                    fs.put_file(str(local), remote)
+            sidecars = {name: (Path(scratch) / name).read_bytes() for kind, name in built.names.items()
+                        if kind in ("chapters", "vtt")}
     except NarrateError as error:
-        return url, None, str(error)
+        return url, None, {}, str(error)
     except Exception as error:  # noqa: BLE001 - one article's failure is recorded, never the run's end
-        return url, None, f"{type(error).__name__}: {error}"
-    return url, item.guid, None
+        return url, None, {}, f"{type(error).__name__}: {error}"
+    return url, built, sidecars, None
 
 
-def run_jobs(jobs: list[Job], config: Config, feed_dir: Path, base_url: str | None, workers: int,
-             on_done: Callable[[Job, str | None, str | None], None]) -> None:
-    """Build side by side in a process pool (spawn; each build single-threaded, one worker per core)."""
+def _single_threaded(config: Config) -> Config:
+    """Each worker builds one article with one thread: one worker per core, no pool inside a pool."""
+    return config.model_copy(update={"workers": 1, "piper": config.piper.model_copy(update={"threads": 1})})
+
+
+def run_pool(jobs: list[Job], config: Config, media: Path, workers: int, on_built: OnBuilt) -> None:
+    """Build side by side in a process pool (spawn); a worker that dies is replaced, its article retried once."""
+    options = {"media": str(media)}
     if workers <= 1 or len(jobs) <= 1:
         for job in jobs:
-            _, guid, error = publish_one(job.url, config, str(feed_dir), base_url)
-            on_done(job, guid, error)
+            on_built(job, *build_one(job.url, config, None, options)[1:])
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
     from concurrent.futures.process import BrokenProcessPool
 
-    single = config.model_copy(update={"workers": 1, "piper": config.piper.model_copy(update={"threads": 1})})
-    by_url = {job.url: job for job in jobs}
+    single = _single_threaded(config)
     remaining = list(jobs)
-    tries: dict[str, int] = {}
+    deaths: dict[str, int] = {}
     while remaining:
-        context = multiprocessing.get_context("spawn")
         broken: list[Job] = []
-        with ProcessPoolExecutor(max_workers=min(workers, len(remaining)), mp_context=context) as pool:
-            futures = {pool.submit(publish_one, job.url, single, str(feed_dir), base_url): job for job in remaining}
+        with ProcessPoolExecutor(max_workers=min(workers, len(remaining)),
+                                 mp_context=multiprocessing.get_context("spawn")) as pool:
+            futures = {pool.submit(build_one, job.url, single, None, options): job for job in remaining}
             for future in as_completed(futures):
-                job = futures[future]
                 try:
-                    url, guid, error = future.result()
-                except BrokenProcessPool:  # a worker died (killed, out of memory): its article is tried again
-                    broken.append(job)
-                    continue
-                on_done(by_url[url], guid, error)
+                    on_built(futures[future], *future.result()[1:])
+                except BrokenProcessPool:  # killed, or out of memory
+                    broken.append(futures[future])
         remaining = []
         for job in broken:
-            tries[job.url] = tries.get(job.url, 0) + 1
-            if tries[job.url] >= MAX_WORKER_DEATHS:
-                on_done(job, None, "the worker building it died (tried twice)")
+            deaths[job.url] = deaths.get(job.url, 0) + 1
+            if deaths[job.url] >= MAX_WORKER_DEATHS:
+                on_built(job, None, {}, "the worker building it died (tried twice)")
             else:
                 remaining.append(job)
 
 
-MAX_WORKER_DEATHS = 2
+def run_dask(jobs: list[Job], config: Config, target: str, address: str, workers: int, on_built: OnBuilt) -> None:
+    """The same jobs on a Dask cluster: `local` starts a LocalCluster here, else `tcp://scheduler:8786`.
+
+    Workers build in a local temporary folder and upload the episode's files straight to the target; a
+    worker that dies mid-article has its task rescheduled by Dask, and the feed gets the article once.
+    """
+    from narrate.errors import ConfigError
+
+    try:
+        from dask.distributed import Client, LocalCluster, as_completed
+    except ImportError:
+        raise ConfigError("--dask needs an extra: pip install 'narrate[dask]'") from None
+    single = _single_threaded(config)
+    destination = target if "://" in target else Path(target).resolve().as_uri()
+    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                           dashboard_address=None) if address == "local" else None
+    try:
+        with Client(cluster or address, timeout="30s") as client:
+            futures = {client.submit(build_one, job.url, single, destination, dict(config.podcast.storage_options),
+                                     pure=False): job for job in jobs}
+            for future in as_completed(futures):
+                try:
+                    outcome = future.result()[1:]
+                except Exception as exc:  # noqa: BLE001 - a task Dask gave up on (its workers kept dying)
+                    outcome = (None, {}, f"the cluster could not build it ({type(exc).__name__})")
+                on_built(futures[future], *outcome)
+    except OSError as exc:
+        raise ConfigError(f"--dask {address}: cannot reach the cluster ({exc})") from None
+    finally:
+        if cluster is not None:
+            cluster.close()
+
+
+class InOrder:
+    """Writes results into the feed in the jobs' order, whatever order the builds end in, so episode
+    numbers do not depend on which worker was quicker (a pool and a cluster give the same feed)."""
+
+    def __init__(self, jobs: list[Job], commit: Callable[[Job, object, dict, str | None], None]):
+        self.jobs, self.commit = jobs, commit
+        self.ready: dict[str, tuple] = {}
+        self.next = 0
+
+    def __call__(self, job: Job, built, sidecars: dict, error: str | None) -> None:
+        self.ready[job.url] = (built, sidecars, error)
+        while self.next < len(self.jobs) and self.jobs[self.next].url in self.ready:
+            current = self.jobs[self.next]
+            self.commit(current, *self.ready.pop(current.url))
+            self.next += 1
 
 
 def sync(sources: list[str], config: Config, target: str, *, workers: int = 0, limit: int | None = None,
-         dry_run: bool = False, say: Say = lambda message: None) -> SyncResult:
+         dry_run: bool = False, dask: str | None = None, say: Say = lambda message: None) -> SyncResult:
     from narrate.podcast.publish import require_show
     from narrate.podcast.storage import RemoteShow, is_remote
 
@@ -218,17 +287,34 @@ def sync(sources: list[str], config: Config, target: str, *, workers: int = 0, l
         jobs = jobs[:limit] if limit is not None else jobs
         result.jobs = jobs
 
-        def done(job: Job, guid: str | None, error: str | None) -> None:
+        from narrate.podcast.feed import MEDIA_DIR
+        from narrate.podcast.files import write_atomically
+        from narrate.podcast.publish import add_to_feed
+
+        def commit(job: Job, built, sidecars: dict, error: str | None) -> None:
+            if error is None:
+                try:
+                    for name, data in sidecars.items():
+                        write_atomically(feed_dir / MEDIA_DIR / name, data)
+                    guid = add_to_feed(built, config, feed_dir, base_url).guid
+                except NarrateError as failure:
+                    error = str(failure)
             if error is None:
                 ledger.built(job.url, job.updated, guid)
                 result.built.append(job.url)
-                say(f"published ({job.why}): {job.title or job.url}")
+                say(f"published ({job.why}): {built.title}")
             else:
                 ledger.failed(job.url, error)
                 result.failed[job.url] = error
                 say(f"failed: {job.url}: {error}")
 
-        run_jobs(jobs, config, feed_dir, base_url, workers or os.cpu_count() or 1, done)
+        (feed_dir / MEDIA_DIR).mkdir(parents=True, exist_ok=True)
+        in_order = InOrder(jobs, commit)
+        count = workers or os.cpu_count() or 1
+        if dask:
+            run_dask(jobs, config, target, dask, count, in_order)
+        else:
+            run_pool(jobs, config, feed_dir / MEDIA_DIR, count, in_order)
         if remote:
             result.pushed = remote.push()
     return result
