@@ -6,6 +6,7 @@ package would, so a third-party engine is a class with the `Engine` shape and on
 
 from __future__ import annotations
 
+from functools import lru_cache
 from importlib.metadata import entry_points
 from typing import TYPE_CHECKING
 
@@ -34,8 +35,34 @@ def load_engine(config: Config) -> Engine:
     return engine_class(config.engine).from_config(config)
 
 
+class _VoiceSettings:
+    """The settings that choose and shape the voices, as a key: equal settings, the same loaded engines."""
+
+    FIELDS = {"engine", "speed", "piper", "gtts", "roles", "pauses"}
+
+    def __init__(self, config: Config):
+        self.config = config
+        self.key = (config.model_dump_json(include=self.FIELDS), str(config.base_dir))
+
+    def __hash__(self) -> int:
+        return hash(self.key)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _VoiceSettings) and other.key == self.key
+
+
 def load_role_engines(config: Config) -> dict[str, Engine]:
-    """The main engine under "body", plus one for each role the config gives its own voice."""
+    """The main engine under "body", plus one for each role the config gives its own voice.
+
+    A process that builds one article after another (a sync worker) keeps its engines, and so its
+    loaded voice, from one article to the next instead of loading the network for each.
+    """
+    return _role_engines(_VoiceSettings(config))
+
+
+@lru_cache(maxsize=2)
+def _role_engines(settings: _VoiceSettings) -> dict[str, Engine]:
+    config = settings.config
     engines = {"body": load_engine(config)}
     for role in ("title", "quote"):
         override = getattr(config.roles, role)
