@@ -41,7 +41,9 @@ class GttsOptions(_Strict):
 
 
 class Pauses(_Strict):
-    clause: float = Field(default=0.0, ge=0, le=2)
+    # Chosen by the listening benchmark (README): 0.15 s at commas, semicolons and dashes beat the voice's
+    # own pauses and calmer noise settings on mean recogniser error, and most on plain prose.
+    clause: float = Field(default=0.15, ge=0, le=2)
     sentence: float = Field(default=0.3, ge=0, le=10)
     paragraph: float = Field(default=0.7, ge=0, le=10)
     section: float = Field(default=1.5, ge=0, le=10)

@@ -72,7 +72,7 @@ def test_a_clause_pause_adds_silence_inside_the_sentence_and_keys_the_cache():
     from narrate.speech.engines.piper import PiperEngine
 
     text = "When the tide turned at last, the boats came slowly home; the gulls followed them in."
-    plain = PiperEngine.from_config(Config())
+    plain = PiperEngine.from_config(Config.model_validate({"pauses": {"clause": 0}}))
     paused = PiperEngine.from_config(Config.model_validate({"pauses": {"clause": 0.6}}))
     assert "clause_pause" not in plain.identity() and paused.identity()["clause_pause"] == 0.6
     gap = paused.synthesize(text)
