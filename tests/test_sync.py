@@ -360,3 +360,26 @@ def test_a_dask_worker_killed_mid_article_and_the_article_is_published_once(tmp_
                                                     zip(range(4), [*BODIES, *BODIES]))
     assert sorted(i.number for i in items) == [1, 2, 3, 4]
     assert len({i.audio for i in items}) == 4
+
+
+def test_a_sync_killed_at_any_point_is_finished_by_the_next_one(tmp_path):
+    import signal
+
+    folder = _articles(tmp_path / "articles", count=3)
+    config = tmp_path / "narrate.yaml"
+    config.write_text(SHOW.format(ledger=tmp_path / "ledger.sqlite"), encoding="utf-8")
+    env = {**os.environ, "NARRATE_CACHE_DIR": str(tmp_path / "cold-cache")}
+    command = [sys.executable, "-m", "narrate", "sync", str(folder), "-c", str(config), "--feed",
+               str(tmp_path / "show"), "--workers", "1"]
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    first = process.stderr.readline()  # the first article is published; the second is being built
+    assert first.startswith("published"), first
+    time.sleep(0.5)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    assert run_cli("feed", "check", tmp_path / "show").exit_code == 0
+    again = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0, again.stderr
+    items = read_items(tmp_path / "show" / "feed.xml")
+    assert len(items) == 3 and len({i.guid for i in items}) == 3 and sorted(i.number for i in items) == [1, 2, 3]
+    assert run_cli("feed", "check", tmp_path / "show").exit_code == 0
