@@ -59,12 +59,12 @@ CASES = [
     ("e.g. apples, i.e. fruit, etc.", "for example apples, that is fruit, et cetera"),
     ("Ali vs. Frazier", "Ali versus Frazier"),
     # initialisms, acronyms, plurals and possessives
-    ("The U.S. and the U.K.", "The U S and the U K."),
-    ("the NSA and the CPC", "the N S A and the C P C"),
-    ("the DPRK and 5G", "the D P R K and five G"),
+    ("The U.S. and the U.K.", "The U.S. and the U.K."),
+    ("the NSA and the CPC", "the N.S.A. and the C.P.C."),
+    ("the DPRK and 5G", "the D.P.R.K. and five G"),
     ("NASA and NATO", "NASA and NATO"),
-    ("CEOs and the U.S.'s debt", "C E Os and the U S's debt"),
-    ("the FBI's files", "the F B I's files"),
+    ("CEOs and the U.S.'s debt", "C.E.O.s and the U.S.'s debt"),
+    ("the FBI's files", "the F.B.I.'s files"),
     # Roman numerals only where certain
     ("World War II ended.", "World War two ended."),
     ("Henry VIII had six wives.", "Henry the eighth had six wives."),
@@ -109,7 +109,7 @@ def test_lexicon_wins_over_the_rules():
                LexiconEntry("Nguyen", phonemes="ŋwˈɪən"), LexiconEntry("gif", say="jif", ignore_case=True),
                LexiconEntry("Dr.", say="Drive"))
     options = SpeechOptions(lexicon=lexicon)
-    assert normalize("NATO met Zorblax and Nguyen.", options) == "N A T O met banana split and [[ ŋwˈɪən ]]."
+    assert normalize("NATO met Zorblax and Nguyen.", options) == "N.A.T.O. met banana split and [[ ŋwˈɪən ]]."
     assert normalize("A GIF, a Gif, a gif.", options) == "A jif, a jif, a jif."
     assert normalize("Elm Dr. is closed.", options) == "Elm Drive is closed."
     assert normalize("NATOs and Zorblaxes", options) == "NATOs and Zorblaxes"  # whole words only
@@ -153,7 +153,7 @@ def test_shared_lexicon_file_and_config_entries(tmp_path):
     config = tmp_path / "narrate.yaml"
     config.write_text("pronunciations_file: words.yaml\npronunciations:\n  Zorblax: {say: local}\n", encoding="utf-8")
     result = run_cli("say", "Zorblax Quux", "-c", config, "-o", tmp_path / "x.wav")
-    assert result.stdout.strip() == "local Q u u x"
+    assert result.stdout.strip() == "local Q.U.U.X."
 
 
 @pytest.mark.parametrize("written, spoken", [
