@@ -200,26 +200,38 @@ def test_a_missing_extra_or_an_unknown_protocol_is_one_line(show, tmp_path):
     assert len(result.stderr.strip().splitlines()) == 1
 
 
-@pytest.fixture
-def s3(monkeypatch, tmp_path):
-    """moto's standalone S3 server on a free local port, with throwaway credentials."""
+def free_port() -> int:
     import socket
 
-    server = shutil.which("moto_server", path=str(Path(sys.executable).parent)) or shutil.which("moto_server")
-    if server is None:
-        pytest.skip("moto[server] is not installed (it is in the test extras)")
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    process = subprocess.Popen([server, "-H", "127.0.0.1", "-p", str(port)], stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 20
+        return probe.getsockname()[1]
+
+
+def wait_for_port(port: int, seconds: float = 20) -> None:
+    """Until a server started for a test listens on 127.0.0.1:port."""
+    import socket
+
+    deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
+            return
         except OSError:
-            time.sleep(0.1)
+            time.sleep(0.05)
+    raise AssertionError(f"nothing listens on port {port} after {seconds} s")
+
+
+@pytest.fixture
+def s3(monkeypatch, tmp_path):
+    """moto's standalone S3 server on a free local port, with throwaway credentials."""
+    server = shutil.which("moto_server", path=str(Path(sys.executable).parent)) or shutil.which("moto_server")
+    if server is None:
+        pytest.skip("moto[server] is not installed (it is in the test extras)")
+    port = free_port()
+    process = subprocess.Popen([server, "-H", "127.0.0.1", "-p", str(port)], stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    wait_for_port(port)
     endpoint = f"http://127.0.0.1:{port}"
     for name, value in {"AWS_ACCESS_KEY_ID": "narrate-test-key", "AWS_SECRET_ACCESS_KEY": "narrate-test-secret",
                         "AWS_ENDPOINT_URL": endpoint, "AWS_DEFAULT_REGION": "eu-west-1",
@@ -253,8 +265,6 @@ SSHD = shutil.which("sshd") or ("/usr/sbin/sshd" if Path("/usr/sbin/sshd").exist
 @pytest.fixture
 def sftp_server(tmp_path, monkeypatch):
     """Debian's OpenSSH server on a free local port, with throwaway host and client keys."""
-    import socket
-
     if SSHD is None or os.geteuid() != 0 or not shutil.which("ssh-keygen"):
         pytest.skip("needs Debian's openssh-server and root (scripts/test installs it)")
     pytest.importorskip("paramiko")
@@ -263,9 +273,7 @@ def sftp_server(tmp_path, monkeypatch):
     for name in ("host", "client"):
         subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(keys / name)], check=True)
     (keys / "authorized_keys").write_text((keys / "client.pub").read_text())
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     config = keys / "sshd_config"
     config.write_text(f"Port {port}\nListenAddress 127.0.0.1\nHostKey {keys / 'host'}\n"
                       f"AuthorizedKeysFile {keys / 'authorized_keys'}\nPidFile {keys / 'sshd.pid'}\n"
@@ -274,13 +282,7 @@ def sftp_server(tmp_path, monkeypatch):
     Path("/run/sshd").mkdir(exist_ok=True)
     process = subprocess.Popen([SSHD, "-D", "-e", "-f", str(config)], stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            time.sleep(0.05)
+    wait_for_port(port)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
     yield port, keys / "client"
     process.terminate()
