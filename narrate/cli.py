@@ -352,8 +352,9 @@ def sync(
         typer.echo(f"{len(result.jobs)} to build, {result.skipped} unchanged", err=True)
         return
     typer.echo(f"{len(result.built)} published, {len(result.failed)} failed, {result.skipped} unchanged"
-               + (f", {len(result.pushed)} files uploaded" if result.pushed else ""), err=True)
-    if result.failed:
+               + (f", {len(result.pushed)} files uploaded" if result.pushed else "")
+               + (f", {len(result.failed_sources)} sources unreadable" if result.failed_sources else ""), err=True)
+    if result.failed or result.failed_sources:
         raise typer.Exit(1)
 
 

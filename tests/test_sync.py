@@ -385,3 +385,14 @@ def test_a_sync_killed_at_any_point_is_finished_by_the_next_one(tmp_path):
     items = read_items(tmp_path / "show" / "feed.xml")
     assert len(items) == 3 and len({i.guid for i in items}) == 3 and sorted(i.number for i in items) == [1, 2, 3]
     assert run_cli("feed", "check", tmp_path / "show").exit_code == 0
+
+
+def test_an_unreadable_source_is_reported_and_the_others_are_followed(site, show, tmp_path):
+    site.items = {"bridge": ("Mon, 30 Nov 2026 08:00:00 GMT", BODIES["bridge"])}
+    result = run_cli("sync", tmp_path / "missing.xml", site.server.url_for("/feed.xml"), "-c", show,
+                     "--feed", tmp_path / "show", "--workers", "1")
+    assert result.exit_code == 1 and "missing.xml: cannot read" in result.stderr
+    assert "1 published, 0 failed, 0 unchanged, 1 sources unreadable" in result.stderr
+    assert [i.title for i in read_items(tmp_path / "show" / "feed.xml")] == ["Bridge"]
+    alone = run_cli("sync", tmp_path / "missing.xml", "-c", show, "--feed", tmp_path / "show")
+    assert alone.exit_code == 1 and alone.stderr.startswith("narrate: error:") and "Traceback" not in alone.output

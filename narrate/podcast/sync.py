@@ -37,6 +37,7 @@ class Job:
 class SyncResult:
     built: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)
+    failed_sources: dict[str, str] = field(default_factory=dict)
     skipped: int = 0
     pushed: list[str] = field(default_factory=list)
     jobs: list[Job] = field(default_factory=list)
@@ -84,8 +85,11 @@ def _mark_removed(ledger: Ledger, feed_dir: Path) -> None:
 
 
 def plan_jobs(ledger: Ledger, sources: list[str], timeout: float, say: Say, now: float,
-              dry_run: bool = False) -> tuple[list[Job], int]:
+              dry_run: bool = False, failed_sources: dict[str, str] | None = None) -> tuple[list[Job], int]:
     """What to build this run, and how many listed articles need nothing.
+
+    A source that cannot be read (down, moved, not a feed) is reported in `failed_sources` and the
+    others are followed as usual; only when every source fails does the run stop with the error.
 
     What a source answered is remembered (for the next conditional request) only outside a dry run;
     the caller records every job as pending, so an article seen but not built yet (--limit, a run cut
@@ -94,7 +98,14 @@ def plan_jobs(ledger: Ledger, sources: list[str], timeout: float, say: Say, now:
     entries: dict[str, tuple[Entry, str]] = {}
     for source in sources:
         previous = Validators(*ledger.validators(source)) if is_url(source) else Validators()
-        reading = read_source(source, previous, timeout=timeout)
+        try:
+            reading = read_source(source, previous, timeout=timeout)
+        except NarrateError as error:
+            if failed_sources is None or len(sources) == 1:
+                raise
+            failed_sources[source] = str(error)
+            say(f"failed: {error}")
+            continue
         if reading.unchanged:
             say(f"{source}: unchanged since the last run")
         elif is_url(source) and not dry_run:
@@ -276,7 +287,10 @@ def sync(sources: list[str], config: Config, target: str, *, workers: int = 0, l
         if ledger.is_empty() and (feed_dir / "feed.xml").exists():
             say(f"ledger rebuilt from the published feed: {_rebuild(ledger, feed_dir)} episodes")
         _mark_removed(ledger, feed_dir)
-        jobs, result.skipped = plan_jobs(ledger, sources, config.fetch.timeout, say, time.time(), dry_run)
+        jobs, result.skipped = plan_jobs(ledger, sources, config.fetch.timeout, say, time.time(), dry_run,
+                                         result.failed_sources)
+        if len(result.failed_sources) == len(sources):
+            raise NarrateError(next(iter(result.failed_sources.values())))
         if dry_run:
             result.jobs = jobs[:limit] if limit is not None else jobs
             return result
