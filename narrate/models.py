@@ -29,6 +29,8 @@ class Draft:
     description: str | None = None
     has_markup: bool = True
     """False for text copied from a page: no structure to trust, so cleaning must find the article."""
+    page_blocks: tuple[str, ...] = ()
+    """For a web page, every block of text it shows, in order: read once, for the second opinions."""
 
 
 @dataclass(frozen=True)

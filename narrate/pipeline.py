@@ -54,7 +54,8 @@ def read_article(source: str, config: Config) -> Article:
     if raw.kind == "html" and config.clean.second_opinions:
         from narrate.article.consensus import agree, read_opinions
 
-        cleaned, dropped = agree(cleaned, dropped, read_opinions(raw.text), keep=config.clean.keep)
+        cleaned, dropped = agree(cleaned, dropped, read_opinions(raw.text, draft.page_blocks),
+                                  keep=config.clean.keep)
     article = build_article(cleaned, dropped)
     if not any(re.search(r"\w", p) for section in article.sections for p in (section.title, *section.paragraphs)):
         raise IngestError(f"{raw.name}: no words to read")

@@ -1,6 +1,7 @@
 """The page's other readings vote on narrate's blocks: recall first inside the article, agreement after it."""
 
 from narrate.article.consensus import OUTSIDE_REASON, Readings, agree, key, read_opinions
+from narrate.article.read import html_text_blocks
 from narrate.models import Block, Draft
 
 from conftest import BODY
@@ -60,7 +61,7 @@ def test_the_three_readings_of_a_real_page():
             "<h1>Bridge Vote</h1>" + "".join(f"<p>{p}</p>" for p in BODY) + "</article>"
             "<aside class='related'><a href='/a'>Other story one</a><a href='/b'>Other story two</a></aside>"
             "</body></html>")
-    found = read_opinions(html)
+    found = read_opinions(html, tuple(html_text_blocks(html).blocks))
     for reading in (found.extractor, found.readability, found.copied_text):
         assert all(key(p) in reading for p in BODY)
     assert found.holders(BODY[0]) == 3 and found.holders("Other story one") == 0

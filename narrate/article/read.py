@@ -458,5 +458,5 @@ def parse_html(data: bytes, text: str, *, url: str | None = None, announce: froz
         blocks=tuple(blocks), title=_headline(document.title, page.headlines, blocks), author=document.author,
         date=document.date,
         source_url=document.url or url, site_name=document.sitename, image_url=document.image,
-        description=document.description,
+        description=document.description, page_blocks=tuple(page.blocks),
     )
