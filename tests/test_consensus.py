@@ -1,6 +1,7 @@
 """The page's other readings vote on narrate's blocks: recall first inside the article, agreement after it."""
 
-from narrate.article.consensus import OUTSIDE_REASON, Readings, agree, key, read_opinions
+from narrate.article.consensus import OUTSIDE_REASON, Readings, agree, read_opinions
+from narrate.article.patterns import squash as key
 from narrate.article.read import html_text_blocks
 from narrate.models import Block, Draft
 

@@ -25,10 +25,9 @@ rules dropped it on purpose.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, replace
 
-from narrate.article.patterns import SENTENCE_END
+from narrate.article.patterns import SENTENCE_END, squash
 from narrate.models import Block, Draft, Dropped
 
 # Of the three other readings, how many must hold a block for it to count as agreed article.
@@ -42,13 +41,8 @@ OUTSIDE_REASON = "outside the article the page's readings agree on"
 _SENTENCE_END = re.compile(r"(?<=[.!?…。！？])[\"'”’)\]]*\s+")
 
 
-def key(text: str) -> str:
-    """Letters and digits of any script, lowercased: typography and spacing do not count."""
-    return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", text).lower())
-
-
 def _sentence_keys(text: str) -> list[str]:
-    return [k for k in (key(s) for s in _SENTENCE_END.split(text)) if k]
+    return [k for k in (squash(s) for s in _SENTENCE_END.split(text)) if k]
 
 
 @dataclass(frozen=True)
@@ -106,8 +100,8 @@ def _copied_text(page_blocks: list[str]) -> str:
 def read_opinions(html: str, page_blocks: tuple[str, ...]) -> Readings:
     """The three other readings of a page (about 40 ms on a typical page); `page_blocks` is the page's
     visible text as the HTML reader already found it."""
-    return Readings(extractor=key(_extractor_text(html)), readability=key(_readability_text(html)),
-                    copied_text=key(_copied_text(list(page_blocks))), page_blocks=page_blocks)
+    return Readings(extractor=squash(_extractor_text(html)), readability=squash(_readability_text(html)),
+                    copied_text=squash(_copied_text(list(page_blocks))), page_blocks=page_blocks)
 
 
 def agree(draft: Draft, dropped: tuple[Dropped, ...], readings: Readings,
@@ -118,7 +112,7 @@ def agree(draft: Draft, dropped: tuple[Dropped, ...], readings: Readings,
     """
     blocks = list(draft.blocks)
     always = [re.compile(p, re.IGNORECASE) for p in keep]
-    votes = [readings.holders(b.text) if len(key(b.text)) >= MIN_VOTING_CHARS else None for b in blocks]
+    votes = [readings.holders(b.text) if len(squash(b.text)) >= MIN_VOTING_CHARS else None for b in blocks]
     agreed = [i for i, v in enumerate(votes) if v is not None and v >= AGREED]
     if not agreed:
         return draft, dropped  # the readings share nothing: no grounds to overrule narrate's own
@@ -133,7 +127,7 @@ def agree(draft: Draft, dropped: tuple[Dropped, ...], readings: Readings,
             kept.append(block)
         else:
             newly_dropped.append(Dropped(block.text, OUTSIDE_REASON))
-    kept = _fill_agreed_gaps(kept, readings, {key(d.text) for d in (*dropped, *newly_dropped)})
+    kept = _fill_agreed_gaps(kept, readings, {squash(d.text) for d in (*dropped, *newly_dropped)})
     return replace(draft, blocks=tuple(kept)), (*dropped, *newly_dropped)
 
 
@@ -147,11 +141,11 @@ def _fill_agreed_gaps(blocks: list[Block], readings: Readings, dropped_keys: set
     goes after the nearest block before it on the page that narrate kept; a block narrate's rules
     dropped (a caption, a pull quote, a call to action) is never brought back.
     """
-    block_keys = [key(b.text) for b in blocks]
+    block_keys = [squash(b.text) for b in blocks]
     candidates: list[tuple[int, int, str]] = []  # (anchor block, page position, text)
     anchor, last_anchored = -1, -1
     for position, text in enumerate(readings.page_blocks):
-        text_key = key(text)
+        text_key = squash(text)
         if not text_key:
             continue
         holder = next((i for i, k in enumerate(block_keys) if text_key in k), None)
@@ -164,10 +158,10 @@ def _fill_agreed_gaps(blocks: list[Block], readings: Readings, dropped_keys: set
     for anchor, position, text in candidates:
         inside = anchor >= 0 and position < last_anchored
         held = readings.held_by(text)
-        if key(text) not in added and (held == {"extractor", "readability", "copied_text"}
+        if squash(text) not in added and (held == {"extractor", "readability", "copied_text"}
                                        or (inside and {"extractor", "readability"} <= held)):
             additions.setdefault(anchor, []).append(Block(text))
-            added.add(key(text))
+            added.add(squash(text))
     if not additions:
         return blocks
     result = list(additions.get(-1, []))
