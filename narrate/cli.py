@@ -256,26 +256,29 @@ FeedOption = typer.Option(None, "--feed", help="Feed folder (default: OUTPUT_DIR
 BaseUrlOption = typer.Option(None, "--base-url", help="Where the feed folder is served (default: podcast.base_url).")
 
 
-def _feed_dir(settings, feed: Optional[Path]) -> Path:
-    from narrate.errors import ConfigError
-    from narrate.podcast.storage import is_remote
-
-    if feed is not None:
-        return feed
-    if settings.podcast.feed and is_remote(settings.podcast.feed):
-        raise ConfigError(f"podcast.feed: {settings.podcast.feed} is remote; `narrate sync` publishes there "
-                          "(this command needs --feed FOLDER)")
-    return settings.path(settings.podcast.feed) if settings.podcast.feed else settings.path(settings.output_dir) / "feed"
-
-
 def _target(settings, feed: Optional[str]) -> str:
-    """The show's folder or fsspec URL: --feed, else podcast.feed, else OUTPUT_DIR/feed."""
+    """The show's folder or fsspec URL: --feed (a folder relative to here), else podcast.feed (relative to
+    the config file), else OUTPUT_DIR/feed."""
     from narrate.podcast.storage import is_remote
 
     chosen = feed or settings.podcast.feed
     if chosen and is_remote(chosen):
         return chosen
+    if feed:
+        return feed
     return str(settings.path(chosen) if chosen else settings.path(settings.output_dir) / "feed")
+
+
+def _feed_dir(settings, feed: Optional[Path]) -> Path:
+    """The show's folder, for the commands that work on a local one."""
+    from narrate.errors import ConfigError
+    from narrate.podcast.storage import is_remote
+
+    target = _target(settings, str(feed) if feed is not None else None)
+    if is_remote(target):
+        raise ConfigError(f"podcast.feed: {target} is remote; `narrate sync` publishes there "
+                          "(this command needs --feed FOLDER)")
+    return Path(target)
 
 
 @app.command()
