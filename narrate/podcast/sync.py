@@ -85,11 +85,11 @@ def _mark_removed(ledger: Ledger, feed_dir: Path) -> None:
 
 
 def plan_jobs(ledger: Ledger, sources: list[str], timeout: float, say: Say, now: float,
-              dry_run: bool = False, failed_sources: dict[str, str] | None = None) -> tuple[list[Job], int]:
+              unreadable: dict[str, NarrateError], dry_run: bool = False) -> tuple[list[Job], int]:
     """What to build this run, and how many listed articles need nothing.
 
-    A source that cannot be read (down, moved, not a feed) is reported in `failed_sources` and the
-    others are followed as usual; only when every source fails does the run stop with the error.
+    A source that cannot be read (down, moved, not a feed) goes into `unreadable` and the others are
+    followed as usual.
 
     What a source answered is remembered (for the next conditional request) only outside a dry run;
     the caller records every job as pending, so an article seen but not built yet (--limit, a run cut
@@ -101,10 +101,7 @@ def plan_jobs(ledger: Ledger, sources: list[str], timeout: float, say: Say, now:
         try:
             reading = read_source(source, previous, timeout=timeout)
         except NarrateError as error:
-            if failed_sources is None or len(sources) == 1:
-                raise
-            failed_sources[source] = str(error)
-            say(f"failed: {error}")
+            unreadable[source] = error
             continue
         if reading.unchanged:
             say(f"{source}: unchanged since the last run")
@@ -287,10 +284,14 @@ def sync(sources: list[str], config: Config, target: str, *, workers: int = 0, l
         if ledger.is_empty() and (feed_dir / "feed.xml").exists():
             say(f"ledger rebuilt from the published feed: {_rebuild(ledger, feed_dir)} episodes")
         _mark_removed(ledger, feed_dir)
-        jobs, result.skipped = plan_jobs(ledger, sources, config.fetch.timeout, say, time.time(), dry_run,
-                                         result.failed_sources)
-        if len(result.failed_sources) == len(sources):
-            raise NarrateError(next(iter(result.failed_sources.values())))
+        unreadable: dict[str, NarrateError] = {}
+        jobs, result.skipped = plan_jobs(ledger, sources, config.fetch.timeout, say, time.time(), unreadable,
+                                         dry_run)
+        if len(unreadable) == len(sources):
+            raise next(iter(unreadable.values()))  # nothing to follow: the run's one error
+        for error in unreadable.values():
+            say(f"failed: {error}")
+        result.failed_sources = {source: str(error) for source, error in unreadable.items()}
         if dry_run:
             result.jobs = jobs[:limit] if limit is not None else jobs
             return result
