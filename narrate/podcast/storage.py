@@ -70,14 +70,12 @@ class RemoteShow:
     def push(self) -> list[str]:
         """Upload what changed since the last push: episodes first, the feed last. Returns what was sent."""
         manifest = _read_manifest(self.staging)
-        files = sorted(p for p in self.staging.rglob("*") if p.is_file()
-                       and not any(part.startswith(".") for part in p.relative_to(self.staging).parts))
-        order = sorted(files, key=lambda p: (p.relative_to(self.staging).as_posix() in LAST_FILES,
-                                             LAST_FILES.index(p.name) if p.name in LAST_FILES else -1,
-                                             p.relative_to(self.staging).as_posix()))
+        files = [p.relative_to(self.staging).as_posix() for p in self.staging.rglob("*") if p.is_file()]
+        last = {name: rank for rank, name in enumerate(LAST_FILES, start=1)}
         sent = []
-        for path in order:
-            relative = path.relative_to(self.staging).as_posix()
+        for relative in sorted((f for f in files if not any(part.startswith(".") for part in f.split("/"))),
+                               key=lambda f: (last.get(f, 0), f)):
+            path = self.staging / relative
             digest = _digest(path)
             if manifest.get(relative) == digest:
                 continue
