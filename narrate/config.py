@@ -64,7 +64,7 @@ class CleanOptionsModel(_Strict):
     keep: tuple[str, ...] = ()
     drop: tuple[str, ...] = ()
     code: Literal["skip", "announce"] = "skip"
-    tables: Literal["skip", "announce"] = "skip"
+    tables: Literal["read", "skip", "announce"] = "read"
     second_opinions: bool = True
 
     @field_validator("keep", "drop")

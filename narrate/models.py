@@ -8,10 +8,10 @@ from pathlib import Path
 
 @dataclass(frozen=True)
 class Block:
-    """One block of an input before cleaning: a paragraph, heading, list item, quote or caption."""
+    """One block of an input before cleaning: a paragraph, heading, list item, quote, caption or table row."""
 
     text: str
-    kind: str = "paragraph"  # paragraph | heading | item | quote | caption
+    kind: str = "paragraph"  # paragraph | heading | item | quote | caption | row | note
     level: int = 0  # heading level, 1 to 6
 
 

@@ -46,9 +46,7 @@ def read_article(source: str, config: Config) -> Article:
     from narrate.errors import IngestError
 
     raw = read_source(source, fetch_timeout=config.fetch.timeout)
-    announce = frozenset(kind for kind, choice in (("code", config.clean.code), ("table", config.clean.tables))
-                         if choice == "announce")
-    draft = parse(raw, announce=announce)
+    draft = parse(raw, code=config.clean.code, tables=config.clean.tables)
     cleaned, dropped = clean(draft, CleanOptions(keep_captions=config.clean.captions,
                                                  keep=config.clean.keep, drop=config.clean.drop))
     if raw.kind == "html" and config.clean.second_opinions:

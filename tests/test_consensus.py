@@ -12,10 +12,11 @@ COMMENT = "I have lived here for fifty years and nobody asked me what I thought 
 WIDGET_TAIL = "The temporary crossing will open in March, once the river has fallen after the winter rains."
 
 
-def readings(*texts_held_by_all: str, extractor: tuple[str, ...] = (), page: tuple[str, ...] = ()) -> Readings:
+def readings(*texts_held_by_all: str, extractor: tuple[str, ...] = (), copied_text: tuple[str, ...] = (),
+             page: tuple[str, ...] = ()) -> Readings:
     held = "\n".join(key(t) for t in texts_held_by_all)
     return Readings(extractor=held + "\n" + "\n".join(key(t) for t in extractor), readability=held,
-                    copied_text=held, page_blocks=page)
+                    copied_text=held + "\n" + "\n".join(key(t) for t in copied_text), page_blocks=page)
 
 
 def draft(*texts: str) -> Draft:
@@ -26,9 +27,12 @@ def test_after_the_last_agreed_paragraph_only_what_the_readings_hold_is_read():
     result, dropped = agree(draft(STANDFIRST, *BODY, COMMENT), (), readings(*BODY))
     assert [b.text for b in result.blocks] == [STANDFIRST, *BODY]  # a standfirst above is narrate's own
     assert [(d.text, d.reason) for d in dropped] == [(COMMENT, OUTSIDE_REASON)]
-    # one other reading holding the tail is enough to keep it: recall first
-    result, dropped = agree(draft(*BODY, COMMENT), (), readings(*BODY, extractor=(COMMENT,)))
+    # one reading that does not share narrate's extractor is enough to keep the tail: recall first
+    result, dropped = agree(draft(*BODY, COMMENT), (), readings(*BODY, copied_text=(COMMENT,)))
     assert [b.text for b in result.blocks] == [*BODY, COMMENT] and dropped == ()
+    # trafilatura's default extraction agreeing with narrate's trafilatura reading is not a second opinion
+    result, dropped = agree(draft(*BODY, COMMENT), (), readings(*BODY, extractor=(COMMENT,)))
+    assert [b.text for b in result.blocks] == list(BODY)
 
 
 def test_inside_the_article_disagreement_keeps_the_paragraph():

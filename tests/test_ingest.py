@@ -36,17 +36,56 @@ MARKDOWN = ("# The *Real* Title\n\nSee [the docs](https://x.example) and `narrat
 
 
 def test_markdown_h1_is_the_title_and_inline_markup_is_read_as_text():
-    draft = parse_markdown(MARKDOWN)
+    draft = parse_markdown(MARKDOWN, tables="skip")
     assert draft.title == "The Real Title"
     assert [(b.kind, b.text) for b in draft.blocks] == [
         ("paragraph", "See the docs and narrate."), ("item", "first item"), ("item", "second item"),
         ("quote", "A quoted line.")]
 
 
+def test_markdown_tables_are_read_row_by_row_by_default():
+    draft = parse_markdown(MARKDOWN)
+    assert [(b.kind, b.text) for b in draft.blocks if b.kind == "row"] == [("row", "a, b"), ("row", "1, 2")]
+
+
 def test_markdown_code_and_tables_can_be_announced():
-    draft = parse_markdown(MARKDOWN, announce=frozenset({"code", "table"}))
+    draft = parse_markdown(MARKDOWN, code="announce", tables="announce")
     notes = [b.text for b in draft.blocks if b.kind == "note"]
     assert notes == ["A code sample is skipped here.", "A table is skipped here."]
+    assert not [b for b in draft.blocks if b.kind == "row"]
+
+
+RESULTS_PAGE = """<html><head><title>Verstappen wins in Brazil</title></head><body>
+<nav><a href="/">Home</a> <a href="/f1">F1</a></nav><article><h1>Verstappen wins in Brazil</h1>
+<p>Max Verstappen won the Brazilian Grand Prix on Sunday after a late safety car bunched the field together.</p>
+<p>Lewis Hamilton finished second, ahead of his team-mate, in a race decided by the final restart.</p>
+<h2>Final classification</h2>
+<table><thead><tr><th>Pos</th><th>Driver</th><th>Team</th><th>Time</th></tr></thead>
+<tbody><tr><td>1</td><td>Max Verstappen</td><td>Red Bull</td><td>1:33:14.678</td></tr>
+<tr><td>2</td><td>Lewis Hamilton</td><td>Mercedes</td><td>+1.020</td></tr></tbody></table>
+<p>For narrow screens:</p>
+<table><thead><tr><th>Pos</th><th>Driver</th><th>Team</th><th>Time</th></tr></thead>
+<tbody><tr><td>1</td><td>Max Verstappen</td><td>Red Bull</td><td>1:33:14.678</td></tr>
+<tr><td>2</td><td>Lewis Hamilton</td><td>Mercedes</td><td>+1.020</td></tr></tbody></table>
+<p>The championship resumes in Abu Dhabi in two weeks, where the final points of the season are decided.</p>
+</article><footer>About us</footer></body></html>"""
+
+
+def test_an_html_data_table_is_read_row_by_row_and_a_repeated_table_once():
+    article = article_of(RESULTS_PAGE, "html")
+    results = next(s for s in article.sections if s.title == "Final classification")
+    assert results.paragraphs[:3] == ("Pos, Driver, Team, Time", "1, Max Verstappen, Red Bull, 1:33:14.678",
+                                      "2, Lewis Hamilton, Mercedes, +1.020")
+    spoken = [p for s in article.sections for p in s.paragraphs]
+    assert spoken.count("2, Lewis Hamilton, Mercedes, +1.020") == 1
+    assert [d.reason for d in article.dropped].count("repeated table row (read once)") == 3
+
+
+def test_an_html_data_table_can_be_skipped_or_announced():
+    source = Source(text=RESULTS_PAGE, name="t", kind="html")
+    assert not [b for b in parse(source, tables="skip").blocks if b.kind in ("row", "note")]
+    assert [b.text for b in parse(source, tables="announce").blocks if b.kind == "note"] == [
+        "A table is skipped here."] * 2
 
 
 def test_plain_text_blocks_keep_their_lines_for_the_cleaner():

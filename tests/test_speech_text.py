@@ -42,6 +42,9 @@ CASES = [
     ("on 2024-05-01", "on May first twenty twenty four"),
     ("at 10:30 a.m. sharp", "at ten thirty a m sharp"),
     ("at 10:00", "at ten o'clock"),
+    ("won in 1:33:14.678", "won in one hour thirty three minutes fourteen point six seven eight seconds"),
+    ("a lap of 1:32.456", "a lap of one minute thirty two point four five six seconds"),
+    ("it runs 2:05:00", "it runs two hours five minutes"),
     ("at 9:05", "at nine oh five"),
     ("It ends at 5 p.m. Then we go.", "It ends at five p m. Then we go."),
     # phone and version numbers

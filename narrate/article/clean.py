@@ -313,6 +313,15 @@ def _drop_repeats(ledger: Ledger, title: str | None) -> None:
         if title_key and squashed[index] == title_key:
             ledger.drop(index, "repeats the title")
 
+    # A table row said before (a header repeated over each part of a table, or the table given twice,
+    # once for narrow screens): rows are short, so this holds whatever their length.
+    said_rows: set[str] = set()
+    for index in live:
+        if blocks[index].kind == "row" and ledger.alive[index]:
+            if squashed[index] in said_rows:
+                ledger.drop(index, "repeated table row (read once)")
+            said_rows.add(squashed[index])
+
     # Pull quotes: a block found inside a longer block is the copy; the longer one is the body.
     live = ledger.live()
     for index in live:

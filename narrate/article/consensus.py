@@ -16,7 +16,9 @@ readings hold is kept, even where the readings disagree, with one exception: abo
 block, a line that ends no sentence (a byline with a job title, a wire service's slug) and that no
 other reading holds is dropped; a standfirst there is often narrate's alone, and it is kept. After the
 last agreed block, where comments, related stories and newsletter boxes live, a block is kept only
-when another reading holds it too. A paragraph that narrate's reading lacks is added in page order
+when a reading that is not trafilatura holds it too: narrate reads with trafilatura, so trafilatura's
+default extraction agreeing with it there is one algorithm's opinion twice, and it is the one that
+runs on into the teasers after an article. A paragraph that narrate's reading lacks is added in page order
 when both extractors hold it between two of narrate's blocks, or all three readings hold it elsewhere
 (the half of an article after an inline widget, where an extractor stopped), unless narrate's own
 rules dropped it on purpose.
@@ -37,6 +39,8 @@ HELD_SHARE = 0.5
 # Blocks shorter than this (in letters) are too short to vote on: they stay where narrate put them.
 MIN_VOTING_CHARS = 20
 OUTSIDE_REASON = "outside the article the page's readings agree on"
+# The readings that do not share narrate's own extractor.
+INDEPENDENT = frozenset({"readability", "copied_text"})
 
 _SENTENCE_END = re.compile(r"(?<=[.!?…。！？])[\"'”’)\]]*\s+")
 
@@ -121,9 +125,15 @@ def agree(draft: Draft, dropped: tuple[Dropped, ...], readings: Readings,
     newly_dropped: list[Dropped] = []
     for index, block in enumerate(blocks):
         vote = votes[index]
-        above = index < first and vote == 0 and block.kind != "heading" and not SENTENCE_END.search(block.text)
-        if (index <= last and not above) or vote is None or vote >= 1 or any(
-                p.search(block.text) for p in always):
+        if vote is None or any(p.search(block.text) for p in always):
+            keep_it = True
+        elif index < first:  # above the article: not a line that ends no sentence and no reading holds
+            keep_it = vote >= 1 or block.kind == "heading" or bool(SENTENCE_END.search(block.text))
+        elif index <= last:
+            keep_it = True
+        else:
+            keep_it = bool(readings.held_by(block.text) & INDEPENDENT)
+        if keep_it:
             kept.append(block)
         else:
             newly_dropped.append(Dropped(block.text, OUTSIDE_REASON))

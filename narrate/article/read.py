@@ -96,13 +96,20 @@ def _looks_like_markdown(text: str) -> bool:
     return text.startswith("---\n") or bool(re.search(r"^#{1,6} \S", text, re.MULTILINE))
 
 
-def parse(source: Source, *, announce: frozenset[str] = frozenset()) -> Draft:
-    """Parse decoded input into a Draft. `announce` names skipped kinds ("code", "table") to mention."""
+def parse(source: Source, *, code: str = "skip", tables: str = "read") -> Draft:
+    """Parse decoded input into a Draft. Code is skipped or announced; tables read row by row, skipped
+    or announced ("skip", "announce", "read")."""
     if source.kind == "html":
-        return parse_html(source.raw or source.text.encode("utf-8"), source.text, url=source.url, announce=announce)
+        return parse_html(source.raw or source.text.encode("utf-8"), source.text, url=source.url,
+                          code=code, tables=tables)
     if source.kind == "markdown":
-        return parse_markdown(source.text, announce=announce)
+        return parse_markdown(source.text, code=code, tables=tables)
     return parse_text(source.text)
+
+
+def table_row(cells: list[str]) -> str:
+    """A table's row as one line to speak: its cells in order, parted by commas (a pause each)."""
+    return ", ".join(cell for cell in (normalise_space(c) for c in cells) if cell)
 
 
 def normalise_space(text: str) -> str:
@@ -151,8 +158,8 @@ PAGE_LINK_BLOCKS = 10
 PAGE_LINK_SHARE = 0.25
 
 
-def parse_markdown(text: str, *, announce: frozenset[str] = frozenset()) -> Draft:
-    """Headings, paragraphs, list items and quotes; code and tables skipped (or announced)."""
+def parse_markdown(text: str, *, code: str = "skip", tables: str = "read") -> Draft:
+    """Headings, paragraphs, list items, quotes and table rows; code skipped (or announced)."""
     from markdown_it import MarkdownIt
 
     meta, body = _front_matter(text)
@@ -161,17 +168,27 @@ def parse_markdown(text: str, *, announce: frozenset[str] = frozenset()) -> Draf
     context: list[str] = []  # open containers: "item", "quote"
     heading_level = 0
     in_table = False
+    row: list[str] | None = None  # the cells of the table row being read
     link_only = 0  # blocks that are nothing but a link: a page's menus, converted to Markdown
     for token in tokens:
         if token.type == "table_open":
             in_table = True
-            if "table" in announce:
+            if tables == "announce":
                 blocks.append(Block(ANNOUNCEMENTS["table"], "note"))
         elif token.type == "table_close":
             in_table = False
         elif in_table:
-            continue
-        elif token.type in ("fence", "code_block") and "code" in announce:
+            if tables != "read":
+                continue
+            if token.type == "tr_open":
+                row = []
+            elif token.type == "inline" and row is not None:
+                row.append(_inline_text(token))
+            elif token.type == "tr_close" and row is not None:
+                if text := table_row(row):
+                    blocks.append(Block(text, "row"))
+                row = None
+        elif token.type in ("fence", "code_block") and code == "announce":
             blocks.append(Block(ANNOUNCEMENTS["code"], "note"))
         elif token.type == "list_item_open":
             context.append("item")
@@ -192,6 +209,9 @@ def parse_markdown(text: str, *, announce: frozenset[str] = frozenset()) -> Draf
                 kinds = [child.type for child in token.children or [] if child.type != "softbreak"
                          and not (child.type == "text" and not child.content.strip())]
                 link_only += bool(kinds) and kinds[0] == "link_open" and kinds[-1] == "link_close"
+    converted = _converted_page(blocks, link_only)
+    if converted:  # a converted page's tables are mostly its layout: its article is found as in copied text
+        blocks = [block for block in blocks if block.kind != "row"]
     title = _meta_str(meta, "title")
     if title is None and blocks and blocks[0].kind == "heading" and blocks[0].level == 1:
         title, blocks = blocks[0].text, blocks[1:]
@@ -201,7 +221,7 @@ def parse_markdown(text: str, *, announce: frozenset[str] = frozenset()) -> Draf
         date=_meta_str(meta, "date", "published"),
         source_url=_meta_str(meta, "url", "source", "canonical_url"),
         description=_meta_str(meta, "description", "summary", "dek"),
-        has_markup=not _converted_page(blocks, link_only),
+        has_markup=not converted,
     )
 
 
@@ -235,22 +255,26 @@ def parse_text(text: str) -> Draft:
 _CONTAINERS = {"table", "row", "cell", "div", "section", "article", "main", "body"}
 
 
-def _walk_trafilatura(element, blocks: list[Block], announce: frozenset[str]) -> None:
+def _walk_trafilatura(element, blocks: list[Block], code: str, tables: str) -> None:
     """Blocks from trafilatura's XML body, descending into layout tables and containers."""
     for child in element:
         tag = child.tag
         if tag == "table" and child.find(".//p") is None and child.find(".//head") is None:
-            if "table" in announce:
+            if tables == "announce":
                 blocks.append(Block(ANNOUNCEMENTS["table"], "note"))
+            elif tables == "read":
+                for row in child.iter("row"):
+                    if text := table_row([" ".join(cell.itertext()) for cell in row.iter("cell")]):
+                        blocks.append(Block(text, "row"))
         elif tag in _CONTAINERS:
-            _walk_trafilatura(child, blocks, announce)
+            _walk_trafilatura(child, blocks, code, tables)
         elif tag == "list":
             for item in child.iter("item"):
                 text = normalise_space(" ".join(item.itertext()))
                 if text:
                     blocks.append(Block(text, "item"))
         elif tag == "code":
-            if "code" in announce:
+            if code == "announce":
                 blocks.append(Block(ANNOUNCEMENTS["code"], "note"))
         else:
             text = normalise_space(" ".join(child.itertext()))
@@ -437,7 +461,7 @@ def _headline(meta_title: str | None, h1s: list[str], blocks: list[Block]) -> st
     return next((h for h in h1s if len(h.split()) >= 4 and squash(h) in headings), meta_title)
 
 
-def parse_html(data: bytes, text: str, *, url: str | None = None, announce: frozenset[str] = frozenset()) -> Draft:
+def parse_html(data: bytes, text: str, *, url: str | None = None, code: str = "skip", tables: str = "read") -> Draft:
     """Main content and metadata with trafilatura, its gaps filled from the page's own text blocks.
 
     `text` is the page already decoded (with the HTTP charset when there was one).
@@ -450,7 +474,7 @@ def parse_html(data: bytes, text: str, *, url: str | None = None, announce: froz
     if document is None or document.body is None:
         raise IngestError(f"{url or 'page'}: no article text found in the HTML")
     blocks: list[Block] = []
-    _walk_trafilatura(document.body, blocks, announce)
+    _walk_trafilatura(document.body, blocks, code, tables)
     page = html_text_blocks(text)
     blocks = _with_standfirst(_fill_gaps(blocks, page.blocks, page.boxed), document.description, page.blocks)
     blocks = _with_author_notes(blocks, page.blocks)

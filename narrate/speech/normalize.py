@@ -276,6 +276,18 @@ def _clock(match: re.Match) -> str:
     return spoken
 
 
+def _duration(match: re.Match) -> str:
+    """A race or lap time: "1:33:14.678" is one hour, thirty-three minutes and 14.678 seconds, and
+    "1:32.456" (minutes, seconds and their fraction) is never a time of day."""
+    hours, minutes, seconds = match.groups()
+    parts = [f"{cardinal(hours)} hour{'s' if hours.lstrip('0') != '1' else ''}"] if hours else []
+    if int(minutes):
+        parts.append(f"{cardinal(int(minutes))} minute{'s' if int(minutes) != 1 else ''}")
+    if float(seconds) or not parts:
+        parts.append(f"{cardinal(seconds.lstrip('0') or '0')} second{'' if seconds == '01' else 's'}")
+    return " ".join(parts)
+
+
 def _unit(match: re.Match) -> str | None:
     """ "5 km" is "five kilometres", but "a 1.5 km run" and "4-ft waves" use the unit as a modifier:
     "one point five kilometre run", "four foot waves"."""
@@ -461,6 +473,8 @@ def normalize(text: str, options: SpeechOptions = SpeechOptions()) -> str:
                 _date_month_first)
     state.apply(re.compile(rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s(?:of\s)?(?P<month>{months})\b(?:,?\s(?P<year>\d{{4}})\b)?"),
                 _date_day_first)
+    state.apply(re.compile(r"\b(\d{1,3}):([0-5]\d):([0-5]\d(?:\.\d+)?)(?![\d:])"), _duration)
+    state.apply(re.compile(r"\b()(\d{1,2}):([0-5]\d\.\d+)(?![\d:])"), _duration)
     state.apply(re.compile(r"\b(\d{1,2}):(\d{2})\s?([AaPp]\.?[Mm]\.?)?(?![\w:])"), _clock)
     state.apply(re.compile(r"\b(\d+):(\d+)\b(?!:)"), lambda m: f"{cardinal(m.group(1))} to {cardinal(m.group(2))}")
     state.apply(re.compile(r"\b(\d{1,2})\s?([AaPp]\.[Mm]\.|[AaPp][Mm]\b)"),
