@@ -503,3 +503,33 @@ def test_an_interview_of_short_questions_and_answers_is_read_in_copied_text():
     draft, _ = cleaned("Skip to content", "Menu", "Meet Our Driver", "By Ann Lee", *BODY[:2], *interview,
                        "Related", "Other story headline one", "Other story headline two")
     assert kept_texts(draft) == [*BODY[:2], *interview]
+
+
+SMALL_PRINT = ["The information provided on this website is for informational purposes only and is not medical advice.",
+               "*These statements have not been evaluated by the Food and Drug Administration.",
+               "© 2019 Courier Media, LLC. All rights reserved.",
+               "Roku is a registered trademark of Roku, Inc. in the United States and other countries.",
+               "Contact Us | Terms of Use | Privacy Policy",
+               "The Courier may earn a commission from some of the products featured on this page."]
+
+
+def test_small_print_is_dropped_wherever_it_stands():
+    draft, dropped = cleaned("Bridge Vote", *BODY[:2], SMALL_PRINT[-1], *BODY[2:], *SMALL_PRINT[:-1])
+    assert kept_texts(draft) == BODY
+    assert {dropped[line] for line in SMALL_PRINT if line != SMALL_PRINT[2]} == {
+        "legal notice (copyright, trademarks, disclaimers)"}
+    assert SMALL_PRINT[2] in dropped  # a copyright line was furniture before
+
+
+def test_an_article_that_reports_on_a_trademark_is_read():
+    reported = "The judge said the logo is a registered trademark of the brewery, and ordered the stalls closed."
+    draft, _ = cleaned("Bridge Vote", *BODY[:2], reported, *BODY[2:])
+    assert reported in kept_texts(draft)
+
+
+def test_in_copied_text_the_small_print_ends_the_article_even_when_prose_follows_it():
+    footer_prose = ["Exercise and a proper diet are necessary to achieve and maintain weight loss and muscle definition.",
+                    "Consult your physician and follow all safety instructions before beginning any exercise program."]
+    draft, _ = cleaned("Skip to content", "Bridge Vote Settles Old Fight", "By Ann Lee", *BODY, "Join our newsletter",
+                       SMALL_PRINT[0], *footer_prose, SMALL_PRINT[2])
+    assert kept_texts(draft) == BODY

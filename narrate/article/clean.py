@@ -49,6 +49,7 @@ from narrate.article.patterns import (
     is_call_to_action,
     is_credit,
     is_headline,
+    is_legal_notice,
     is_prose,
     is_quotation,
     squash,
@@ -62,6 +63,7 @@ TEASER_MAX_WORDS = 60
 CAPTION_LABEL = re.compile(r"^(image|media|photo) caption:?$", re.IGNORECASE)
 MIN_REPEAT_CHARS = 24
 TEASER_BLOCKS = 2
+LEGAL_REASON = "legal notice (copyright, trademarks, disclaimers)"
 
 
 @dataclass(frozen=True)
@@ -273,6 +275,8 @@ def _line_reason(line: str, heading: bool = False) -> str | None:
         return "page furniture (navigation, sharing, advertising)"
     if DATELINE.match(stripped) and not heading:
         return "date line"
+    if is_legal_notice(stripped):
+        return LEGAL_REASON
     return None
 
 

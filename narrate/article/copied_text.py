@@ -31,6 +31,7 @@ from narrate.article.patterns import (
     is_handle_line,
     is_header_line,
     is_headline,
+    is_legal_notice,
     is_link_text,
     is_metadata,
     is_person_line,
@@ -45,6 +46,7 @@ from narrate.article.patterns import (
 from narrate.models import Block
 
 SHORT_BLOCK_COST = 8
+CREDIT_MARK = re.compile(r"^(copyright\b|\(c\)|©)(?!.*\ball rights reserved\b)", re.IGNORECASE)
 INTERVIEW_LINE = re.compile(r"^[QA]\s?[:.]\s+\S")
 LEAD_REACH = 12
 LEAD_WORDS = 20
@@ -231,8 +233,10 @@ def _densest_run(blocks: list[Block], live: list[int], lists: set[int]) -> tuple
     nothing. The best-scoring contiguous stretch (Kadane's maximum subarray) is the article; menus
     before it and teaser lists after it cost more than they add.
     """
-    # A comment section's heading (dropped as furniture or not) is a wall: no run crosses it.
-    walls = {i for i, block in enumerate(blocks) if COMMENTS_START.match(block.text.strip())}
+    # A comment section's heading (dropped as furniture or not) is a wall: no run crosses it, and so is
+    # the page's small print, where its footer starts (but not a bare "© Name", a photo's credit).
+    walls = {i for i, block in enumerate(blocks) if COMMENTS_START.match(block.text.strip())
+             or (is_legal_notice(block.text) and not CREDIT_MARK.match(block.text.strip()))}
     seen = Counter(squash(blocks[i].text) for i in live)
     best, best_span = float("-inf"), (live[0], live[-1])
     total, start, previous = 0.0, live[0], -1

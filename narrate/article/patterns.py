@@ -263,6 +263,29 @@ def is_quotation(text: str) -> bool:
     return stripped[:1] in "\"“‘«" or bool(_QUOTED.search(stripped) and _SPEECH_VERB.search(stripped))
 
 
+# The small print of a page: copyright and trademark notices, health and investment disclaimers, affiliate
+# disclosures, the site's own terms. Whole phrases only, so an article that mentions a trademark is read.
+LEGAL_NOTICE = re.compile(r"""
+    \ball\ rights\ reserved\b|^(copyright\b|\(c\)\s?\d{4}|©)|
+    \b(is|are)\ (a\ |the\ )?(registered\ )?(trademarks?|service\ marks?)\ of\b|\bowner\ of\ the\ .{0,60}\btrademarks\b|
+    \b(have|has)\ not\ been\ evaluated\ by\ the\ (food\ and\ drug\ administration|fda)\b|
+    \bnot\ intended\ to\ (diagnose|treat|cure|prevent|replace|be\ a\ substitute)\b|
+    \bfor\ (general\ )?(informational|information|educational)\ purposes\ only\b|
+    \bmay\ (earn|receive|get)\ (a\ )?(small\ )?(commission|share\ of\ (the\ )?sales|compensation)\b|
+    \baffiliate\ (links?|partnerships?|commissions?)\b|
+    \bopinions\ expressed\ (by|in|here)\b.{0,60}\b(are|is)\ (their|his|her|the\ author'?s?)\ own\b|
+    \bterms\ (of|and\ conditions\ of)\ (use|service)\b.{0,40}\bprivacy\b|\bprivacy\ policy\b.{0,40}\bterms\ of\ (use|service)\b|
+    \b(information|content|contents|materials?)\ (provided\ |published\ )?on\ (this|our)\ (web\ ?)?site\b
+""", re.IGNORECASE | re.VERBOSE)
+LEGAL_NOTICE_WORDS = 80
+
+
+def is_legal_notice(text: str) -> bool:
+    """Small print (see LEGAL_NOTICE), unless it is someone quoted or reported saying it."""
+    return word_count(text) <= LEGAL_NOTICE_WORDS and bool(LEGAL_NOTICE.search(text)) \
+        and not _SPEECH_VERB.search(text) and not is_quotation(text)
+
+
 def is_call_to_action(text: str) -> bool:
     """A newsletter sign-up, a donation appeal, a cookie notice: what asks something of the reader."""
     return bool(CALL_TO_ACTION.search(text) or PROMOTION.search(text)
