@@ -204,6 +204,16 @@ def test_a_box_of_links_inside_a_copied_article_is_dropped_and_the_body_kept():
     assert dropped["March 4, 2024 / 9:30 AM / Courier News"] == "date line"
 
 
+def test_sentence_case_headlines_under_a_more_from_label_inside_a_copied_article_are_dropped():
+    box = ["More from Europe", "Prince opens the new harbour wall after two years of works",
+           "'Naive and trusting' ferry captain gave the wrong tide tables, court hears",
+           "Storm Ida: three towns cut off as the river bursts its banks",
+           "Ticket holder wins the county lottery jackpot"]
+    draft, dropped = cleaned("Bridge Vote", *BODY[:2], *box, *BODY[2:])
+    assert kept_texts(draft) == BODY
+    assert all(b in dropped for b in box)
+
+
 def test_a_short_list_without_a_links_label_stays_in_the_article():
     steps = ["Close the road at the north end", "Lift the old stones one by one", "Number each stone for the rebuild"]
     draft, _ = cleaned("Bridge Vote", *BODY[:2], *steps, *BODY[2:])

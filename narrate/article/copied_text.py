@@ -46,6 +46,10 @@ from narrate.article.patterns import (
 from narrate.models import Block
 
 SHORT_BLOCK_COST = 8
+# A label over other stories' headlines (not "Share" or "Comments", which MOVED_ON also knows).
+OTHER_STORIES = re.compile(r"^(related|recommended|read (this )?(more|next)|next up|up next|what to read next|"
+                           r"more\b.{0,20}\b(in|from|on|stories|news|articles)\b|trending|most (popular|read)|"
+                           r"(latest|recent|popular|featured|top) (news|stories|posts))", re.IGNORECASE)
 CREDIT_MARK = re.compile(r"^(copyright\b|\(c\)|©)(?!.*\ball rights reserved\b)", re.IGNORECASE)
 INTERVIEW_LINE = re.compile(r"^[QA]\s?[:.]\s+\S")
 LEAD_REACH = 12
@@ -59,9 +63,10 @@ LINK_BOX_RUN = 3
 def drop_link_boxes(ledger: Ledger) -> None:
     """A box of links set inside the article ("More in Politics" and the headlines around it).
 
-    Only a run of LINK_BOX_RUN link-like lines next to a label such as "More in ...", the
-    title-case headlines right under such a label (even one dropped as furniture), or a run of
-    LINK_BOX_RUN title-case headlines count: a list of the article's own has none of these.
+    Only a run of LINK_BOX_RUN link-like lines next to a label such as "More in ...", a run of
+    LINK_BOX_RUN headlines right under a label that names other stories ("More from UK", "Related
+    stories"), the title-case headlines right under any such label (even one dropped as furniture),
+    or a run of LINK_BOX_RUN title-case headlines count: a list of the article's own has none of these.
     """
     blocks = ledger.blocks
     live = ledger.live()
@@ -71,7 +76,9 @@ def drop_link_boxes(ledger: Ledger) -> None:
         position = bisect_left(live, label)
         after = list(takewhile(lambda i: is_link_text(blocks[i].text), live[position + (label in live):]))
         before = list(takewhile(lambda i: is_link_text(blocks[i].text), reversed(live[:position])))
+        headlines = list(takewhile(lambda i: is_headline(blocks[i].text), after))
         if (label in live and len(before) + len(after) >= LINK_BOX_RUN) \
+                or (OTHER_STORIES.search(block.text) and len(headlines) >= LINK_BOX_RUN) \
                 or (any(is_teaser(blocks[i].text) for i in after)
                     and all(is_title_case_headline(blocks[i].text) for i in after)):
             for member in [label, *before, *after]:
