@@ -31,6 +31,8 @@ class Draft:
     """False for text copied from a page: no structure to trust, so cleaning must find the article."""
     page_blocks: tuple[str, ...] = ()
     """For a web page, every block of text it shows, in order: read once, for the second opinions."""
+    image_texts: frozenset[str] = frozenset()
+    """For a web page, its images' alt texts (squashed): a line that repeats one is the image's caption."""
 
 
 @dataclass(frozen=True)

@@ -236,3 +236,19 @@ def test_a_whole_page_converted_to_markdown_is_cleaned_like_copied_text_but_a_li
                            "picked by the desk this week.", "\n".join(menu)])
     article = article_of(roundup)
     assert [p for s in article.sections for p in s.paragraphs][1:] == [m.split("[")[1].split("]")[0] for m in menu]
+
+
+def test_a_line_that_repeats_an_images_alt_text_is_its_caption_but_a_summary_that_does_is_read():
+    summary = "The council voted to rebuild the old stone bridge, ending years of argument over the crossing."
+    page = f"""<html><head><title>Bridge vote</title></head><body><article><h1>Bridge vote</h1>
+<img src="lead.jpg" alt="{summary}"><p>{summary}</p>
+<p>The council voted on Tuesday to rebuild the old stone bridge over the river, ending a debate that had run for years.</p>
+<div class="article-img"><img src="b.jpg" alt="The old bridge from the north bank at dawn"></div>
+<p>The old bridge from the north bank at dawn</p>
+<p>Engineers had warned that the bridge could not carry modern lorries, and that repairs would only buy a few more
+winters. Residents packed the hall for the vote, and many of them spoke.</p></article></body></html>"""
+    article = article_of(page, "html")
+    spoken = [p for s in article.sections for p in s.paragraphs]
+    assert summary in spoken
+    assert "The old bridge from the north bank at dawn" not in spoken
+    assert ("The old bridge from the north bank at dawn", "image caption") in [(d.text, d.reason) for d in article.dropped]

@@ -120,7 +120,7 @@ def clean(draft: Draft, options: CleanOptions = CleanOptions()) -> tuple[Draft, 
         drop_link_boxes(ledger)
     author = author or next(iter(bylines.values()), None)
     _drop_author_boxes(ledger, author)
-    _drop_credits_and_captions(ledger, options.keep_captions)
+    _drop_credits_and_captions(ledger, options.keep_captions, draft.image_texts)
     _drop_repeats(ledger, title)
     _drop_calls_to_action(ledger)
 
@@ -280,12 +280,17 @@ def _line_reason(line: str, heading: bool = False) -> str | None:
     return None
 
 
-def _drop_credits_and_captions(ledger: Ledger, keep_captions: bool) -> None:
+def _drop_credits_and_captions(ledger: Ledger, keep_captions: bool, image_texts: frozenset[str] = frozenset()) -> None:
     blocks = ledger.blocks
     live = ledger.live()
     for position, index in enumerate(live):
         text = blocks[index].text
-        if word_count(text) <= CAPTION_MAX_WORDS + 10 and GLUED_CREDIT.search(text):
+        if squash(text) in image_texts and word_count(text) <= CAPTION_MAX_WORDS and not SENTENCE_END.search(text):
+            # a line that says what an image's alt text says and ends no sentence is the image's caption (a
+            # page's summary is often the alt text of its lead image too, and that is read)
+            if not keep_captions:
+                ledger.drop(index, "image caption")
+        elif word_count(text) <= CAPTION_MAX_WORDS + 10 and GLUED_CREDIT.search(text):
             if not keep_captions:  # its caption is glued to it: the block before is not a caption
                 ledger.drop(index, "image caption")
         elif word_count(text) <= 15 and is_credit(text):

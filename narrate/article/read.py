@@ -301,6 +301,8 @@ _NOT_PROSE_BOX = re.compile(r"(^|[-_])(interactive|graphic|graphics|chart|promo|
                             r"sponsor|sponsored|outbrain|taboola)($|[-_])", re.IGNORECASE)
 # Containers whose class words describe the whole page ("has-newsletter-modal"), not a box in it.
 _PAGE_CONTAINERS = frozenset({"html", "body", "main", "article"})
+# Alt texts shorter than this ("photo", "Ann Lee") are too common to mark a line as a caption.
+IMAGE_TEXT_WORDS = 3
 
 
 @dataclass(frozen=True)
@@ -310,6 +312,7 @@ class PageText:
     blocks: list[str]
     boxed: set[int]  # indexes of blocks in a box whose class or id marks a chart, a promotion or the like
     headlines: list[str]
+    image_texts: frozenset[str] = frozenset()  # alt texts of the page's images, squashed
 
 
 def html_text_blocks(html: str) -> PageText:
@@ -317,11 +320,15 @@ def html_text_blocks(html: str) -> PageText:
     of them sit in a box marked as a chart or a promotion, and the page's h1 headings."""
     import lxml.html
 
+    from narrate.article.patterns import squash
+
     try:
         root = lxml.html.fromstring(html)
     except (ValueError, lxml.etree.ParserError):
         return PageText([], set(), [])
     headlines = [normalise_space(h1.text_content()) for h1 in root.iter("h1")]
+    image_texts = frozenset(squash(alt) for image in root.iter("img")
+                            if len((alt := image.get("alt") or "").split()) >= IMAGE_TEXT_WORDS)
     for element in list(root.iter(*_SKIPPED_HTML)):
         if element.getparent() is not None:
             element.drop_tree()
@@ -336,7 +343,7 @@ def html_text_blocks(html: str) -> PageText:
                    for word in f"{box.get('class') or ''} {box.get('id') or ''}".split()):
                 boxed.add(len(found))
             found.append(text)
-    return PageText(found, boxed, headlines)
+    return PageText(found, boxed, headlines, image_texts)
 
 
 def _fill_gaps(blocks: list[Block], page_blocks: list[str], boxed: set[int]) -> list[Block]:
@@ -482,5 +489,5 @@ def parse_html(data: bytes, text: str, *, url: str | None = None, code: str = "s
         blocks=tuple(blocks), title=_headline(document.title, page.headlines, blocks), author=document.author,
         date=document.date,
         source_url=document.url or url, site_name=document.sitename, image_url=document.image,
-        description=document.description, page_blocks=tuple(page.blocks),
+        description=document.description, page_blocks=tuple(page.blocks), image_texts=page.image_texts,
     )
