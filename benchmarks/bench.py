@@ -5,6 +5,10 @@ sentences, nothing else. Builds run as separate processes; their memory is sampl
 sum over narrate and its worker processes (ffmpeg included), every 50 ms.
 
 Usage: scripts/bench [--long]   (--long adds a two-hour input: about six minutes more on 2 cores)
+       scripts/bench --cold ARTICLE [--runs N]
+                        (only cold builds of one article against the engine, N times, alternating: the
+                         engine's own time moves by 10% between runs on a shared machine, so one ratio
+                         says little; the mean and the spread say more)
 """
 
 from __future__ import annotations
@@ -117,7 +121,27 @@ def long_input(folder: Path, minutes: int) -> Path:
     return path
 
 
+def cold_runs(article: Path, runs: int) -> None:
+    """Cold builds of `article` against the engine alone, alternating, each in an empty cache."""
+    ratios = []
+    for number in range(1, runs + 1):
+        floor, audio = engine_floor(article)
+        with tempfile.TemporaryDirectory() as tmp:
+            env = dict(os.environ, NARRATE_CACHE_DIR=str(Path(tmp) / "cache"))
+            cold, _ = run([*NARRATE, "build", str(article), "-o", str(Path(tmp) / "episode.mp3"), "-q"], env)
+        ratios.append(cold / floor)
+        print(f"run {number}: audio {audio:.1f} s, engine {floor:.2f} s, cold build {cold:.2f} s, "
+              f"ratio {ratios[-1]:.3f}", flush=True)
+    mean = sum(ratios) / len(ratios)
+    print(f"{article.name}: cold/engine mean {mean:.3f} over {runs} runs (from {min(ratios):.3f} to {max(ratios):.3f})")
+
+
 def main() -> None:
+    if "--cold" in sys.argv:
+        article = Path(sys.argv[sys.argv.index("--cold") + 1])
+        runs = int(sys.argv[sys.argv.index("--runs") + 1]) if "--runs" in sys.argv else 5
+        cold_runs(article, runs)
+        return
     long_run = "--long" in sys.argv
     results: dict[str, object] = {"cores": os.cpu_count()}
     with tempfile.TemporaryDirectory() as tmp:

@@ -1,5 +1,6 @@
 """Publishing: the feed parses strictly and with feedparser, survives concurrency and crashes."""
 
+import hashlib
 import json
 import os
 import shutil
@@ -91,6 +92,7 @@ def test_published_feed_has_every_required_tag_with_real_values(tmp_path, show):
     assert "<p>First published 1 March 2026.</p>" in entry.content[0].value
     assert str(ID3(mp3)["TDRC"]) == "2026-03-01"
     assert "00:00:00 " in entry.content[0].value and "Second part" in entry.content[0].value
+    assert mp3.stem.endswith("-" + hashlib.sha256(mp3.read_bytes()).hexdigest()[:10])  # named by its content
     assert f'podcast:chapters url="https://pod.example.com/show/episodes/{mp3.stem}.chapters.json"' in raw
     assert 'type="text/vtt"' in raw and 'type="application/x-subrip"' in raw
     for name in (f"{mp3.stem}.chapters.json", f"{mp3.stem}.vtt", f"{mp3.stem}.srt"):
@@ -135,6 +137,23 @@ def test_republish_updates_remove_and_publish_again(tmp_path, show):
     entries = items(feed).entries
     assert sorted(e.title for e in entries) == ["Harbour Notes", "Second Story"]
     assert next(e for e in entries if e.title == "Harbour Notes").id == guid
+    assert run_cli("feed", "check", feed).exit_code == 0
+
+
+def test_an_edited_article_gets_new_file_names_under_the_same_guid_and_the_old_files_go(tmp_path, show):
+    feed = tmp_path / "feed"
+    source = article(tmp_path, "a", "Harbour Notes")
+    publish(source, show, feed)
+    (before,) = items(feed).entries
+    old_files = sorted(p.name for p in (feed / "episodes").iterdir())
+    source.write_text(source.read_text(encoding="utf-8") + "\n\nA paragraph added after the first edition went out.\n",
+                      encoding="utf-8")
+    publish(source, show, feed)
+    (after,) = items(feed).entries
+    assert after.id == before.id and after.itunes_episode == before.itunes_episode
+    assert after.enclosures[0].href != before.enclosures[0].href  # apps that kept the old audio fetch the new
+    new_files = sorted(p.name for p in (feed / "episodes").iterdir())
+    assert len(new_files) == 4 and not set(old_files) & set(new_files)
     assert run_cli("feed", "check", feed).exit_code == 0
 
 

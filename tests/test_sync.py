@@ -147,6 +147,7 @@ def test_dry_run_and_limit(site, show, tmp_path):
     site.items = {slug: ("Mon, 30 Nov 2026 08:00:00 GMT", body) for slug, body in BODIES.items()}
     dry = sync(site, show, feed, "--dry-run")
     assert dry.exit_code == 0 and dry.stdout.count("would build (new)") == 3 and not (feed / "feed.xml").exists()
+    assert not (tmp_path / "ledger.sqlite").exists()  # a dry run leaves nothing behind
     limited = sync(site, show, feed, "--limit", "2")
     assert "2 published" in limited.stderr and len(read_items(feed / "feed.xml")) == 2
     rest = sync(site, show, feed)
@@ -331,6 +332,33 @@ def test_a_dask_cluster_and_the_local_pool_give_the_same_show(tmp_path):
     assert items["pool"] == items["dask"] and len(items["pool"]) == 3
     for guid, number, title, audio, size in items["pool"]:  # speech from the cache: the same bytes
         assert (shows["pool"] / "episodes" / audio).read_bytes() == (shows["dask"] / "episodes" / audio).read_bytes()
+
+
+def test_an_edited_article_synced_on_dask_replaces_its_files_on_the_target(tmp_path, monkeypatch):
+    """Workers upload straight to the target under names taken from the content; the old version's files,
+    which the staging copy never held, are swept once the new feed is up."""
+    pytest.importorskip("dask.distributed")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
+    folder = _articles(tmp_path / "articles", count=1)
+    config = tmp_path / "show.yaml"
+    config.write_text(SHOW.format(ledger=tmp_path / "ledger.sqlite"), encoding="utf-8")
+    remote = tmp_path / "bucket" / "show"
+
+    def synced():
+        result = run_cli("sync", folder, "-c", config, "--feed", f"file://{remote}", "--dask", "local",
+                         "--workers", "1")
+        assert result.exit_code == 0, result.output
+        (item,) = read_items(remote / "feed.xml")
+        return item, sorted(p.name for p in (remote / "episodes").iterdir())
+
+    first, first_files = synced()
+    article = next(folder.iterdir())
+    article.write_text(article.read_text(encoding="utf-8") + "\nA line added after the first edition.\n",
+                       encoding="utf-8")
+    second, second_files = synced()
+    assert second.guid == first.guid and second.number == first.number and second.audio != first.audio
+    assert second.audio in second_files and len(second_files) == 4
+    assert not set(first_files) & set(second_files)
 
 
 def test_a_dask_worker_killed_mid_article_and_the_article_is_published_once(tmp_path):

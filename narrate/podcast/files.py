@@ -7,6 +7,7 @@ running as another user answers 403 for it. Every published file therefore gets 
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import tempfile
@@ -47,3 +48,18 @@ def write_atomically(path: Path, data: bytes) -> None:
 
 def copy_atomically(source: Path, target: Path) -> None:
     write_with(target, lambda tmp: shutil.copyfile(source, tmp))
+
+
+def move_into_place(source: Path, target: Path) -> None:
+    """Rename a finished file (on the same filesystem) to its published name, with the published mode."""
+    os.chmod(source, publishable_mode())
+    os.replace(source, target)
+
+
+def digest(path: Path) -> str:
+    """SHA-256 of a file's content, read a megabyte at a time."""
+    sha = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            sha.update(block)
+    return sha.hexdigest()

@@ -56,10 +56,12 @@ def retry_delay(attempts: int) -> float:
 
 
 class Ledger:
-    def __init__(self, path: Path):
+    def __init__(self, path: Path | None):
+        """The ledger at `path`, created if missing; None gives one in memory (a dry run leaves no file)."""
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(str(path), timeout=30)
+            if path is not None:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(str(path) if path is not None else ":memory:", timeout=30)
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.executescript(SCHEMA)
         except sqlite3.Error as exc:

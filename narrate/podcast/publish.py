@@ -8,6 +8,7 @@ so neither loses the other's episode.
 from __future__ import annotations
 
 import json
+import tempfile
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -18,11 +19,12 @@ from narrate.config import Config
 from narrate.errors import ConfigError, NarrateError, OutputError
 from narrate.models import Article
 from narrate.podcast.feed import FEED_FILE, MEDIA_DIR, Chapter, Item, now, read_items, render
-from narrate.podcast.files import copy_atomically, write_atomically
+from narrate.podcast.files import copy_atomically, digest, move_into_place, write_atomically
 
 LOCK_FILE = ".narrate.lock"
 INDEX_FILE = "index.html"
 LOCK_TIMEOUT = 600
+VERSION_CHARS = 10  # hex digits of the MP3's SHA-256 in its published name
 
 
 def episode_guid(source_url: str | None, title: str) -> str:
@@ -94,15 +96,28 @@ def _stage_mp3(mp3: Path, media: Path, stem: str) -> dict[str, str]:
     """Copy an already built episode (and its sidecars) into the feed's media folder."""
     from narrate.pipeline import sidecar_paths
 
+    if not mp3.is_file():
+        raise OutputError(f"{mp3}: no such episode")
+    files = {kind: path for kind, path in zip(("audio", "chapters", "vtt", "srt"), (mp3, *sidecar_paths(mp3)))
+             if path.is_file()}
+    return _place_versioned(files, media, stem, copy_atomically)
+
+
+def _place_versioned(files: dict[str, Path], media: Path, stem: str, place: Callable[[Path, Path], None]
+                     ) -> dict[str, str]:
+    """Give an episode's files their published names: its stem and a version taken from the MP3's content.
+
+    A changed episode gets new names, so an app that downloaded the old audio fetches the new one (apps
+    keep audio by its URL), the old files keep serving the old feed until the new feed replaces it, and
+    an upload finds by name alone whether a file is already there.
+    """
+    version = digest(files["audio"])[:VERSION_CHARS]
+    audio_stem = files["audio"].name[:-len(".mp3")]
     names = {}
-    for kind, source in zip(("audio", "chapters", "vtt", "srt"), (mp3, *sidecar_paths(mp3))):
-        if not source.is_file():
-            if kind == "audio":
-                raise OutputError(f"{mp3}: no such episode")
-            continue
-        suffix = ".mp3" if kind == "audio" else source.name[len(mp3.stem):]
-        target = media / (stem + suffix)
-        copy_atomically(source, target)
+    for kind, path in files.items():
+        suffix = ".mp3" if kind == "audio" else path.name[len(audio_stem):]
+        target = media / f"{stem}-{version}{suffix}"
+        place(path, target)
         names[kind] = target.name
     return names
 
@@ -156,11 +171,14 @@ def build_files(source: str, config: Config, media: Path, *, article: Article | 
         article = article or read_article(source, config)
         guid = episode_guid(article.source_url, article.title)
         stem = f"{slugify(article.title)}-{guid[:8]}"
-        episode = build(article, config, media / f"{stem}.mp3", overrides=MetaOverrides(), progress=progress)
+        # Built beside the published files (a hidden folder, never served), then renamed into place.
+        with tempfile.TemporaryDirectory(dir=media, prefix=".building-") as scratch:
+            episode = build(article, config, Path(scratch) / f"{stem}.mp3", overrides=MetaOverrides(),
+                            progress=progress)
+            names = _place_versioned({"audio": episode.mp3, "chapters": episode.chapters_json, "vtt": episode.vtt,
+                                      "srt": episode.srt}, media, stem, move_into_place)
         title, author, source_url = episode.meta.title, episode.meta.author, article.source_url
         written_on, summary = article.date, episode.meta.description or ""
-        names = {"audio": episode.mp3.name, "chapters": episode.chapters_json.name, "vtt": episode.vtt.name,
-                 "srt": episode.srt.name}
     audio = media / names["audio"]
     return Built(guid, title, author, source_url, written_on, summary, names, audio.stat().st_size,
                  round(MP3(audio).info.length))
@@ -201,12 +219,12 @@ def publish(source: str, config: Config, feed_dir: Path, *, base_url: str | None
     return add_to_feed(built, config, feed_dir, base)
 
 
-def _files(item: Item) -> set[str]:
+def episode_files(item: Item) -> set[str]:
     return {n for n in (item.audio, item.chapters_file, item.vtt_file, item.srt_file) if n}
 
 
 def _remove_files(media: Path, item: Item, keep: Item | None = None) -> None:
-    for name in _files(item) - (_files(keep) if keep else set()):
+    for name in episode_files(item) - (episode_files(keep) if keep else set()):
         (media / name).unlink(missing_ok=True)
 
 

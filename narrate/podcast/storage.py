@@ -15,12 +15,15 @@ import re
 from pathlib import Path
 
 from narrate.errors import ConfigError, OutputError
+from narrate.podcast.files import digest
 
 MANIFEST = ".narrate-pushed.json"
 LAST_FILES = ("index.html", "feed.xml")  # in this order, after everything else
 # Files pulled into a fresh staging folder: what rebuilding the feed and the page needs to read.
 PULLED_SUFFIXES = (".chapters.json", ".vtt")
 # narrate's own extras for the filesystems it is tested against; others name fsspec's backend package.
+# An episode file as publishing names it: "<slug>-<guid8>-<version10>" and its suffix.
+VERSIONED_NAME = re.compile(r"-[0-9a-f]{8}-[0-9a-f]{10}(\.mp3|\.chapters\.json|\.vtt|\.srt)$")
 EXTRAS = {"s3": "s3", "s3a": "s3", "sftp": "sftp", "ssh": "sftp"}
 
 
@@ -62,7 +65,7 @@ class RemoteShow:
                 local = self.staging / relative
                 local.parent.mkdir(parents=True, exist_ok=True)
                 self.fs.get_file(remote, str(local))
-                manifest[relative] = _digest(local)
+                manifest[relative] = digest(local)
             else:
                 manifest[relative] = None  # there already; not needed here
         _write_manifest(self.staging, manifest)
@@ -76,8 +79,8 @@ class RemoteShow:
         for relative in sorted((f for f in files if not any(part.startswith(".") for part in f.split("/"))),
                                key=lambda f: (last.get(f, 0), f)):
             path = self.staging / relative
-            digest = _digest(path)
-            if manifest.get(relative) == digest:
+            content = digest(path)
+            if manifest.get(relative) == content:
                 continue
             remote = self._remote(relative)
             try:
@@ -88,7 +91,7 @@ class RemoteShow:
             except OSError as exc:
                 _write_manifest(self.staging, manifest)
                 raise OutputError(f"{self.target}: upload of {relative} failed ({exc})") from None
-            manifest[relative] = digest
+            manifest[relative] = content
             sent.append(relative)
         for relative in [r for r in manifest if not (self.staging / r).exists() and manifest[r] is not None]:
             try:
@@ -100,6 +103,31 @@ class RemoteShow:
             del manifest[relative]
         _write_manifest(self.staging, manifest)
         return sent
+
+
+    def sweep(self, referenced: set[str]) -> list[str]:
+        """Remove the episode files on the target that the pushed feed no longer names: earlier versions
+        of edited episodes, and files a Dask worker uploaded straight to the target for a build that never
+        reached the feed (the manifest knows neither). Only names narrate gives (stem, version, suffix)."""
+        from narrate.podcast.feed import MEDIA_DIR
+
+        folder = self._remote(MEDIA_DIR)
+        try:
+            found = self.fs.ls(folder, detail=False) if self.fs.exists(folder) else []
+        except OSError as exc:
+            raise OutputError(f"{self.target}: cannot list {MEDIA_DIR} ({exc})") from None
+        removed = []
+        for remote in found:
+            name = remote.rstrip("/").rsplit("/", 1)[-1]
+            if VERSIONED_NAME.search(name) and name not in referenced:
+                try:
+                    self.fs.rm_file(remote)
+                except FileNotFoundError:
+                    pass
+                except OSError as exc:
+                    raise OutputError(f"{self.target}: cannot remove {MEDIA_DIR}/{name} ({exc})") from None
+                removed.append(name)
+        return removed
 
 
 def open_target(target: str, storage_options: dict):
@@ -117,14 +145,6 @@ def open_target(target: str, storage_options: dict):
         raise ConfigError(f"{target}: {scheme}:// needs an extra: {hint}") from None
     except ValueError as exc:
         raise ConfigError(f"{target}: {exc}") from None
-
-
-def _digest(path: Path) -> str:
-    sha = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            sha.update(block)
-    return sha.hexdigest()
 
 
 def _read_manifest(staging: Path) -> dict:

@@ -167,10 +167,10 @@ def build_one(url: str, config: Config, target: str | None, storage_options: dic
             fs, root = open_target(target, storage_options)
             folder = f"{root.rstrip('/')}/{MEDIA_DIR}"
             fs.makedirs(folder, exist_ok=True)
-            for name in built.names.values():
-                local, remote = Path(scratch) / name, f"{folder}/{name}"
-                if not (fs.exists(remote) and fs.size(remote) == local.stat().st_size):
-                    fs.put_file(str(local), remote)
+            for name in built.names.values():  # named by content: a file already there is this one
+                remote = f"{folder}/{name}"
+                if not fs.exists(remote):
+                    fs.put_file(str(Path(scratch) / name), remote)
             sidecars = {name: (Path(scratch) / name).read_bytes() for kind, name in built.names.items()
                         if kind in ("chapters", "vtt")}
     except NarrateError as error:
@@ -280,7 +280,8 @@ def sync(sources: list[str], config: Config, target: str, *, workers: int = 0, l
     if remote:
         remote.pull()
     result = SyncResult()
-    with Ledger(ledger_path(config, target)) as ledger:
+    kept = ledger_path(config, target)
+    with Ledger(None if dry_run and not kept.exists() else kept) as ledger:
         if ledger.is_empty() and (feed_dir / "feed.xml").exists():
             say(f"ledger rebuilt from the published feed: {_rebuild(ledger, feed_dir)} episodes")
         _mark_removed(ledger, feed_dir)
@@ -332,4 +333,8 @@ def sync(sources: list[str], config: Config, target: str, *, workers: int = 0, l
             run_pool(jobs, config, feed_dir / MEDIA_DIR, count, in_order)
         if remote:
             result.pushed = remote.push()
+            from narrate.podcast.feed import read_items
+            from narrate.podcast.publish import episode_files
+
+            remote.sweep({name for item in read_items(feed_dir / "feed.xml") for name in episode_files(item)})
     return result
