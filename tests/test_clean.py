@@ -543,3 +543,18 @@ def test_in_copied_text_the_small_print_ends_the_article_even_when_prose_follows
     draft, _ = cleaned("Skip to content", "Bridge Vote Settles Old Fight", "By Ann Lee", *BODY, "Join our newsletter",
                        SMALL_PRINT[0], *footer_prose, SMALL_PRINT[2])
     assert kept_texts(draft) == BODY
+
+
+def test_cookie_notices_and_comment_sections_in_other_languages_are_not_read():
+    notices = ["Utilizziamo i cookie per essere sicuri che tu possa avere la migliore esperienza sul nostro sito.",
+               "Nous utilisons des cookies pour vous garantir la meilleure expérience sur notre site web.",
+               "Wir verwenden Cookies, um Inhalte und Anzeigen zu personalisieren und die Zugriffe zu analysieren."]
+    for notice in notices:
+        draft, dropped = cleaned("Bridge Vote", *BODY, notice)
+        assert kept_texts(draft) == BODY and notice in dropped
+    comments = ["Lascia un commento", "Devi essere connesso per inviare un commento.",
+                "Ottimo articolo, grazie per averlo scritto e condiviso con tutti noi lettori del sito."]
+    draft, _ = cleaned("Skip to content", "Bridge Vote Settles Old Fight", "By Ann Lee", *BODY, *comments)
+    assert kept_texts(draft) == BODY
+    sweets = "The bakery on the square still uses the cookies and biscuits recipes the founder brought from Italy."
+    assert sweets in kept_texts(cleaned("Bridge Vote", *BODY[:2], sweets, *BODY[2:])[0])

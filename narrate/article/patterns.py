@@ -82,6 +82,8 @@ CALL_TO_ACTION = re.compile(  # whole words only: "your digestive tract" is no "
     r"enter your e-?mail|your e-?mail address|(delivered|straight|directly) to your inbox|"
     r"donate (now|today|here)|keep independent (media|journalism) alive|"
     r"we use cookies|accept (all )?cookies|consent to (our|the) use of cookies|(click|tap) here to|download our app|"
+    # the cookie notice in the other languages of the web's larger press: it, es, pt, fr, de, nl, ru
+    r"(utilizziamo|usiamo|utilizamos|usamos|utilisons|utilise|verwenden|nutzen|gebruiken|используем)\b.{0,30}\bcookies?|"
     r"check out more (articles|stories|news)|"
     r"^contact\b.{0,60}\bat \S+@\S+|"
     r"views (and|or) opinions expressed|(are|is) (solely )?(those|the opinions?) of the author|"
@@ -116,6 +118,10 @@ READ_MORE = re.compile(r"^((read|see) (more|the (full )?(story|article))|(contin
 COMMENTS_START = re.compile(
     r"^((\d+\s)?(reader|user|visitor)?\s?comments?|\d+ with \d+ posters participating|(leave|post|add|write) a (comment|reply)|"
     r"join the (conversation|discussion)|you must (log ?in|sign ?in|be logged in).{0,40}\bcomment\.?|"
+    # the same in it, es, pt, fr, de, ru
+    r"(\d+\s)?(commenti|comentarios|comentários|commentaires|kommentare|комментарии)|"
+    r"(lascia|deja|deixe|laisser|laissez|schreibe|оставить|оставьте) (un |um |einen )?(commento|comentario|comentário|"
+    r"commentaire|kommentar|комментарий)|devi essere connesso per (inviare|pubblicare) un commento\.?|"
     r"[\w.-]{2,40} says:)$",
     re.IGNORECASE)
 # A line that sends the reader to another story: "READ MORE: ...", "DON'T MISS ...", "(Leggi anche: ...)".
