@@ -558,3 +558,31 @@ def test_cookie_notices_and_comment_sections_in_other_languages_are_not_read():
     assert kept_texts(draft) == BODY
     sweets = "The bakery on the square still uses the cookies and biscuits recipes the founder brought from Italy."
     assert sweets in kept_texts(cleaned("Bridge Vote", *BODY[:2], sweets, *BODY[2:])[0])
+
+
+COMMENT_TEXTS = ["I have crossed that bridge every morning for forty years and I am glad they are finally fixing it.",
+                 "Two years is far too long for a bridge this size. The council should have planned this work better.",
+                 "The temporary crossing will be a nightmare for anyone with a pram, and nobody has said how it works."]
+
+
+def test_a_thread_of_readers_comments_under_a_copied_article_is_not_read():
+    thread = []
+    for name, when, text in zip(("Mary Jones", "Tom Baker", "Sam Reed"), ("2 hours ago", "3 hours ago", "5 hours ago"),
+                                COMMENT_TEXTS):
+        thread += [f"{name}\n{when}", text, "Like (3) Reply"]
+    draft, dropped = cleaned("Skip to content", "Bridge Vote Settles Old Fight", "By Ann Lee", *BODY, *thread)
+    assert kept_texts(draft) == BODY
+    assert all(text in dropped for text in COMMENT_TEXTS)
+    # headed "3 thoughts on ...", each comment signed with a date
+    headed = ["3 thoughts on “Bridge Vote Settles Old Fight”"]
+    for name, text in zip(("Mary Jones", "Tom Baker", "Sam Reed"), COMMENT_TEXTS):
+        headed += [f"{name}\nNovember 19, 2019 at 4:05 pm", text, "Reply"]
+    draft, _ = cleaned("Skip to content", "Bridge Vote Settles Old Fight", "By Ann Lee", *BODY, *headed)
+    assert kept_texts(draft) == BODY
+
+
+def test_a_comment_that_cannot_be_told_from_the_article_never_costs_the_articles_end():
+    # no author or time line: the first "Reply" is the only sign, so what is above it is kept
+    draft, _ = cleaned("Skip to content", "Bridge Vote Settles Old Fight", "By Ann Lee", *BODY, "Reply",
+                       COMMENT_TEXTS[1], "Reply", COMMENT_TEXTS[2], "Reply")
+    assert kept_texts(draft)[:len(BODY)] == BODY and COMMENT_TEXTS[2] not in kept_texts(draft)

@@ -23,8 +23,10 @@ from narrate.article.patterns import (
     HEADLINE_END,
     MOVED_ON,
     NAME_LINE,
+    REPLY_LINE,
     SENTENCE_END,
     SHORT_SENTENCE,
+    TIME_AGO,
     byline_name,
     is_call_to_action,
     is_credit,
@@ -58,6 +60,7 @@ LABEL_WORDS = 3
 LABEL_RUN = 3
 SUBHEADING_WORDS = 14
 LINK_BOX_RUN = 3
+COMMENT_TEXT_BLOCKS = 3  # paragraphs of one comment, above its "Reply" line
 
 
 def drop_link_boxes(ledger: Ledger) -> None:
@@ -105,8 +108,12 @@ def find_article(ledger: Ledger, title: str | None, author: str | None,
             title = blocks[opening].text
             ledger.drop(opening, "title (read first)")
         return title, author
+    thread = _comment_thread_start(blocks, live)
+    if thread is not None:  # readers' comments below: never the article, however much prose they hold
+        live = [i for i in live if i < thread]
     # Bylines count against a run as any short line does: another story's byline ends the article's run.
-    first, last = _densest_run(blocks, sorted([*live, *(i for i in bylines if i not in labels)]), lists)
+    first, last = _densest_run(blocks, sorted([*live, *(i for i in bylines if i not in labels and
+                                                         (thread is None or i < thread))]), lists)
     last = _continuation(blocks, live, last, set(ledger.reasons))
     _restore_timeline_dates(ledger, set(live), first, last)
     first = _lead(blocks, live, first)
@@ -140,6 +147,34 @@ def find_article(ledger: Ledger, title: str | None, author: str | None,
         # otherwise, between the headline and the first paragraph: a standfirst, kept
     _mark_subheadings(ledger, first, last)
     return title, author
+
+
+def _comment_thread_start(blocks: list[Block], live: list[int]) -> int | None:
+    """Where a thread of readers' comments starts: the first comment's name or time line, found by the
+    "Reply" lines under two comments or more, provided some prose (the article) comes before it."""
+    replies = [i for i in live if any(REPLY_LINE.match(line.strip()) for line in blocks[i].text.split("\n"))]
+    if len(replies) < 2:
+        return None
+    position = live.index(replies[0])
+    # The first comment's author or time line above its paragraphs; without one, the comment cannot be
+    # told from the article's last paragraphs, and it is read rather than risk the article's ending.
+    above = [p for p in range(position - 1, max(-1, position - 2 - COMMENT_TEXT_BLOCKS), -1)
+             if _comment_meta(blocks[live[p]].text)]
+    if not above or not all(is_prose(blocks[live[p]].text) for p in range(above[0] + 1, position)):
+        start = position
+    else:
+        start = above[0] - 1 if above[0] > 0 and _comment_meta(blocks[live[above[0] - 1]].text) else above[0]
+    if not any(is_prose(blocks[i].text) for i in live[:start]):
+        return None
+    return live[start]
+
+
+def _comment_meta(text: str) -> bool:
+    """A commenter's name, or when they wrote, or both on one block ("Mary Jones\nNovember 19, 2019 at 4:05 pm")."""
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    return bool(lines) and len(lines) <= 3 and all(
+        TIME_AGO.match(line) or DATELINE.match(line) or is_person_line(line) or is_handle_line(line)
+        or (word_count(line) <= 4 and not SENTENCE_END.search(line)) for line in lines)
 
 
 def _restore_timeline_dates(ledger: Ledger, live: set[int], first: int, last: int) -> None:

@@ -122,8 +122,16 @@ COMMENTS_START = re.compile(
     r"(\d+\s)?(commenti|comentarios|comentários|commentaires|kommentare|комментарии)|"
     r"(lascia|deja|deixe|laisser|laissez|schreibe|оставить|оставьте) (un |um |einen )?(commento|comentario|comentário|"
     r"commentaire|kommentar|комментарий)|devi essere connesso per (inviare|pubblicare) un commento\.?|"
-    r"[\w.-]{2,40} says:)$",
+    r"[\w.-]{2,40} says:|"
+    # "3 thoughts on “Bridge Vote”", "12 Responses to ...", "Comments (4)"
+    r"\d+ (thoughts?|responses?|replies|reactions?) (on|to) .{1,200}|comments? \(\d+\)|\d+ repl(y|ies))$",
     re.IGNORECASE)
+# The line under each comment in a thread: "Reply", "Like (12) Reply", "Antworten", "Rispondi ↓".
+REPLY_LINE = re.compile(r"^((\d+\s+)?likes?\s*(\(\d+\))?\s*[·|•-]?\s*)?(reply|antworten|rispondi|responder|"
+                        r"répondre|ответить)(\s*[·|•-]?\s*(report|flag|share))?(\s*[↓↩→›»])?$", re.IGNORECASE)
+# A commenter's time: "2 hours ago", "5 days ago".
+TIME_AGO = re.compile(r"^\d+\s+(seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\s+ago$",
+                      re.IGNORECASE)
 # A line that sends the reader to another story: "READ MORE: ...", "DON'T MISS ...", "(Leggi anche: ...)".
 TEASER_LINE = re.compile(
     r"^[(\[]?\s*(((see|read|watch) (more|also|next)|also read|must read|read also|more on this)\s*[:|]|"
