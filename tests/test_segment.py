@@ -2,7 +2,7 @@ import pytest
 
 from narrate.article.sections import build_article, chapter_title, section_title, split_sentences, topic_title
 from narrate.config import Config
-from narrate.models import Article, Section
+from narrate.models import Article, Block, Draft, Section
 from narrate.pipeline import plan_speech
 
 
@@ -113,3 +113,13 @@ def test_a_text_of_one_paragraph_is_read_whole_and_titled_by_its_opening(text):
     assert text.startswith(article.title)
     spoken = [u.written for u in plan_speech(article, Config())]
     assert " ".join(spoken).count(article.title) == 1  # the opening is not read twice
+
+
+def test_a_pages_last_heading_over_nothing_is_not_read_but_a_copied_texts_last_line_is():
+    blocks = (Block("The council voted on Tuesday to rebuild the old stone bridge over the river."),
+              Block("Work starts in spring."), Block("Popular on the Courier", "heading", 2))
+    article = build_article(Draft(blocks=blocks, title="Bridge Vote"))
+    assert [p for s in article.sections for p in (s.title, *s.paragraphs)][-1] == "Work starts in spring."
+    assert ("Popular on the Courier", "heading with nothing under it") in [(d.text, d.reason) for d in article.dropped]
+    copied = build_article(Draft(blocks=blocks, title="Bridge Vote", has_markup=False))
+    assert copied.sections[-1].title == "Popular on the Courier"

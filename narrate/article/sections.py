@@ -219,6 +219,10 @@ def group_paragraphs(title: str, paragraphs: list[str]) -> tuple[Section, ...]:
 def build_article(draft: Draft, dropped: tuple[Dropped, ...] = ()) -> Article:
     """Sections from the draft's headings, or from topic shifts when it has none."""
     blocks = list(draft.blocks)
+    # A page's heading over nothing is a box's label ("Popular on ..."); in copied text a last short line is
+    # only guessed to be a heading, and may be the article's closing line.
+    while draft.has_markup and len(blocks) > 1 and blocks[-1].kind == "heading":
+        dropped = (*dropped, Dropped(blocks.pop().text, "heading with nothing under it"))
     title = draft.title
     if not title:
         first = next((b for b in blocks if b.kind == "heading"), blocks[0] if blocks else None)
