@@ -11,7 +11,7 @@ class Block:
     """One block of an input before cleaning: a paragraph, heading, list item, quote, caption or table row."""
 
     text: str
-    kind: str = "paragraph"  # paragraph | heading | item | quote | caption | row | note
+    kind: str = "paragraph"  # paragraph | heading | item | quote | caption | row | note | filled
     level: int = 0  # heading level, 1 to 6
 
 

@@ -1,6 +1,6 @@
 """The page's other readings vote on narrate's blocks: recall first inside the article, agreement after it."""
 
-from narrate.article.consensus import OUTSIDE_REASON, Readings, agree, read_opinions
+from narrate.article.consensus import FILLED_REASON, OUTSIDE_REASON, Readings, agree, read_opinions
 from narrate.article.patterns import squash as key
 from narrate.article.read import html_text_blocks
 from narrate.models import Block, Draft
@@ -82,3 +82,13 @@ def test_inside_the_article_both_extractors_are_enough_to_add_a_paragraph():
     after = Readings(both.extractor, both.readability, both.copied_text, page_blocks=(*BODY[:3], WIDGET_TAIL))
     result, _ = agree(draft(*BODY[:3]), (), after)  # after the article, two readings are not enough
     assert [b.text for b in result.blocks] == BODY[:3]
+
+
+def test_a_paragraph_filled_in_from_the_pages_text_needs_an_extractor_to_agree():
+    filled = "A paragraph found only in the page's own text, between two the extractor kept, such as a promotion."
+    agreed = "A paragraph found in the page's own text that trafilatura's default extraction holds as well."
+    blocks = (Block(BODY[0]), Block(filled, "filled"), Block(agreed, "filled"), Block(BODY[1]))
+    held = readings(BODY[0], BODY[1], extractor=(agreed,), copied_text=(filled, agreed))
+    result, dropped = agree(Draft(blocks=blocks, title="Bridge Vote"), (), held)
+    assert [b.text for b in result.blocks] == [BODY[0], agreed, BODY[1]]
+    assert [(d.text, d.reason) for d in dropped] == [(filled, FILLED_REASON)]

@@ -21,7 +21,9 @@ default extraction agreeing with it there is one algorithm's opinion twice, and 
 runs on into the teasers after an article. A paragraph that narrate's reading lacks is added in page order
 when both extractors hold it between two of narrate's blocks, or all three readings hold it elsewhere
 (the half of an article after an inline widget, where an extractor stopped), unless narrate's own
-rules dropped it on purpose.
+rules dropped it on purpose. A paragraph narrate's reading took from the page's own text to fill a gap
+the extractor left (a block of kind "filled") stays only when trafilatura's defaults or readability-lxml
+hold it too: the copied-text reader sees the same page text, so its agreement proves nothing there.
 """
 
 from __future__ import annotations
@@ -39,6 +41,9 @@ HELD_SHARE = 0.5
 # Blocks shorter than this (in letters) are too short to vote on: they stay where narrate put them.
 MIN_VOTING_CHARS = 20
 OUTSIDE_REASON = "outside the article the page's readings agree on"
+FILLED_REASON = "filled in from the page's text, but neither extractor holds it"
+# The readings that choose a page's article by its markup.
+EXTRACTORS = frozenset({"extractor", "readability"})
 # The readings that do not share narrate's own extractor.
 INDEPENDENT = frozenset({"readability", "copied_text"})
 
@@ -125,7 +130,11 @@ def agree(draft: Draft, dropped: tuple[Dropped, ...], readings: Readings,
     newly_dropped: list[Dropped] = []
     for index, block in enumerate(blocks):
         vote = votes[index]
-        if vote is None or any(p.search(block.text) for p in always):
+        if any(p.search(block.text) for p in always):
+            keep_it = True
+        elif block.kind == "filled":  # filled in from the page's text: an extractor must agree
+            keep_it = bool(readings.held_by(block.text) & EXTRACTORS)
+        elif vote is None:
             keep_it = True
         elif index < first:  # above the article: not a line that ends no sentence and no reading holds
             keep_it = vote >= 1 or block.kind == "heading" or bool(SENTENCE_END.search(block.text))
@@ -136,7 +145,7 @@ def agree(draft: Draft, dropped: tuple[Dropped, ...], readings: Readings,
         if keep_it:
             kept.append(block)
         else:
-            newly_dropped.append(Dropped(block.text, OUTSIDE_REASON))
+            newly_dropped.append(Dropped(block.text, FILLED_REASON if block.kind == "filled" else OUTSIDE_REASON))
     kept = _fill_agreed_gaps(kept, readings, {squash(d.text) for d in (*dropped, *newly_dropped)})
     return replace(draft, blocks=tuple(kept)), (*dropped, *newly_dropped)
 

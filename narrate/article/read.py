@@ -352,7 +352,8 @@ def _fill_gaps(blocks: list[Block], page_blocks: list[str], boxed: set[int]) -> 
     The page's own blocks are lined up with the extractor's; prose found between two blocks the
     extractor kept was part of the article's run and is restored in place, unless it sits in a
     box marked as a chart or a promotion. Nothing is added past the article's last kept block,
-    where comments and related stories live.
+    where comments and related stories live. Added blocks are of kind "filled", so the second
+    opinions can ask an extractor to agree with them.
     """
     from narrate.article.patterns import is_prose, squash
 
@@ -391,10 +392,10 @@ def _fill_gaps(blocks: list[Block], page_blocks: list[str], boxed: set[int]) -> 
             inserts.setdefault(placed[previous], []).append(page_blocks[j])
     if not inserts:
         return blocks
-    merged = [Block(text) for text in inserts.get(-1, [])]
+    merged = [Block(text, "filled") for text in inserts.get(-1, [])]
     for i, block in enumerate(blocks):
         merged.append(block)
-        merged += [Block(text) for text in inserts.get(i, [])]
+        merged += [Block(text, "filled") for text in inserts.get(i, [])]
     return merged
 
 
