@@ -82,9 +82,9 @@ def read_source(source: str, *, fetch_timeout: float = 20.0) -> Source:
 
 def _repair(text: str) -> str:
     """Undo mojibake (UTF-8 read as Latin-1 somewhere upstream: "donât"), a common fate of copied text."""
-    import ftfy
+    from narrate.article.mojibake import repair
 
-    return ftfy.fix_encoding(text)
+    return repair(text)
 
 
 def _looks_like_html(data: bytes) -> bool:
