@@ -121,7 +121,8 @@ def agree(draft: Draft, dropped: tuple[Dropped, ...], readings: Readings,
     """
     blocks = list(draft.blocks)
     always = [re.compile(p, re.IGNORECASE) for p in keep]
-    votes = [readings.holders(b.text) if len(squash(b.text)) >= MIN_VOTING_CHARS else None for b in blocks]
+    held = [readings.held_by(b.text) for b in blocks]  # once per block: the vote and the rules below read it
+    votes = [len(h) if len(squash(b.text)) >= MIN_VOTING_CHARS else None for h, b in zip(held, blocks)]
     agreed = [i for i, v in enumerate(votes) if v is not None and v >= AGREED]
     if not agreed:
         return draft, dropped  # the readings share nothing: no grounds to overrule narrate's own
@@ -133,7 +134,7 @@ def agree(draft: Draft, dropped: tuple[Dropped, ...], readings: Readings,
         if any(p.search(block.text) for p in always):
             keep_it = True
         elif block.kind == "filled":  # filled in from the page's text: an extractor must agree
-            keep_it = bool(readings.held_by(block.text) & EXTRACTORS)
+            keep_it = bool(held[index] & EXTRACTORS)
         elif vote is None:
             keep_it = True
         elif index < first:  # above the article: not a line that ends no sentence and no reading holds
@@ -141,7 +142,7 @@ def agree(draft: Draft, dropped: tuple[Dropped, ...], readings: Readings,
         elif index <= last:
             keep_it = True
         else:
-            keep_it = bool(readings.held_by(block.text) & INDEPENDENT)
+            keep_it = bool(held[index] & INDEPENDENT)
         if keep_it:
             kept.append(block)
         else:
