@@ -23,6 +23,7 @@ from narrate.article.patterns import (
     HEADLINE_END,
     MOVED_ON,
     NAME_LINE,
+    OTHER_STORIES,
     REPLY_LINE,
     SENTENCE_END,
     SHORT_SENTENCE,
@@ -48,10 +49,6 @@ from narrate.article.patterns import (
 from narrate.models import Block
 
 SHORT_BLOCK_COST = 8
-# A label over other stories' headlines (not "Share" or "Comments", which MOVED_ON also knows).
-OTHER_STORIES = re.compile(r"^(related|recommended|read (this )?(more|next)|next up|up next|what to read next|"
-                           r"more\b.{0,20}\b(in|from|on|stories|news|articles)\b|trending|most (popular|read)|"
-                           r"(latest|recent|popular|featured|top) (news|stories|posts))", re.IGNORECASE)
 CREDIT_MARK = re.compile(r"^(copyright\b|\(c\)|©)(?!.*\ball rights reserved\b)", re.IGNORECASE)
 INTERVIEW_LINE = re.compile(r"^[QA]\s?[:.]\s+\S")
 LEAD_REACH = 12

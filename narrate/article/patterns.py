@@ -101,11 +101,17 @@ PROMOTION = re.compile(
     re.IGNORECASE)
 TO_THE_READER = re.compile(r"\b(you|your|sign up|subscribe|donate|join us|click|tap|please|support us|help us)\b",
                            re.IGNORECASE)
+# Labels over other stories' headlines: "Related", "More from UK", "Most read".
+_OTHER_STORIES = (r"related|recommended|read (this )?(more|next)|next up|up next|what to read next|"
+                  r"more\b.{0,20}\b(in|from|on|stories|news|articles)\b|trending|most (popular|read)|"
+                  r"(latest|recent|popular|featured|top) (news|stories|posts)")
+OTHER_STORIES = re.compile(rf"^({_OTHER_STORIES})", re.IGNORECASE)
+# Where a page moves on from the article: those labels, and comments, sharing, notes about the authors.
 MOVED_ON = re.compile(
-    r"^(related|recommended|read (this )?(more|next)|next up|up next|what to read next|keep reading|more\b.{0,20}\b(in|from|on|stories|news|articles|videos)|trending|most (popular|read)|"
+    rf"^({_OTHER_STORIES}|keep reading|more\b.{{0,20}}\bvideos|"
     r"editors?'?s?'? picks|you (may|might) (also )?like|comments?|\d+ comments|leave a (comment|reply)|"
     r"about the author|share|in this article|additional reporting|contributed|first published|"
-    r"(latest|recent|popular|featured|top) (news|stories|posts|galleries|videos|slide ?shows)|sponsored|advertisement|"
+    r"(latest|recent|popular|featured|top) (galleries|videos|slide ?shows)|sponsored|advertisement|"
     r"(places|organi[sz]ations|people|topics) in (this|the) (story|article))\b",
     re.IGNORECASE)
 # What closes an author's profile card.
