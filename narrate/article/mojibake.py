@@ -42,7 +42,7 @@ def repair(text: str) -> str:
     pieces, done = [], 0
     for run in _GARBLED_RUN.finditer(text):
         before = text[run.start() - 1] if run.start() else ""
-        decoded, used = _decode(run.group(0), before if ord(before or "a") > 0xFF else "")
+        decoded, used = _decode(run.group(0), before if before > "\u00ff" else "")  # a letter already decoded
         if used:
             pieces += [text[done:run.start()], decoded, run.group(0)[used:]]
             done = run.end()

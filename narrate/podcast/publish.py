@@ -8,6 +8,7 @@ so neither loses the other's episode.
 from __future__ import annotations
 
 import json
+import re
 import tempfile
 import uuid
 from collections.abc import Callable
@@ -25,6 +26,8 @@ LOCK_FILE = ".narrate.lock"
 INDEX_FILE = "index.html"
 LOCK_TIMEOUT = 600
 VERSION_CHARS = 10  # hex digits of the MP3's SHA-256 in its published name
+# An episode's file as `_place_versioned` names it: "<slug>-<guid, 8>-<version>" and its suffix.
+VERSIONED_NAME = re.compile(rf"-[0-9a-f]{{8}}-[0-9a-f]{{{VERSION_CHARS}}}(\.mp3|\.chapters\.json|\.vtt|\.srt)$")
 
 
 def episode_guid(source_url: str | None, title: str) -> str:

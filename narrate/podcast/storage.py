@@ -22,8 +22,6 @@ LAST_FILES = ("index.html", "feed.xml")  # in this order, after everything else
 # Files pulled into a fresh staging folder: what rebuilding the feed and the page needs to read.
 PULLED_SUFFIXES = (".chapters.json", ".vtt")
 # narrate's own extras for the filesystems it is tested against; others name fsspec's backend package.
-# An episode file as publishing names it: "<slug>-<guid8>-<version10>" and its suffix.
-VERSIONED_NAME = re.compile(r"-[0-9a-f]{8}-[0-9a-f]{10}(\.mp3|\.chapters\.json|\.vtt|\.srt)$")
 EXTRAS = {"s3": "s3", "s3a": "s3", "sftp": "sftp", "ssh": "sftp"}
 
 
@@ -110,6 +108,7 @@ class RemoteShow:
         of edited episodes, and files a Dask worker uploaded straight to the target for a build that never
         reached the feed (the manifest knows neither). Only names narrate gives (stem, version, suffix)."""
         from narrate.podcast.feed import MEDIA_DIR
+        from narrate.podcast.publish import VERSIONED_NAME
 
         folder = self._remote(MEDIA_DIR)
         try:

@@ -333,8 +333,8 @@ def sync(sources: list[str], config: Config, target: str, *, workers: int = 0, l
             run_pool(jobs, config, feed_dir / MEDIA_DIR, count, in_order)
         if remote:
             result.pushed = remote.push()
-            from narrate.podcast.feed import read_items
+            from narrate.podcast.feed import FEED_FILE, read_items
             from narrate.podcast.publish import episode_files
 
-            remote.sweep({name for item in read_items(feed_dir / "feed.xml") for name in episode_files(item)})
+            remote.sweep({name for item in read_items(feed_dir / FEED_FILE) for name in episode_files(item)})
     return result
