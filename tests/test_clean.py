@@ -586,3 +586,55 @@ def test_a_comment_that_cannot_be_told_from_the_article_never_costs_the_articles
     draft, _ = cleaned("Skip to content", "Bridge Vote Settles Old Fight", "By Ann Lee", *BODY, "Reply",
                        COMMENT_TEXTS[1], "Reply", COMMENT_TEXTS[2], "Reply")
     assert kept_texts(draft)[:len(BODY)] == BODY and COMMENT_TEXTS[2] not in kept_texts(draft)
+
+
+def test_two_other_stories_headlines_between_paragraphs_and_cut_headlines_after_are_dropped():
+    pair = ["Ferry strike: crews walk out over the new rota", "Horror as river floods three villages overnight"]
+    after = ["Major warning issued after the storm reached the coast and a...",
+             "Council leader quits after row over the budget", "Towns face a wet winter as rivers rise"]
+    draft, dropped = cleaned("Bridge Vote", *BODY[:2], *pair, *BODY[2:], *after)
+    assert kept_texts(draft) == BODY
+    assert all(dropped[p] == "links to other stories" for p in pair)
+    assert all(a in dropped for a in after)
+
+
+def test_a_heading_over_its_authors_name_or_a_short_list_is_not_taken_for_other_stories():
+    heading = ["One chapter over, another barely begun", "Caroline Hawley, diplomatic correspondent"]
+    draft, _ = cleaned("Bridge Vote", *BODY[:2], *heading, *BODY[2:])
+    assert kept_texts(draft)[2] == "One chapter over, another barely begun"
+    steps = ["Close the road at the north end tonight", "Lift the old stones one by one",
+             "Number each stone for the rebuild next year"]
+    draft, _ = cleaned("Bridge Vote", *BODY[:2], *steps, *BODY[2:])
+    assert kept_texts(draft) == BODY[:2] + steps + BODY[2:]
+    options = ["Rebuild the old bridge in stone", "Build a new steel bridge further downstream"]
+    introduced = "The ballot offered residents two choices, and both had their champions in the hall:"
+    draft, _ = cleaned("Bridge Vote", BODY[0], introduced, *options, *BODY[1:])
+    assert kept_texts(draft) == [BODY[0], introduced, *options, *BODY[1:]]
+    dialogue = ["“We waited and waited and then...", "“Then the bridge just went quiet, and..."]
+    draft, _ = cleaned("Bridge Vote", *BODY[:2], *dialogue, *BODY[2:])
+    assert all(line in kept_texts(draft) for line in dialogue)
+
+
+def test_bylines_dates_and_breadcrumbs_of_many_shapes_are_never_the_headline():
+    draft, dropped = cleaned("Home > News > Towns", "Bridge Vote Passes After Years of Debate", "| BY: Ann Lee, MS, RD",
+                             *BODY)
+    assert draft.title == "Bridge Vote Passes After Years of Debate"
+    assert draft.author == "Ann Lee" and "Home > News > Towns" in dropped
+    draft, _ = cleaned("Bridge Vote Passes After Years of Debate", "20 Nov, 2019 05:47", "Follow us on", *BODY)
+    assert draft.title == "Bridge Vote Passes After Years of Debate"
+    draft, _ = cleaned("Мост откроют весной после долгого спора", "Текст: Анна Ли·11 октября 2018", *BODY)
+    assert draft.title == "Мост откроют весной после долгого спора" and draft.author == "Анна Ли"
+    draft, _ = cleaned("Bridge Vote Passes After Years of Debate", "Ann Lee", "Senior Contributor", *BODY)
+    assert draft.title == "Bridge Vote Passes After Years of Debate" and draft.author == "Ann Lee"
+    draft, dropped = cleaned("Bridge Vote", "Posted by Ann Lee on November 19, 2019, 6:21 AM EST",
+                             "11:26 pm EST, Tuesday, November 19, 2019", "02 Ago 2017", *BODY)
+    assert kept_texts(draft) == BODY and draft.author == "Ann Lee"
+
+
+def test_a_feedback_survey_and_a_popular_list_between_the_header_and_the_article_are_dropped():
+    survey = ["Welcome to our new article page. Tell us what you think about our new look by taking this survey.",
+              "Most Popular", "Best of the County 2019: Pizza"]
+    draft, dropped = cleaned("Bridge Vote Passes", "By Ann Lee", "Nov. 20, 2019Updated: Nov. 20, 2019 1:35 a.m.",
+                             *survey, *BODY)
+    assert kept_texts(draft) == BODY
+    assert all(s in dropped for s in survey)

@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass, replace
 
 from narrate.article.copied_text import drop_link_boxes, find_article
-from narrate.article.ledger import Ledger
+from narrate.article.ledger import CALL_TO_ACTION_REASON, Ledger
 from narrate.article.patterns import (
     BYLINE,
     CAPTION_TOGGLE,
@@ -34,6 +34,8 @@ from narrate.article.patterns import (
     DESCRIBES_PHOTO,
     FURNITURE,
     GLUED_CREDIT,
+    JOB_PREFIX,
+    JOB_WORD,
     MOVED_ON,
     NAME,
     NAME_CREDIT,
@@ -131,11 +133,6 @@ def clean(draft: Draft, options: CleanOptions = CleanOptions()) -> tuple[Draft, 
 
 _DATE_WORD = re.compile(r"^(monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|"
                         r"june|july|august|september|october|november|december|updated|published|on|at)$", re.IGNORECASE)
-_JOB = re.compile(r"^(editor|writer|reporter|correspondent|contributor|columnist|producer|critic|photographer)s?$",
-                  re.IGNORECASE)
-# Words before a job title that are part of it: "Senior Games Editor", "Staff Writer".
-_JOB_PREFIX = re.compile(r"^(staff|senior|contributing|executive|managing|deputy|associate|chief|games|tech|news|"
-                         r"politics|sports|science|health|business|features|opinion|culture|music)$", re.IGNORECASE)
 # "Rachael Link, MS, RD (CA)": degrees after the name.
 _CREDENTIAL = re.compile(r"^\(?([A-Z]{2,5}|Ph\.?D\.?|M\.?[DS]\.?|R\.?D\.?|[BM]\.?Sc\.?|Jr\.?|Sr\.?)\)?$")
 # Not a person: "City Desk", "Editorial", "Staff", "Newsroom".
@@ -155,12 +152,12 @@ def tidy_author(raw: str | None) -> str | None:
         words = [w for w in part.strip(" .-–—·•").split() if not w.startswith("@")]
         while words and (_DATE_WORD.match(words[-1]) or re.search(r"\d", words[-1])):
             words.pop()  # "Jeff Foust Monday", "Laura June Topolsky July": a date cut from the byline
-        if len(words) > 2 and _JOB.match(words[-1]):  # a name of two words may be "A. Writer"
+        if len(words) > 2 and JOB_WORD.match(words[-1]):  # a name of two words may be "A. Writer"
             words.pop()
-            while len(words) > 2 and _JOB_PREFIX.match(words[-1]):
+            while len(words) > 2 and JOB_PREFIX.match(words[-1]):
                 words.pop()
         name = " ".join(words)
-        if words and not _NO_PERSON.search(name) and not all(_JOB_PREFIX.match(w) or _JOB.match(w) for w in words) \
+        if words and not _NO_PERSON.search(name) and not all(JOB_PREFIX.match(w) or JOB_WORD.match(w) for w in words) \
                 and not (names and all(_CREDENTIAL.match(w) for w in words)) \
                 and name.lower() not in (n.lower() for n in names):
             names.append(name)
@@ -374,7 +371,7 @@ def _drop_calls_to_action(ledger: Ledger) -> None:
     for position, index in enumerate(live):
         text = blocks[index].text
         if word_count(text) <= CTA_MAX_WORDS and is_call_to_action(text):
-            ledger.drop(index, "call to action (newsletter, donation, subscription, cookies)")
+            ledger.drop(index, CALL_TO_ACTION_REASON)
             if position > 0:
                 previous = live[position - 1]
                 if ledger.alive[previous] and word_count(blocks[previous].text) <= 10 and not is_prose(blocks[previous].text) \

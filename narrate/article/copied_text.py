@@ -15,14 +15,16 @@ from collections import Counter
 from dataclasses import replace
 from itertools import groupby, takewhile
 
-from narrate.article.ledger import Ledger
+from narrate.article.ledger import CALL_TO_ACTION_REASON, Ledger
 from narrate.article.patterns import (
     BYLINE,
+    BYLINE_LABEL,
     COMMENTS_START,
     DATELINE,
     HEADLINE_END,
     MOVED_ON,
     NAME_LINE,
+    NAME_WITH_JOB,
     OTHER_STORIES,
     REPLY_LINE,
     SENTENCE_END,
@@ -31,9 +33,11 @@ from narrate.article.patterns import (
     byline_name,
     is_call_to_action,
     is_credit,
+    is_cut_headline,
     is_handle_line,
     is_header_line,
     is_headline,
+    is_job_title,
     is_legal_notice,
     is_link_text,
     is_metadata,
@@ -51,6 +55,7 @@ from narrate.models import Block
 SHORT_BLOCK_COST = 8
 CREDIT_MARK = re.compile(r"^(copyright\b|\(c\)|©)(?!.*\ball rights reserved\b)", re.IGNORECASE)
 INTERVIEW_LINE = re.compile(r"^[QA]\s?[:.]\s+\S")
+LIST_MARK = re.compile(r"^([-–*•·▪►✓✔]|\d{1,2}[.)])\s")  # "• Lift the stones", "2) Number them": a list's item
 LEAD_REACH = 12
 LEAD_WORDS = 20
 LABEL_WORDS = 3
@@ -88,6 +93,28 @@ def drop_link_boxes(ledger: Ledger) -> None:
         if teasers and len(run) >= LINK_BOX_RUN:
             for member in run:
                 ledger.drop(member, "links to other stories")
+    for position, index in enumerate(live):
+        run = list(takewhile(lambda i: _stacked_headline(blocks[i].text), live[position:]))
+        after = live[position + len(run)] if position + len(run) < len(live) else None
+        before = live[position - 1] if position else None
+        if before is None or _stacked_headline(blocks[before].text):
+            continue
+        cut = any(is_cut_headline(blocks[i].text) for i in run)
+        # a paragraph that ends in a colon introduces a list of its own, which may be two lines long
+        between_paragraphs = is_prose(blocks[before].text) and not blocks[before].text.rstrip().endswith(":") \
+            and after is not None and is_prose(blocks[after].text)
+        if (len(run) == 2 and between_paragraphs and sum(bool(re.search(r"\d", blocks[i].text)) for i in run) <= 1) \
+                or (len(run) >= 2 and cut):
+            for member in run:
+                ledger.drop(member, "links to other stories")
+
+
+def _stacked_headline(text: str) -> bool:
+    """A line that reads as another story's headline when two or more stand together: five words or more
+    that end no sentence, or a headline cut short, and no name (an author under a heading)."""
+    return (is_cut_headline(text) or (is_headline(text) and word_count(text) >= 5 and not SENTENCE_END.search(text))) \
+        and not is_person_line(text) and not NAME_WITH_JOB.match(text) and not INTERVIEW_LINE.match(text) \
+        and not LIST_MARK.match(text)
 
 
 def find_article(ledger: Ledger, title: str | None, author: str | None,
@@ -131,6 +158,8 @@ def find_article(ledger: Ledger, title: str | None, author: str | None,
             ledger.drop(index, "byline")
         elif index in labels:
             ledger.drop(index, "menu or chart labels")
+        elif is_call_to_action(text) and not first <= index <= last:
+            ledger.drop(index, CALL_TO_ACTION_REASON)
         elif index > last:
             ledger.drop(index, "after the article (links, footer)")
         elif index < first and (title_index is None or index < title_index or is_credit(text)):
@@ -139,7 +168,8 @@ def find_article(ledger: Ledger, title: str | None, author: str | None,
                                 or (word_count(text) <= LABEL_WORDS and not SENTENCE_END.search(text))):
             ledger.drop(index, "tags, names or labels between the headline and the article")
         elif index < first and header_ends is not None and index > header_ends and not SENTENCE_END.search(text) \
-                and (is_teaser(text) or any(header_ends < j < index for j in labels)):
+                and (is_teaser(text) or any(j in labels or OTHER_STORIES.search(blocks[j].text)
+                                            for j in range(header_ends + 1, index))):
             ledger.drop(index, "between the byline and the article (labels, promotions)")
         # otherwise, between the headline and the first paragraph: a standfirst, kept
     _mark_subheadings(ledger, first, last)
@@ -236,8 +266,10 @@ def _title_index(blocks: list[Block], before: list[int]) -> int | None:
     candidates = [i for i in reversed(before) if not (DATELINE.match(blocks[i].text) or is_credit(blocks[i].text)
                                                       or COMMENTS_START.match(blocks[i].text.strip()))]
     headlines = [i for i in candidates[:30] if is_headline(blocks[i].text) and not BYLINE.match(blocks[i].text)
+                 and not (i and BYLINE_LABEL.fullmatch(blocks[i - 1].text.strip()))  # the name after "Author:"
                  and not is_handle_line(blocks[i].text)
-                 and not (is_person_line(blocks[i].text) and re.search(r",|\band\b|&", blocks[i].text))]
+                 and not (is_person_line(blocks[i].text)
+                          and (re.search(r",|\band\b|&", blocks[i].text) or _job_under(blocks, i)))]
     found = next((i for i in headlines if any(is_header_line(b.text) or is_handle_line(b.text)
                                               for b in blocks[i + 1:i + 4])), None)
     if found is None:
@@ -255,7 +287,8 @@ def _title_index(blocks: list[Block], before: list[int]) -> int | None:
             return above_index  # a shorter headline right over a sentence-case line: that line is its dek
         return found
     for index in candidates[:15]:
-        if is_headline(blocks[index].text) and not BYLINE.match(blocks[index].text):
+        if is_headline(blocks[index].text) and not BYLINE.match(blocks[index].text) \
+                and not is_person_line(blocks[index].text):
             return index
     for index in candidates[:3]:
         text = blocks[index].text
@@ -264,13 +297,19 @@ def _title_index(blocks: list[Block], before: list[int]) -> int | None:
     return None
 
 
+def _job_under(blocks: list[Block], index: int) -> bool:
+    """A job title ("Senior Contributor") under the line: that line is an author's name."""
+    return index + 1 < len(blocks) and is_job_title(blocks[index + 1].text)
+
+
 def _densest_run(blocks: list[Block], live: list[int], lists: set[int]) -> tuple[int, int]:
     """The stretch of blocks with the most prose, net of the short blocks inside it.
 
     Prose counts for its words; every short or unfinished block (link, teaser, label) costs its
     words and a little more, except the items of a list set between two paragraphs, which cost
-    nothing. The best-scoring contiguous stretch (Kadane's maximum subarray) is the article; menus
-    before it and teaser lists after it cost more than they add.
+    nothing, and an appeal to the reader (a newsletter box) costs as a short block and starts no run. The
+    best-scoring contiguous stretch (Kadane's maximum subarray) is the article; menus before it and
+    teaser lists after it cost more than they add.
     """
     # A comment section's heading (dropped as furniture or not) is a wall: no run crosses it, and so is
     # the page's small print, where its footer starts (but not a bare "© Name", a photo's credit).
@@ -285,9 +324,14 @@ def _densest_run(blocks: list[Block], live: list[int], lists: set[int]) -> tuple
         previous = index
         if index in walls:
             continue
+        appeal = is_call_to_action(blocks[index].text)
         if total <= 0:
+            if appeal:
+                continue
             total, start = 0.0, index
-        if index not in lists:
+        if appeal:
+            total -= SHORT_BLOCK_COST
+        elif index not in lists:
             total += _block_score(blocks[index].text, repeated=seen[squash(blocks[index].text)] > 1)
         if total > best:
             best, best_span = total, (start, index)
@@ -324,6 +368,7 @@ def _continuation(blocks: list[Block], live: list[int], last: int, furniture: se
         if is_prose(text) or MOVED_ON.search(text) or is_call_to_action(text) or is_credit(text) \
                 or DATELINE.match(text) or BYLINE.match(text) or COMMENTS_START.match(text.strip()) \
                 or squash(text) in seen \
+                or is_cut_headline(text) \
                 or (is_teaser(text) and index in following and is_teaser(blocks[following[index]].text)):
             # a line the page already showed is its chrome, and a run of headlines is other stories
             break

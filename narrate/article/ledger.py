@@ -10,6 +10,9 @@ import re
 
 from narrate.models import Block
 
+# Named by both modules that drop appeals to the reader: the rules, and the search that leaves one outside the article.
+CALL_TO_ACTION_REASON = "call to action (newsletter, donation, subscription, cookies)"
+
 
 class Ledger:
     """The blocks still in play, and why each dropped one went."""

@@ -32,22 +32,32 @@ FURNITURE = re.compile(r"""^[|•·]?\s*(
     .{0,80}\bsee\ (the\ )?full\ gallery|\d+\ ?-\ ?\d+\ of\ \d+|
     learn\ more|see\ all|view\ all|(view|show|hide)\ comments|back\ to\ (the\ )?gallery|thanks\ for\ watching!?|
     (image|media|video)\ (caption|copyright\b.{0,60})|read\ more\ about\ sharing\.?|
-    like\ this\ (story|article|post)\??|share\ (it|this)\ with\ (a\ )?friends?!?|
+    like\ this\ (story|article|post)\??|(like\ this\ (story|article|post)\?\ )?share\ (it|this)\ with\ (a\ )?friends?!?|
     (copyright\ ?)?[©ⓒ]\ ?.{0,60}|copyright\ (\(c\)\ )?\d{4}.{0,60}|
     \S+@\S+\.[a-z]{2,}|(https?://)?(www\.)?(twitter|x|instagram|facebook|linkedin|threads)\.(com|net)/[\w.]+/?|
+    (?-i:([A-ZÀ-Þ][^>›»\n]{0,30}\ [>›»]\ ){1,6}[A-ZÀ-Þ][^>›»\n]{0,40})|  # a breadcrumb trail: "Blog > Nutrition"
     [•·|\-–—*]+|\d+(\.\d+)?[km]?
 )$""", re.IGNORECASE | re.VERBOSE)
+# The job under an author's name: "Staff Writer", "Senior Contributor".
+JOB_WORD = re.compile(r"^(editor|writer|reporter|correspondent|contributor|columnist|producer|critic|photographer)s?$",
+                      re.IGNORECASE)
+# Words before a job title that are part of it: "Senior Games Editor", "Staff Writer".
+JOB_PREFIX = re.compile(r"^(staff|senior|contributing|executive|managing|deputy|associate|chief|games|tech|news|"
+                        r"politics|sports|science|health|business|features|opinion|culture|music)$", re.IGNORECASE)
 # "Ann Lee", "Mark di Stefano", "Richard (R.J.) Eskow": two to four capitalised words.
-NAME = r"\(?[A-Z][\w.'’-]+\)?(\s((de|di|da|van|von|der|le|la|du|del|bin|al|el)\s)?\(?[A-Z][\w.'’-]+\)?){1,3}"
-BYLINE_WORDS = r"(?i:by|words by|written by|story by|reporting by)"
-BYLINE_PREFIX = rf"^{BYLINE_WORDS}\s+"
+CAPITAL = "A-ZÀ-ÖØ-ÞА-ЯЁ"  # a capital letter of the Latin or Cyrillic script
+NAME = rf"\(?[{CAPITAL}][\w.'’-]+\)?(\s((de|di|da|van|von|der|le|la|du|del|bin|al|el)\s)?\(?[{CAPITAL}][\w.'’-]+\)?){{1,3}}"
+# "By", "Posted by", and the labels before an author's name: "BY:", "Text:", "Текст:", "Autor:"
+BYLINE_WORDS = r"(?i:(by|posted by|words by|written by|story by|reporting by):?|(author|text|words|autor|auteur|texto|testo|texte|текст|автор):)"
+BYLINE_PREFIX = rf"^[|•·]?\s*{BYLINE_WORDS}\s+"
+BYLINE_LABEL = re.compile(BYLINE_WORDS)  # alone on its line, the name under it
 MONTH = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*"  # a month, named in full or short
 WEEKDAY = r"(monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)"
 # "By Ann Lee", and "By Ann Lee On 11/13/19 at 4:00 PM EST", "By R. Lawler, 2h ago": a byline may carry its date.
-BYLINE_DATE = r"(,|\s(?i:on|at|updated|published)|\s[|•·–—-]+)\s.{0,50}\d.{0,60}$"
+BYLINE_DATE = r"(,\s|\s(?i:on|at|updated|published)\s|\s[|•·–—-]+\s|[|•·])\s?.{0,50}\d.{0,60}$"
 BYLINE_HANDLE = r",?\s*@\w+"  # "By Devindra Hardawar @devindra"
 # Names only, each of capitalised words (or one word: "By Reuters"), so "By then, nobody cared." is no byline.
-BYLINE_NAMES = rf"(?P<names>({NAME}|[A-Z][\w.'’-]+)((,|\s(and|&))?\s+({NAME}|\(?[A-Z][\w.'’-]+\)?)){{0,5}})"
+BYLINE_NAMES = rf"(?P<names>({NAME}|[{CAPITAL}][\w.'’-]+)((,|\s(and|&))?\s+({NAME}|\(?[{CAPITAL}][\w.'’-]+\)?)){{0,5}})"
 BYLINE = re.compile(BYLINE_PREFIX + BYLINE_NAMES + "(" + BYLINE_HANDLE + r"(\s.{0,50}\d.{0,60})?)?("
                     + BYLINE_DATE + rf"|(\s|(?<=[a-z]))(?=(?i:{MONTH}|{WEEKDAY})\.?,? .{{0,40}}\d{{4}}.{{0,30}}$)|,?\s*$)")
 # ...the last one: "By Laura June Topolsky July 10, 2015", "by Jeff FoustMonday, November 18, 2019"
@@ -57,13 +67,15 @@ DATELINE = re.compile(
     r"^[|•·]?\s*([A-Z][\w.'’ -]{1,40}(\s[-–—|•]\s|(?-i:(?<=[a-z])(?=[A-Z])))|(?-i:[A-Z][\w.'’-]+( [A-Z][\w.'’-]+){1,3}) )?"
     r"((published|updated|posted|last updated)( on)?:?\s.{0,50}|"
     rf"({WEEKDAY}|yesterday|today)\s+\d{{1,2}}:\d{{2}}\s*[ap]\.?m\.?|"
-    r"\d{1,2}:\d{2}\s*[ap]\.?m\.?(\s+\w{2,4})?|"
+    r"\d{1,2}:\d{2}\s*[ap]\.?m\.?(\s+\w{2,4})?"
+    rf"(,\s*({WEEKDAY},?\s+)?{MONTH}\.?\s+\d{{1,2}},?\s+\d{{4}})?|"  # "4:00 am CST, Wednesday, November 20, 2019"
     rf"({WEEKDAY},?\s+)?{MONTH}\.?\s+\d{{1,2}},?\s+\d{{4}}"
-    r"(,?\s+\d{1,2}:\d{2}.{0,12}|\s+\d{1,4})?|"  # a time, or a bare count of comments: "March 9, 2017 13"
+    r"(,?\s+\d{1,2}:\d{2}.{0,12}|\s+\d{1,4}|\s*(updated|last modified):?\s.{0,40})?|"  # a time, or a bare count of comments: "March 9, 2017 13"
     # "Mon 18 Nov 2019 18.54 GMT Last modified on Mon 18 Nov 2019 18.56 GMT"
-    rf"({WEEKDAY},?\s+)?\d{{1,2}}\s+{MONTH}\.?\s+\d{{4}}"
+    rf"({WEEKDAY},?\s+)?\d{{1,2}}\s+{MONTH}\.?,?\s+\d{{4}}"
     r"(,?\s+\d{1,2}[:.]\d{2}(\s?[ap]\.?m\.?)?(\s+[A-Z]{2,4})?)?(\s+last (modified|updated)( on)?\s.{0,40})?|"
     r"\d{4}-\d{2}-\d{2}|"
+    r"\d{1,2}\.?\s+[^\W\d_]{3,12}\.?,?\s+\d{4}(,?\s+\d{1,2}[:.]\d{2})?|"  # in any language: "02 Ago 2017", "11 октября 2018"
     r"\d{1,2}[./]\d{1,2}[./]\d{2,4}(\s+in\s+[\w &]{1,30})?|"  # "11.03.17 in Gadgetry"
     r"(updated\s)?\d{1,2}\s?(h|m|d|mins?|hrs?|hours?|days?|weeks?)(\sago)?)"  # "8h", "updated 15M ago"
     # "November 20, 2019 / 1:07 AM / CBS News": a date with its time and source after slashes or bars,
@@ -73,7 +85,7 @@ DATELINE = re.compile(
 CREDIT = re.compile(
     r"(^(photo|photograph|image|illustration|graphic|video|picture)s?\s*(:|by\b|credit)|"
     r"^(credit|source|courtesy)\s*:|getty images|\bap photo\b|shutterstock|\(reuters\)|\bphoto:|"
-    r"/\s*(getty|afp|reuters|ap|epa)\b|\bvia getty\b|\((photo )?credit:|\bvia (ap|afp|reuters)$|\|\s*source:)",
+    r"/\s*(getty|afp|reuters|ap|epa)\b|\bvia getty\b|\((photo )?credit:|\bvia (ap|afp|reuters|getty images)\)?$|\|\s*source:)",
     re.IGNORECASE)
 # Phrases that ask something of the reader; an article's own sentences almost never use them.
 CALL_TO_ACTION = re.compile(  # whole words only: "your digestive tract" is no "our digest"
@@ -84,7 +96,7 @@ CALL_TO_ACTION = re.compile(  # whole words only: "your digestive tract" is no "
     r"we use cookies|accept (all )?cookies|consent to (our|the) use of cookies|(click|tap) here to|download our app|"
     # the cookie notice in the other languages of the web's larger press: it, es, pt, fr, de, nl, ru
     r"(utilizziamo|usiamo|utilizamos|usamos|utilisons|utilise|verwenden|nutzen|gebruiken|используем)\b.{0,30}\bcookies?|"
-    r"check out more (articles|stories|news)|"
+    r"check out more (articles|stories|news)|(tell|let) us (know )?what you think|(take|taking) (our|this|the) survey|"
     r"^contact\b.{0,60}\bat \S+@\S+|"
     r"views (and|or) opinions expressed|(are|is) (solely )?(those|the opinions?) of the author|"
     r"moderat\w+ (all )?comments|comments (are|have been) (closed|moderated)|"
@@ -180,6 +192,8 @@ HEADLINE_END = re.compile(r"[.:;,]$")
 SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*$")
 PROSE_END = re.compile(r"[.!?…:][\"'”’)\]]*$")
 CUT_SHORT = re.compile(r"\w(…|\.\.\.)$")  # a teaser cut short: "...and what…"
+# A headline cut to fit its box: "Plague of mosquitos to devastate Britain as Hurri...", "청춘의.."
+CUT_HEADLINE = re.compile(r"(\w|[,;’'”\"]\s?)(…|\.{2,3})$")
 PROSE_WORDS = 15
 SHORT_PROMOTION_WORDS = 8
 
@@ -222,6 +236,15 @@ def is_teaser(text: str) -> bool:
     return not re.search(r"\d", text) and is_title_case_headline(text)
 
 
+def is_cut_headline(text: str) -> bool:
+    """A headline-length line cut short by dots: a link to another story, shortened to fit its box. A
+    line of dialogue trailing off ("“And then...") opens a quote it does not close, or a dash, and a sentence
+    trailing off is longer, or has ended a sentence before its dots."""
+    body = CUT_HEADLINE.sub("", text)
+    return 2 <= word_count(text) <= 20 and bool(CUT_HEADLINE.search(text)) and not re.search(r"[.!?]\s", body) \
+        and not re.match(r"[—–-]|[\"“‘«][^\"”’»]*$", text)
+
+
 def is_title_case_headline(text: str) -> bool:
     return is_headline(text) and word_count(text) >= 5 and is_title_case(text)
 
@@ -239,7 +262,8 @@ def is_link_text(text: str) -> bool:
 def is_tag_line(text: str) -> bool:
     """ "Health Marijuana Cannabis Weed": capitalised words and nothing else, a page's topic tags."""
     words = text.split()
-    return 2 <= len(words) <= 6 and all(w[0].isupper() or w == "&" for w in words) and not SENTENCE_END.search(text)
+    return 2 <= len(words) <= 6 and all(w[0].isupper() or w == "&" for w in words) and not SENTENCE_END.search(text) \
+        and not (len(words) >= 4 and text.isupper())  # "LOOK WHAT YOU MADE ME DO": a heading in capitals
 
 
 def is_metadata(text: str) -> bool:
@@ -259,6 +283,12 @@ def is_person_line(text: str) -> bool:
     """ "Richard (R.J.) Eskow", "Ann Lee and Sam Wright": names alone on a line, a byline without "By"."""
     words = [re.sub(r"['’]s$", "", w.strip("(),")).lower() for w in text.split()]
     return bool(NAME_LINE.match(text)) and not any(w in NOT_NAMES or re.fullmatch(WEEKDAY, w) for w in words)
+
+
+def is_job_title(text: str) -> bool:
+    """ "Senior Contributor", "Staff Writer": what an author's card puts under the name."""
+    words = text.split()
+    return 0 < len(words) <= 4 and bool(JOB_WORD.match(words[-1])) and all(JOB_PREFIX.match(w) for w in words[:-1])
 
 
 def is_handle_line(text: str) -> bool:
