@@ -638,3 +638,29 @@ def test_a_feedback_survey_and_a_popular_list_between_the_header_and_the_article
                              *survey, *BODY)
     assert kept_texts(draft) == BODY
     assert all(s in dropped for s in survey)
+
+
+def test_headlines_cut_short_after_a_space_are_no_sentences_and_never_extend_the_article():
+    after = ["Top stories in Towns", "Ferry fares to rise in spring as the council looks for savings …",
+             "Police: two men arrested after a break-in at the harbour office overnight …",
+             "Analysis: three reasons the old bridge vote took eleven years to reach the council chamber …",
+             "Lighthouse lamp to be replaced before the winter storms arrive on the coast …"]
+    draft, dropped = cleaned("Bridge Vote", *BODY, *after)
+    assert kept_texts(draft) == BODY
+    assert all(a in dropped for a in after)
+
+
+def test_labels_over_other_stories_in_other_languages_end_the_article_and_credits_are_dropped():
+    body = ["Совет проголосовал во вторник за то, чтобы восстановить старый каменный мост через реку, и этим "
+            "решением закончил спор, который шел в городе много лет.",
+            "Инженеры давно предупреждали, что старый мост не выдержит современных грузовиков, а любой ремонт лишь "
+            "отсрочит беду на пару зим.",
+            "Работы начнутся весной и займут два года, а все это время пешеходы будут ходить через реку по "
+            "временной переправе у старой мельницы."]
+    credit = "личный архив Анны Ли"
+    after = ["Материалы по теме", "Как строили первый мост через реку", "Паром подорожает весной"]
+    draft, dropped = cleaned("Мост восстановят", body[0], "Старый мост весной", credit, *body[1:], *after)
+    assert kept_texts(draft) == body
+    assert dropped[credit] == "image credit" and all(a in dropped for a in after)
+    draft, dropped = cleaned("Bridge Vote", *BODY, "Like this story? Share it with a friend!")
+    assert kept_texts(draft) == BODY

@@ -92,3 +92,10 @@ def test_a_paragraph_filled_in_from_the_pages_text_needs_an_extractor_to_agree()
     result, dropped = agree(Draft(blocks=blocks, title="Bridge Vote"), (), held)
     assert [b.text for b in result.blocks] == [BODY[0], agreed, BODY[1]]
     assert [(d.text, d.reason) for d in dropped] == [(filled, FILLED_REASON)]
+
+
+def test_a_link_to_another_story_both_extractors_hold_is_not_added_back():
+    teaser = "Also on courier.com Ferry fares to rise in spring as the council looks for savings"
+    page = (*BODY[:2], teaser, WIDGET_TAIL, BODY[2])
+    result, _ = agree(draft(*BODY[:3]), (), readings(*BODY[:3], teaser, WIDGET_TAIL, page=page))
+    assert [b.text for b in result.blocks] == [*BODY[:2], WIDGET_TAIL, BODY[2]]

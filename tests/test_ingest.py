@@ -252,3 +252,15 @@ winters. Residents packed the hall for the vote, and many of them spoke.</p></ar
     assert summary in spoken
     assert "The old bridge from the north bank at dawn" not in spoken
     assert ("The old bridge from the north bank at dawn", "image caption") in [(d.text, d.reason) for d in article.dropped]
+
+
+def test_the_pages_text_keeps_paragraphs_set_straight_into_a_container_between_line_breaks():
+    from narrate.article.read import html_text_blocks
+
+    body = ["The harbour wall was finished a week ahead of the winter storms, the council said on Monday.",
+            "Fishermen said the new wall had already saved two boats from the swell during the first gale.",
+            "The council will now turn to the lighthouse, which needs a new lamp before the spring."]
+    page = (f"<html><body><div class='article'><span>{body[0]}<br></span><br><div class='img'>"
+            f"<img src='a.jpg' alt='The wall'></div><br><br>{body[1][:20]}<a href='#'>{body[1][20:40]}</a>"
+            f"{body[1][40:]}<br><br><h2>The lighthouse</h2><br>{body[2]}<br><br></div></body></html>")
+    assert html_text_blocks(page).blocks == [body[0], body[1], "The lighthouse", body[2]]

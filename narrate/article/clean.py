@@ -262,6 +262,20 @@ def _drop_teaser_lines(ledger: Ledger) -> None:
             ledger.drop(index, "contact details")
 
 
+def block_reason(text: str) -> str | None:
+    """Why a block, standing alone, is not read by the rules that need no neighbours: furniture, a
+    date line, small print, a link to another story, an appeal to the reader. The vote asks this of
+    the page's paragraphs it adds back, which never went through the rules."""
+    reasons = [_line_reason(line) for line in text.split("\n") if line.strip()]
+    if reasons and all(reasons):
+        return reasons[0]
+    if word_count(text) <= TEASER_MAX_WORDS and TEASER_LINE.match(text):
+        return "link to another story"
+    if word_count(text) <= CTA_MAX_WORDS and is_call_to_action(text):
+        return CALL_TO_ACTION_REASON
+    return None
+
+
 def _line_reason(line: str, heading: bool = False) -> str | None:
     """Why a line is page furniture, if it is. A heading that is a date ("## March 3, 2019") heads a
     section of a timeline, so it stays."""

@@ -31,6 +31,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from narrate.article.clean import block_reason
 from narrate.article.patterns import SENTENCE_END, squash
 from narrate.models import Block, Draft, Dropped
 
@@ -159,7 +160,8 @@ def _fill_agreed_gaps(blocks: list[Block], readings: Readings, dropped_keys: set
     after the last, all three readings must hold it. (One extractor alone, inside, was measured too: on
     the pages developed on it added no sentence of an article and cost half a point of precision.) Each
     goes after the nearest block before it on the page that narrate kept; a block narrate's rules
-    dropped (a caption, a pull quote, a call to action) is never brought back.
+    dropped (a caption, a pull quote, a call to action) is never brought back, nor one the rules would
+    drop standing alone (a link to another story, a line of furniture).
     """
     block_keys = [squash(b.text) for b in blocks]
     candidates: list[tuple[int, int, str]] = []  # (anchor block, page position, text)
@@ -171,7 +173,8 @@ def _fill_agreed_gaps(blocks: list[Block], readings: Readings, dropped_keys: set
         holder = next((i for i, k in enumerate(block_keys) if text_key in k), None)
         if holder is not None:
             anchor, last_anchored = holder, position
-        elif len(text_key) >= MIN_VOTING_CHARS and not any(text_key in d for d in dropped_keys):
+        elif len(text_key) >= MIN_VOTING_CHARS and not any(text_key in d for d in dropped_keys) \
+                and block_reason(text) is None:
             candidates.append((anchor, position, text))
     additions: dict[int, list[Block]] = {}
     added: set[str] = set()

@@ -20,6 +20,7 @@ from narrate.article.patterns import (
     BYLINE,
     BYLINE_LABEL,
     COMMENTS_START,
+    CUT_SHORT,
     DATELINE,
     HEADLINE_END,
     MOVED_ON,
@@ -344,7 +345,7 @@ def _block_score(text: str, repeated: bool = False) -> float:
     words = word_count(text)
     if is_prose(text) or INTERVIEW_LINE.match(text):  # an interview's short questions and answers are its prose
         return words
-    if words >= 4 and SHORT_SENTENCE.search(text) and not repeated:
+    if words >= 4 and SHORT_SENTENCE.search(text) and not repeated and not CUT_SHORT.search(text):
         return words / 2
     return -(SHORT_BLOCK_COST + words)
 

@@ -84,7 +84,7 @@ DATELINE = re.compile(
     re.IGNORECASE)
 CREDIT = re.compile(
     r"(^(photo|photograph|image|illustration|graphic|video|picture)s?\s*(:|by\b|credit)|"
-    r"^(credit|source|courtesy)\s*:|getty images|\bap photo\b|shutterstock|\(reuters\)|\bphoto:|"
+    r"^(credit|source|courtesy)\s*:|getty images|\bличный архив\b|\bap photo\b|shutterstock|\(reuters\)|\bphoto:|"
     r"/\s*(getty|afp|reuters|ap|epa)\b|\bvia getty\b|\((photo )?credit:|\bvia (ap|afp|reuters|getty images)\)?$|\|\s*source:)",
     re.IGNORECASE)
 # Phrases that ask something of the reader; an article's own sentences almost never use them.
@@ -116,7 +116,12 @@ TO_THE_READER = re.compile(r"\b(you|your|sign up|subscribe|donate|join us|click|
 # Labels over other stories' headlines: "Related", "More from UK", "Most read".
 _OTHER_STORIES = (r"related|recommended|read (this )?(more|next)|next up|up next|what to read next|"
                   r"more\b.{0,20}\b(in|from|on|stories|news|articles)\b|trending|most (popular|read)|"
-                  r"(latest|recent|popular|featured|top) (news|stories|posts)")
+                  r"(latest|recent|popular|featured|top) (news|stories|posts)|"
+                  # the same labels in it, es, pt, fr, de, nl and ru
+                  r"leggi anche|articoli correlati|potrebbe interessarti|i più letti|lea también|te puede interesar|"
+                  r"(artículos|noticias|artigos|notícias) relacionad[oa]s|los más leídos|leia também|mais lidas|"
+                  r"(à )?lire aussi|sur le même sujet|les plus lus|lesen sie auch|mehr zum thema|meistgelesen|"
+                  r"lees ook|meest gelezen|читайте также|материалы по теме|по теме|самое (читаемое|популярное)")
 OTHER_STORIES = re.compile(rf"^({_OTHER_STORIES})", re.IGNORECASE)
 # Where a page moves on from the article: those labels, and comments, sharing, notes about the authors.
 MOVED_ON = re.compile(
@@ -191,9 +196,9 @@ NAME_LINE = re.compile(rf"^{NAME}((,|\sand|\s&)\s{NAME}){{0,3}}(,?\s?@\w+)?$")
 HEADLINE_END = re.compile(r"[.:;,]$")
 SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*$")
 PROSE_END = re.compile(r"[.!?…:][\"'”’)\]]*$")
-CUT_SHORT = re.compile(r"\w(…|\.\.\.)$")  # a teaser cut short: "...and what…"
+CUT_SHORT = re.compile(r"\w\s?(…|\.\.\.)$")  # a teaser cut short: "...and what…", "...its young season …"
 # A headline cut to fit its box: "Plague of mosquitos to devastate Britain as Hurri...", "청춘의.."
-CUT_HEADLINE = re.compile(r"(\w|[,;’'”\"]\s?)(…|\.{2,3})$")
+CUT_HEADLINE = re.compile(r"[\w,;’'”\"]\s?(…|\.{2,3})$")
 PROSE_WORDS = 15
 SHORT_PROMOTION_WORDS = 8
 

@@ -316,8 +316,13 @@ class PageText:
 
 
 def html_text_blocks(html: str) -> PageText:
-    """Every leaf block of visible text in page order (what select-all and copy would give), which
-    of them sit in a box marked as a chart or a promotion, and the page's h1 headings."""
+    """Every block of visible text in page order (what select-all and copy would give), which of them
+    sit in a box marked as a chart or a promotion, and the page's h1 headings.
+
+    A block is a leaf element's text, or a run of text set straight into a container between its
+    child blocks, as pages that lay out their article with line breaks do; two or more line breaks
+    in a row end a paragraph there.
+    """
     import lxml.html
 
     from narrate.article.patterns import squash
@@ -332,17 +337,52 @@ def html_text_blocks(html: str) -> PageText:
     for element in list(root.iter(*_SKIPPED_HTML)):
         if element.getparent() is not None:
             element.drop_tree()
-    found, boxed = [], set()
-    for element in root.iter(*_BLOCK_HTML):
-        if any(child.tag in _BLOCK_HTML for child in element.iterdescendants()):
-            continue
-        text = normalise_space(element.text_content())
-        if text:
-            boxes = [box for box in (element, *element.iterancestors()) if box.tag not in _PAGE_CONTAINERS]
-            if any(_NOT_PROSE_BOX.search(word) for box in boxes
-                   for word in f"{box.get('class') or ''} {box.get('id') or ''}".split()):
-                boxed.add(len(found))
-            found.append(text)
+    found: list[str] = []
+    boxed: set[int] = set()
+    containers = {ancestor for element in root.iter(*_BLOCK_HTML) for ancestor in element.iterancestors()}
+
+    def add(parts: list[str], container) -> None:
+        text = normalise_space("".join(parts))
+        if not text:
+            return
+        boxes = [box for box in (container, *container.iterancestors()) if box.tag not in _PAGE_CONTAINERS]
+        if any(_NOT_PROSE_BOX.search(word) for box in boxes
+               for word in f"{box.get('class') or ''} {box.get('id') or ''}".split()):
+            boxed.add(len(found))
+        found.append(text)
+
+    def walk(element) -> None:
+        if element not in containers:
+            if element.tag in _BLOCK_HTML:
+                add([element.text_content()], element)
+            return
+        parts, breaks = [element.text or ""], 0
+        for child in element:
+            if not isinstance(child.tag, str):  # a comment or processing instruction: only its tail is text
+                parts.append(child.tail or "")
+                continue
+            if child.tag == "br":
+                breaks += 1
+                parts.append(" ")
+            elif child in containers or child.tag in _BLOCK_HTML:
+                add(parts, element)
+                walk(child)
+                parts, breaks = [], 0
+            else:
+                if breaks >= 2 and (child.text_content() or "").strip():
+                    add(parts, element)
+                    parts = []
+                breaks = 0 if (child.text_content() or "").strip() else breaks
+                parts.append(child.text_content())
+            if child.tail and child.tail.strip():
+                if breaks >= 2:
+                    add(parts, element)
+                    parts = []
+                breaks = 0
+            parts.append(child.tail or "")
+        add(parts, element)
+
+    walk(root)
     return PageText(found, boxed, headlines, image_texts)
 
 
