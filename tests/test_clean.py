@@ -664,3 +664,17 @@ def test_labels_over_other_stories_in_other_languages_end_the_article_and_credit
     assert dropped[credit] == "image credit" and all(a in dropped for a in after)
     draft, dropped = cleaned("Bridge Vote", *BODY, "Like this story? Share it with a friend!")
     assert kept_texts(draft) == BODY
+
+
+def test_the_next_storys_headline_and_byline_end_a_copied_article_that_comes_first():
+    next_story = ["Ferry Fares Rise Again", "By Sam Wright",
+                  "The ferry company said on Monday that fares would rise by a tenth in the spring, the third rise in "
+                  "two years, blaming the price of fuel and the cost of the new pier."]
+    draft, dropped = cleaned("Bridge Vote", "By Ann Lee", *BODY, *next_story)
+    assert kept_texts(draft) == BODY and draft.author == "Ann Lee"
+    assert all(s in dropped for s in next_story)
+    # a page whose article comes second, after a shorter story, is read whole rather than lost
+    short_story = ["Ferry Fares Rise Again", "By Sam Wright", next_story[2]]
+    draft, _ = cleaned("Bridge Vote", "By Ann Lee", next_story[2], *short_story[:2], *BODY)
+    assert all(b in kept_texts(draft) for b in BODY)
+

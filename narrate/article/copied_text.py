@@ -139,7 +139,11 @@ def find_article(ledger: Ledger, title: str | None, author: str | None,
     # Bylines count against a run as any short line does: another story's byline ends the article's run.
     first, last = _densest_run(blocks, sorted([*live, *(i for i in bylines if i not in labels and
                                                          (thread is None or i < thread))]), lists)
-    last = _continuation(blocks, live, last, set(ledger.reasons))
+    next_story = _next_story(blocks, live, first, last, bylines)
+    if next_story is not None:
+        last = max(i for i in live if first <= i < next_story)
+    else:
+        last = _continuation(blocks, live, last, set(ledger.reasons))
     _restore_timeline_dates(ledger, set(live), first, last)
     first = _lead(blocks, live, first)
     title_index = _title_index(blocks, [i for i in ledger.live() if i < first]) if title is None else None
@@ -295,6 +299,26 @@ def _title_index(blocks: list[Block], before: list[int]) -> int | None:
         text = blocks[index].text
         if word_count(text) <= 25 and not HEADLINE_END.search(text) and not BYLINE.match(text):
             return index
+    return None
+
+
+def _next_story(blocks: list[Block], live: list[int], first: int, last: int, bylines: dict[int, str]) -> int | None:
+    """Where another story's header stands inside the run: a headline with a byline right under it,
+    after the article has begun (the next story of an endless page, or a card with its author).
+
+    Only when the part before holds at least as much prose as the part after, so a page whose
+    article comes second is read whole rather than lost.
+    """
+    for byline in sorted(b for b in bylines if first < b <= last):
+        above = [i for i in live if first < i < byline][-1:]
+        if not above or byline - above[0] > 2 or not is_headline(blocks[above[0]].text) \
+                or SENTENCE_END.search(blocks[above[0]].text):
+            continue
+        header = above[0]
+        before = sum(word_count(blocks[i].text) for i in live if first <= i < header and is_prose(blocks[i].text))
+        after = sum(word_count(blocks[i].text) for i in live if byline < i <= last and is_prose(blocks[i].text))
+        if before and before >= after:
+            return header
     return None
 
 
