@@ -678,3 +678,13 @@ def test_the_next_storys_headline_and_byline_end_a_copied_article_that_comes_fir
     draft, _ = cleaned("Bridge Vote", "By Ann Lee", next_story[2], *short_story[:2], *BODY)
     assert all(b in kept_texts(draft) for b in BODY)
 
+
+
+def test_labels_icons_and_links_to_the_authors_page_are_never_the_headline():
+    draft, dropped = cleaned("chevron_left Browse All Posts", "Bridge Vote Passes After Years of Debate",
+                             "By Ann Lee", "View author archive", "Get author RSS feed", "Most Popular Today",
+                             "November 18, 2019 | 4:10pm", *BODY)
+    assert draft.title == "Bridge Vote Passes After Years of Debate" and kept_texts(draft) == BODY
+    assert "View author archive" in dropped and "Get author RSS feed" in dropped
+    draft, _ = cleaned("Menu", "Roundup: Bridge Vote Passes After Years", "Ann Lee Courier", "November 18, 2019", *BODY)
+    assert draft.title == "Roundup: Bridge Vote Passes After Years"

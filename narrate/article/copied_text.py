@@ -56,6 +56,7 @@ from narrate.models import Block
 SHORT_BLOCK_COST = 8
 CREDIT_MARK = re.compile(r"^(copyright\b|\(c\)|©)(?!.*\ball rights reserved\b)", re.IGNORECASE)
 INTERVIEW_LINE = re.compile(r"^[QA]\s?[:.]\s+\S")
+ICON_NAME = re.compile(r"\b[a-z]+_[a-z_]+\b")  # "chevron_left": an icon font's ligature, copied as text
 LIST_MARK = re.compile(r"^([-–*•·▪►✓✔]|\d{1,2}[.)])\s")  # "• Lift the stones", "2) Number them": a list's item
 LEAD_REACH = 12
 LEAD_WORDS = 20
@@ -269,7 +270,8 @@ def _title_index(blocks: list[Block], before: list[int]) -> int | None:
     three words or more, or failing that the block right above the first paragraph when it is
     short and unpunctuated. A shorter headline right over the one found makes that one its dek."""
     candidates = [i for i in reversed(before) if not (DATELINE.match(blocks[i].text) or is_credit(blocks[i].text)
-                                                      or COMMENTS_START.match(blocks[i].text.strip()))]
+                                                      or COMMENTS_START.match(blocks[i].text.strip())
+                                                      or MOVED_ON.match(blocks[i].text) or ICON_NAME.search(blocks[i].text))]
     headlines = [i for i in candidates[:30] if is_headline(blocks[i].text) and not BYLINE.match(blocks[i].text)
                  and not (i and BYLINE_LABEL.fullmatch(blocks[i - 1].text.strip()))  # the name after "Author:"
                  and not is_handle_line(blocks[i].text)
@@ -279,6 +281,10 @@ def _title_index(blocks: list[Block], before: list[int]) -> int | None:
                                               for b in blocks[i + 1:i + 4])), None)
     if found is None:
         found = next((i for i in headlines if any(is_person_line(b.text) for b in blocks[i + 1:i + 3])), None)
+    if found is not None and is_person_line(blocks[found].text):
+        # "Ann Lee Courier" over a date: the author's line, with the headline right above it
+        found = next((i for i in headlines if found - 2 <= i < found and word_count(blocks[i].text) > LABEL_WORDS
+                      and not is_person_line(blocks[i].text)), found)
     if found is not None:
         above_index = max((i for i in before if i < found and not is_metadata(blocks[i].text)), default=None)
         between = blocks[above_index + 1:found] if above_index is not None else []
