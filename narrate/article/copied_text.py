@@ -264,14 +264,18 @@ def _unmarked_byline(blocks: list[Block], title_index: int) -> str | None:
     return None
 
 
+def _never_a_headline(text: str) -> bool:
+    """A date, a credit, a label over comments or other stories, an icon's name."""
+    return bool(DATELINE.match(text) or is_credit(text) or COMMENTS_START.match(text.strip()) or MOVED_ON.match(text)
+                or ICON_NAME.search(text))
+
+
 def _title_index(blocks: list[Block], before: list[int]) -> int | None:
     """The headline just above the article: one with its byline or date under it, else one with
     its author's name right under it (or under its dek), else the nearest headline-like block of
     three words or more, or failing that the block right above the first paragraph when it is
     short and unpunctuated. A shorter headline right over the one found makes that one its dek."""
-    candidates = [i for i in reversed(before) if not (DATELINE.match(blocks[i].text) or is_credit(blocks[i].text)
-                                                      or COMMENTS_START.match(blocks[i].text.strip())
-                                                      or MOVED_ON.match(blocks[i].text) or ICON_NAME.search(blocks[i].text))]
+    candidates = [i for i in reversed(before) if not _never_a_headline(blocks[i].text)]
     headlines = [i for i in candidates[:30] if is_headline(blocks[i].text) and not BYLINE.match(blocks[i].text)
                  and not (i and BYLINE_LABEL.fullmatch(blocks[i - 1].text.strip()))  # the name after "Author:"
                  and not is_handle_line(blocks[i].text)
