@@ -588,8 +588,9 @@ def test_a_comment_that_cannot_be_told_from_the_article_never_costs_the_articles
     assert kept_texts(draft)[:len(BODY)] == BODY and COMMENT_TEXTS[2] not in kept_texts(draft)
 
 
-def test_two_other_stories_headlines_between_paragraphs_and_cut_headlines_after_are_dropped():
-    pair = ["Ferry strike: crews walk out over the new rota", "Horror as river floods three villages overnight"]
+def test_stacked_headlines_with_one_cut_short_and_cut_headlines_after_the_article_are_dropped():
+    pair = ["Ferry strike: crews walk out over the new rota and the...",
+            "Horror as river floods three villages overnight"]
     after = ["Major warning issued after the storm reached the coast and a...",
              "Council leader quits after row over the budget", "Towns face a wet winter as rivers rise"]
     draft, dropped = cleaned("Bridge Vote", *BODY[:2], *pair, *BODY[2:], *after)
@@ -598,10 +599,13 @@ def test_two_other_stories_headlines_between_paragraphs_and_cut_headlines_after_
     assert all(a in dropped for a in after)
 
 
-def test_a_heading_over_its_authors_name_or_a_short_list_is_not_taken_for_other_stories():
+def test_a_heading_over_a_line_or_a_short_list_is_not_taken_for_other_stories():
     heading = ["One chapter over, another barely begun", "Caroline Hawley, diplomatic correspondent"]
     draft, _ = cleaned("Bridge Vote", *BODY[:2], *heading, *BODY[2:])
     assert kept_texts(draft)[2] == "One chapter over, another barely begun"
+    two_lines = ["Part two: the winter the river froze", "How the town crossed on the ice for a month"]
+    draft, _ = cleaned("Bridge Vote", *BODY[:2], *two_lines, *BODY[2:])
+    assert all(line in kept_texts(draft) for line in two_lines)
     steps = ["Close the road at the north end tonight", "Lift the old stones one by one",
              "Number each stone for the rebuild next year"]
     draft, _ = cleaned("Bridge Vote", *BODY[:2], *steps, *BODY[2:])
