@@ -692,3 +692,18 @@ def test_labels_icons_and_links_to_the_authors_page_are_never_the_headline():
     assert "View author archive" in dropped and "Get author RSS feed" in dropped
     draft, _ = cleaned("Menu", "Roundup: Bridge Vote Passes After Years", "Ann Lee Courier", "November 18, 2019", *BODY)
     assert draft.title == "Roundup: Bridge Vote Passes After Years"
+
+
+def test_an_interviews_recurring_question_is_read_before_each_answer():
+    question = "What first drew you to the old bridge?"
+    answers = ["My grandfather built boats beside it, and I learned to swim in the pool under its middle arch.",
+               "I painted it every summer for twenty years, and no two of the paintings came out the same.",
+               "It was the way home from school, and I counted its stones every single day until I was ten."]
+    blocks = [BODY[0]]
+    for name, answer in zip(["Ann Lee", "Sam Wright", "Mia Chen"], answers):
+        blocks += [name, question, answer]
+    draft, _ = cleaned("Bridge Vote", *blocks, *BODY[1:])
+    assert kept_texts(draft).count(question) == 3
+    banner = "Do not miss a thing from the valley: the Courier's best stories, every morning."
+    draft, dropped = cleaned("Bridge Vote", BODY[0], banner, *BODY[1:3], banner, BODY[3])
+    assert kept_texts(draft).count(banner) <= 1

@@ -54,6 +54,7 @@ from narrate.article.patterns import (
     is_legal_notice,
     is_prose,
     is_quotation,
+    recurring_labels,
     squash,
     word_count,
 )
@@ -367,7 +368,10 @@ def _drop_repeats(ledger: Ledger, title: str | None) -> None:
                 runs[-1].append(index)
             else:
                 runs.append([index])
+    recurring = {live[p] for p in recurring_labels([blocks[i].text for i in live])}
     for run in runs:
+        if all(i in recurring for i in run):
+            continue
         text = " ".join(blocks[i].text for i in run)
         neighbours = [live[p] for p in (live.index(run[0]) - 1, live.index(run[-1]) + 1) if 0 <= p < len(live)]
         banner = is_call_to_action(text) or any(

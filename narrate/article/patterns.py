@@ -26,7 +26,8 @@ FURNITURE = re.compile(r"""^[|•·]?\s*(
     listen(\ to\ (this|the)\ (article|story))?|\d+\ min(ute)?s?\ read|
     (back\ to\ )?top|previous(\ (article|post))?|next(\ (article|post))?|
     filed\ (to|under):?.{0,60}|tags?:.{0,80}|topics?:.{0,80}|categor(y|ies):.{0,80}|
-    about\ the\ author|(view|see)\ (the\ )?author('s)?\ (archive|page|profile)|e-?mail\ the\ author|(get\ )?(the\ )?author\ rss(\ feed)?|
+    about\ the\ author|(view|see)\ (the\ )?author('s)?\ (archive|page|profile)|e-?mail\ the\ author|
+    (get\ )?(the\ )?author\ rss(\ feed)?|
     (also|see\ also):\ see\ .{0,100}|(reader|user)\ comments|\d+\ with\ \d+\ posters\ participating|
     view\ this\ (image|video|photo|gallery)(\ ›)?|view\ (full\ )?profile|(share\ )?all\ sharing\ options(\ for:.{0,200})?|
     (show|hide)\ more\ sharing\ options|in\ this\ (article|story):.{0,200}|get\ (more\ )?news\ ?on(\ .{0,30})?|
@@ -201,6 +202,8 @@ CUT_SHORT = re.compile(r"\w\s?(…|\.\.\.)$")  # a teaser cut short: "...and wha
 # A headline cut to fit its box: "Plague of mosquitos to devastate Britain as Hurri...", "청춘의.."
 CUT_HEADLINE = re.compile(r"[\w,;’'”\"]\s?(…|\.{2,3})$")
 PROSE_WORDS = 15
+RECURRING_WORDS = 25
+RECURRING_TIMES = 3
 SHORT_PROMOTION_WORDS = 8
 
 
@@ -340,6 +343,21 @@ def is_legal_notice(text: str) -> bool:
     """Small print (see LEGAL_NOTICE), unless it is someone quoted or reported saying it."""
     return word_count(text) <= LEGAL_NOTICE_WORDS and bool(LEGAL_NOTICE.search(text)) \
         and not _SPEECH_VERB.search(text) and not is_quotation(text)
+
+
+def recurring_labels(texts: list[str]) -> set[int]:
+    """Positions of short blocks an article repeats over different content: an interview's recurring
+    question, a plan's "Eat every 2-3 hours" over each day's meal. Something else follows each time,
+    so they are its structure, not a banner shown twice; RECURRING_TIMES times or more, and no appeal
+    to the reader."""
+    keys = [squash(text) for text in texts]
+    following: dict[str, list[str]] = {}
+    for position, text in enumerate(texts):
+        if word_count(text) <= RECURRING_WORDS:
+            following.setdefault(keys[position], []).append(keys[position + 1] if position + 1 < len(keys) else "")
+    labels = {key for key, after in following.items()
+              if len(after) >= RECURRING_TIMES and len(set(after)) == len(after)}
+    return {position for position, key in enumerate(keys) if key in labels and not is_call_to_action(texts[position])}
 
 
 def is_call_to_action(text: str) -> bool:
