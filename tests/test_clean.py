@@ -256,7 +256,7 @@ def test_a_short_standfirst_is_kept_but_a_tag_line_is_not():
 
 def test_date_lines_in_their_many_shapes_are_dropped():
     dates = ["Monday, November 18, 2019", "March 9, 2017 13", "Courier NewsOctober 13, 2016",
-             "| November 18, 2019 -- 19:14 GMT (19:14 GMT)", "11.03.17 in Gadgetry"]
+             "| November 18, 2019 -- 19:14 GMT (19:14 GMT)", "11.03.17 in Gadgetry", "기사입력 :[ 2018-08-25 15:24 ]"]
     draft, dropped = cleaned("Bridge Vote", *dates, *BODY)
     assert kept_texts(draft) == BODY
     assert all(dropped[d] == "date line" for d in dates)
@@ -707,3 +707,13 @@ def test_an_interviews_recurring_question_is_read_before_each_answer():
     banner = "Do not miss a thing from the valley: the Courier's best stories, every morning."
     draft, dropped = cleaned("Bridge Vote", BODY[0], banner, *BODY[1:3], banner, BODY[3])
     assert kept_texts(draft).count(banner) <= 1
+
+
+def test_a_site_named_in_parts_after_the_title_loses_every_part_and_its_heading_goes():
+    draft = Draft(blocks=(Block("Bridge Vote Settles Old Fight", "heading"), *(Block(t) for t in BODY)),
+                  title="Bridge Vote Settles Old Fight - Valley Times - News of the Valley",
+                  site_name="Valley Times - News of the Valley")
+    kept, dropped = clean(draft)
+    assert kept.title == "Bridge Vote Settles Old Fight" and kept_texts(kept) == BODY
+    draft = Draft(blocks=tuple(Block(t) for t in BODY), title="Bridge Vote - Analysis - Courier", site_name=None)
+    assert clean(draft)[0].title == "Bridge Vote - Analysis"

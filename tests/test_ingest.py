@@ -217,6 +217,14 @@ def test_an_html_page_without_a_title_is_named_by_the_h1_over_its_article_not_a_
     assert draft.title == "Harbour Wall Finished Ahead of the Storms"
 
 
+def test_an_html_page_whose_h1_is_the_sites_logo_is_named_by_its_title():
+    page = ("<html><head><title>Harbour Wall Finished Ahead of the Storms - Courier</title></head><body>"
+            "<h1 id='site-title'><a href='/'>The Courier</a></h1><div class='story'>"
+            f"<p class='headline'>Harbour Wall Finished Ahead of the Storms</p>{HARBOUR}</div></body></html>")
+    draft = parse(Source(text=page, name="t", kind="html"))
+    assert draft.title == "Harbour Wall Finished Ahead of the Storms - Courier"  # the site's name goes in cleaning
+
+
 def test_a_whole_page_converted_to_markdown_is_cleaned_like_copied_text_but_a_list_of_links_post_is_not():
     menu = [f"* [{name}](https://courier.example/{name.lower()})" for name in (
         "News", "Sport", "Weather", "Towns", "Rivers", "Bridges", "Ferries", "Opinion", "Letters", "Puzzles")]

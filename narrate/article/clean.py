@@ -168,14 +168,18 @@ def tidy_author(raw: str | None) -> str | None:
 
 
 def _strip_site_name(title: str | None, site: str | None) -> str | None:
-    """ "Best gadgets of 2019 | ZDNet" is read as "Best gadgets of 2019": the site is not the title."""
-    if not title:
-        return title
-    parts = re.split(r"\s+[|–—]\s+|\s+-\s+(?=[^-]+$)", title)
-    if len(parts) > 1:
+    """ "Best gadgets of 2019 | ZDNet" is read as "Best gadgets of 2019": the site is not the title. A
+    site named in parts ("... - Remember 80/90 - Memorabilia anni 80/90") loses every part."""
+    stripped = False
+    while title:
+        parts = re.split(r"\s+[|–—]\s+|\s+-\s+(?=[^-]+$)", title)
+        if len(parts) < 2:
+            break
         tail = parts[-1].strip()
-        if (site and squash(tail) in squash(site) or squash(site) in squash(tail)) or len(tail.split()) <= 2:
-            return " | ".join(parts[:-1]).strip()
+        named = bool(site) and (squash(tail) in squash(site) or squash(site) in squash(tail))
+        if not (named or (len(tail.split()) <= 2 and not stripped)):
+            break
+        title, stripped = " | ".join(parts[:-1]).strip(), True
     return title
 
 

@@ -66,7 +66,8 @@ BYLINE = re.compile(BYLINE_PREFIX + BYLINE_NAMES + "(" + BYLINE_HANDLE + r"(\s.{
 DATELINE = re.compile(
     # "Dan Goodin - Apr 16, 2015 8:02 pm UTC", or glued: "Yahoo FinanceOctober 13, 2016": a source before the date
     # or "Sarah Gooding March 9, 2017": a person's name right before it
-    r"^[|•·]?\s*([A-Z][\w.'’ -]{1,40}(\s[-–—|•]\s|(?-i:(?<=[a-z])(?=[A-Z])))|(?-i:[A-Z][\w.'’-]+( [A-Z][\w.'’-]+){1,3}) )?"
+    r"^[|•·]?\s*([A-Z][\w.'’ -]{1,40}(\s[-–—|•]\s|(?-i:(?<=[a-z])(?=[A-Z])))|(?-i:[A-Z][\w.'’-]+( [A-Z][\w.'’-]+){1,3}) |"
+    r"[^\W\d_][\w ]{0,25}\s?:\s?[\[(]?\s?)?"  # a label in any language: "기사입력 :[ 2018-08-25 15:24 ]"
     r"((published|updated|posted|last updated)( on)?:?\s.{0,50}|"
     rf"({WEEKDAY}|yesterday|today)\s+\d{{1,2}}:\d{{2}}\s*[ap]\.?m\.?|"
     r"\d{1,2}:\d{2}\s*[ap]\.?m\.?(\s+\w{2,4})?"
@@ -76,13 +77,13 @@ DATELINE = re.compile(
     # "Mon 18 Nov 2019 18.54 GMT Last modified on Mon 18 Nov 2019 18.56 GMT"
     rf"({WEEKDAY},?\s+)?\d{{1,2}}\s+{MONTH}\.?,?\s+\d{{4}}"
     r"(,?\s+\d{1,2}[:.]\d{2}(\s?[ap]\.?m\.?)?(\s+[A-Z]{2,4})?)?(\s+last (modified|updated)( on)?\s.{0,40})?|"
-    r"\d{4}-\d{2}-\d{2}|"
+    r"\d{4}-\d{2}-\d{2}(\s+\d{1,2}:\d{2})?|"
     r"\d{1,2}\.?\s+[^\W\d_]{3,12}\.?,?\s+\d{4}(,?\s+\d{1,2}[:.]\d{2})?|"  # in any language: "02 Ago 2017", "11 октября 2018"
     r"\d{1,2}[./]\d{1,2}[./]\d{2,4}(\s+in\s+[\w &]{1,30})?|"  # "11.03.17 in Gadgetry"
     r"(updated\s)?\d{1,2}\s?(h|m|d|mins?|hrs?|hours?|days?|weeks?)(\sago)?)"  # "8h", "updated 15M ago"
     # "November 20, 2019 / 1:07 AM / CBS News": a date with its time and source after slashes or bars,
     # or "November 18, 2019 -- 19:14 GMT": a time after a dash
-    r"(\s*[/|·•]\s*[^/|·•]{1,40}){0,3}(\s+(--?|–|—)\s+\d{1,2}:\d{2}.{0,30})?$",
+    r"(\s*[/|·•]\s*[^/|·•]{1,40}){0,3}(\s+(--?|–|—)\s+\d{1,2}:\d{2}.{0,30})?\s?[\])]?$",
     re.IGNORECASE)
 CREDIT = re.compile(
     r"(^(photo|photograph|image|illustration|graphic|video|picture)s?\s*(:|by\b|credit)|"

@@ -301,6 +301,8 @@ _NOT_PROSE_BOX = re.compile(r"(^|[-_])(interactive|graphic|graphics|chart|promo|
                             r"sponsor|sponsored|outbrain|taboola)($|[-_])", re.IGNORECASE)
 # Containers whose class words describe the whole page ("has-newsletter-modal"), not a box in it.
 _PAGE_CONTAINERS = frozenset({"html", "body", "main", "article"})
+# An extracted title this short that the <title> does not name may be the site's logo, not a headline.
+SITE_NAME_WORDS = 3
 # Alt texts shorter than this ("photo", "Ann Lee") are too common to mark a line as a caption.
 IMAGE_TEXT_WORDS = 3
 
@@ -313,6 +315,7 @@ class PageText:
     boxed: set[int]  # indexes of blocks in a box whose class or id marks a chart, a promotion or the like
     headlines: list[str]
     image_texts: frozenset[str] = frozenset()  # alt texts of the page's images, squashed
+    title: str | None = None  # the <title> element's text
 
 
 def html_text_blocks(html: str) -> PageText:
@@ -332,6 +335,7 @@ def html_text_blocks(html: str) -> PageText:
     except (ValueError, lxml.etree.ParserError):
         return PageText([], set(), [])
     headlines = [normalise_space(h1.text_content()) for h1 in root.iter("h1")]
+    title = next((normalise_space(t.text_content()) for t in root.iter("title")), None) or None
     image_texts = frozenset(squash(alt) for image in root.iter("img")
                             if len((alt := image.get("alt") or "").split()) >= IMAGE_TEXT_WORDS)
     for element in list(root.iter(*_SKIPPED_HTML)):
@@ -383,7 +387,7 @@ def html_text_blocks(html: str) -> PageText:
         add(parts, element)
 
     walk(root)
-    return PageText(found, boxed, headlines, image_texts)
+    return PageText(found, boxed, headlines, image_texts, title)
 
 
 def _fill_gaps(blocks: list[Block], page_blocks: list[str], boxed: set[int]) -> list[Block]:
@@ -494,19 +498,26 @@ def _with_standfirst(blocks: list[Block], description: str | None, page_blocks: 
     return blocks
 
 
-def _headline(meta_title: str | None, h1s: list[str], blocks: list[Block]) -> str | None:
-    """The page's h1 when the metadata names something else and the h1 heads the extracted article.
+def _headline(meta_title: str | None, page: PageText, blocks: list[Block]) -> str | None:
+    """The page's h1 when the metadata names something else and the h1 heads the extracted article,
+    or its <title> when the extractor took a short h1 the <title> does not name (a site's logo).
 
     Metadata titles are usually right, but a page may leave its <title> empty and the extractor then
-    takes the first heading it meets, even one in a menu ("Take your next trip with Atlas Obscura!").
+    takes the first heading it meets, even one in a menu ("Take your next trip with Atlas Obscura!"),
+    or the extractor may prefer an h1 that is only the site's name over the <title> that names the
+    article; the <title> is trusted then when the page shows its headline, four words or more, as text.
     """
     from narrate.article.patterns import squash
 
+    if meta_title and page.title and len(meta_title.split()) <= SITE_NAME_WORDS \
+            and squash(meta_title) not in squash(page.title) \
+            and any(len(b.split()) >= 4 and squash(b) in squash(page.title) for b in page.blocks):
+        return page.title
     if meta_title and any(squash(h) and (squash(h) in squash(meta_title) or squash(meta_title) in squash(h))
-                          for h in h1s):
+                          for h in page.headlines):
         return meta_title
     headings = {squash(b.text) for b in blocks if b.kind == "heading"}
-    return next((h for h in h1s if len(h.split()) >= 4 and squash(h) in headings), meta_title)
+    return next((h for h in page.headlines if len(h.split()) >= 4 and squash(h) in headings), meta_title)
 
 
 def parse_html(data: bytes, text: str, *, url: str | None = None, code: str = "skip", tables: str = "read") -> Draft:
@@ -527,7 +538,7 @@ def parse_html(data: bytes, text: str, *, url: str | None = None, code: str = "s
     blocks = _with_standfirst(_fill_gaps(blocks, page.blocks, page.boxed), document.description, page.blocks)
     blocks = _with_author_notes(blocks, page.blocks)
     return Draft(
-        blocks=tuple(blocks), title=_headline(document.title, page.headlines, blocks), author=document.author,
+        blocks=tuple(blocks), title=_headline(document.title, page, blocks), author=document.author,
         date=document.date,
         source_url=document.url or url, site_name=document.sitename, image_url=document.image,
         description=document.description, page_blocks=tuple(page.blocks), image_texts=page.image_texts,
