@@ -717,3 +717,6 @@ def test_a_site_named_in_parts_after_the_title_loses_every_part_and_its_heading_
     assert kept.title == "Bridge Vote Settles Old Fight" and kept_texts(kept) == BODY
     draft = Draft(blocks=tuple(Block(t) for t in BODY), title="Bridge Vote - Analysis - Courier", site_name=None)
     assert clean(draft)[0].title == "Bridge Vote - Analysis"
+    draft = Draft(blocks=tuple(Block(t) for t in BODY), title="Our Survey Shows – Bridges Matter Most | Courier",
+                  site_name="Courier")
+    assert clean(draft)[0].title == "Our Survey Shows – Bridges Matter Most"

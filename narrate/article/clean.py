@@ -169,17 +169,18 @@ def tidy_author(raw: str | None) -> str | None:
 
 def _strip_site_name(title: str | None, site: str | None) -> str | None:
     """ "Best gadgets of 2019 | ZDNet" is read as "Best gadgets of 2019": the site is not the title. A
-    site named in parts ("... - Remember 80/90 - Memorabilia anni 80/90") loses every part."""
+    site named in parts ("... - Remember 80/90 - Memorabilia anni 80/90") loses every part; the title
+    keeps its own dashes ("Our Research Shows – A Mix of ...")."""
     stripped = False
     while title:
-        parts = re.split(r"\s+[|–—]\s+|\s+-\s+(?=[^-]+$)", title)
-        if len(parts) < 2:
+        separators = list(re.finditer(r"\s+[|–—]\s+|\s+-\s+(?=[^-]+$)", title))
+        if not separators:
             break
-        tail = parts[-1].strip()
+        tail = title[separators[-1].end():].strip()
         named = bool(site) and (squash(tail) in squash(site) or squash(site) in squash(tail))
         if not (named or (len(tail.split()) <= 2 and not stripped)):
             break
-        title, stripped = " | ".join(parts[:-1]).strip(), True
+        title, stripped = title[:separators[-1].start()].strip(), True
     return title
 
 
