@@ -373,11 +373,13 @@ def html_text_blocks(html: str) -> PageText:
                 walk(child)
                 parts, breaks = [], 0
             else:
-                if breaks >= 2 and (child.text_content() or "").strip():
-                    add(parts, element)
-                    parts = []
-                breaks = 0 if (child.text_content() or "").strip() else breaks
-                parts.append(child.text_content())
+                content = child.text_content()
+                if content.strip():
+                    if breaks >= 2:
+                        add(parts, element)
+                        parts = []
+                    breaks = 0
+                parts.append(content)
             if child.tail and child.tail.strip():
                 if breaks >= 2:
                     add(parts, element)
