@@ -720,3 +720,35 @@ def test_a_site_named_in_parts_after_the_title_loses_every_part_and_its_heading_
     draft = Draft(blocks=tuple(Block(t) for t in BODY), title="Our Survey Shows – Bridges Matter Most | Courier",
                   site_name="Courier")
     assert clean(draft)[0].title == "Our Survey Shows – Bridges Matter Most"
+
+
+RESULTS_PAGE = ["Home", "News", "Racing", "Results", "Contact",
+                "Verstappen Wins the Valley Grand Prix", "By Ann Lee", "March 3, 2024",
+                "Max Verstappen won the Valley Grand Prix on Sunday, holding off Lewis Hamilton over the last ten "
+                "laps as the rain held off until the flag.",
+                "Pos", "Driver", "Team", "Time",
+                "1", "Max Verstappen", "Red Bull", "1:33:14.678",
+                "2", "Lewis Hamilton", "Mercedes", "+2.3s",
+                "3", "Charles Leclerc", "Ferrari", "+5.1s",
+                "4", "Lando Norris", "McLaren", "+9.8s",
+                "More racing news", "Hamilton signs for two more years at the team",
+                "Rain threatens the next round on the coast", "© 2024 Valley Racing. All rights reserved."]
+
+
+def test_a_results_table_copied_one_cell_to_a_line_is_read_row_by_row():
+    draft, dropped = clean(parse_text(text_of(*RESULTS_PAGE)))
+    assert draft.title == "Verstappen Wins the Valley Grand Prix"
+    assert kept_texts(draft) == [RESULTS_PAGE[8], "Pos, Driver, Team, Time",
+                                 "1, Max Verstappen, Red Bull, 1:33:14.678", "2, Lewis Hamilton, Mercedes, +2.3s",
+                                 "3, Charles Leclerc, Ferrari, +5.1s", "4, Lando Norris, McLaren, +9.8s"]
+    skipped, _ = clean(parse_text(text_of(*RESULTS_PAGE), tables="skip"))
+    assert kept_texts(skipped) == [RESULTS_PAGE[8]]
+    announced, _ = clean(parse_text(text_of(*RESULTS_PAGE), tables="announce"))
+    assert kept_texts(announced)[1] == "A table is skipped here."
+
+
+def test_a_menu_or_a_list_of_dates_is_no_table():
+    menu = ["Home", "News", "Sport", "Weather", "2019", "Towns", "Rivers", "Bridges", "Ferries"]
+    assert all(b.kind != "row" for b in parse_text(text_of(*menu, *BODY)).blocks)
+    dates = ["June 9 – West Palm Beach, FL", "June 10 – Tampa, FL", "June 14 – Alpharetta, GA"]
+    assert all(b.kind != "row" for b in parse_text(text_of(*BODY, *dates)).blocks)

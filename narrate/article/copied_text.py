@@ -363,16 +363,19 @@ def _densest_run(blocks: list[Block], live: list[int], lists: set[int]) -> tuple
         if appeal:
             total -= SHORT_BLOCK_COST
         elif index not in lists:
-            total += _block_score(blocks[index].text, repeated=seen[squash(blocks[index].text)] > 1)
+            total += _block_score(blocks[index], repeated=seen[squash(blocks[index].text)] > 1)
         if total > best:
             best, best_span = total, (start, index)
     return best_span
 
 
-def _block_score(text: str, repeated: bool = False) -> float:
-    """Prose earns its words; a short sentence (dialogue, a one-line paragraph) half, unless the
-    page shows it twice ("Don't miss a thing."): then it is chrome; the rest costs."""
+def _block_score(block: Block, repeated: bool = False) -> float:
+    """Prose earns its words; a short sentence (dialogue, a one-line paragraph) or a table's row half,
+    unless the page shows it twice ("Don't miss a thing."): then it is chrome; the rest costs."""
+    text = block.text
     words = word_count(text)
+    if block.kind == "row" and not repeated:
+        return words / 2
     if is_prose(text) or INTERVIEW_LINE.match(text):  # an interview's short questions and answers are its prose
         return words
     if words >= 4 and SHORT_SENTENCE.search(text) and not repeated and not CUT_SHORT.search(text):
@@ -432,12 +435,13 @@ def _lists_inside(blocks: list[Block], live: list[int]) -> set[int]:
 
 
 def _label_runs(blocks: list[Block], live: list[int]) -> set[int]:
-    """Runs of one- to three-word blocks: menus and chart labels, not prose (nor an interview's "Q: Why?")."""
+    """Runs of one- to three-word blocks: menus and chart labels, not prose (nor an interview's "Q: Why?",
+    nor a table's rows)."""
     found: set[int] = set()
     run: list[int] = []
     for index in [*live, None]:
         if index is not None and word_count(blocks[index].text) <= LABEL_WORDS \
-                and not INTERVIEW_LINE.match(blocks[index].text):
+                and not INTERVIEW_LINE.match(blocks[index].text) and blocks[index].kind != "row":
             run.append(index)
             continue
         if len(run) >= LABEL_RUN:

@@ -104,7 +104,7 @@ def parse(source: Source, *, code: str = "skip", tables: str = "read") -> Draft:
                           code=code, tables=tables)
     if source.kind == "markdown":
         return parse_markdown(source.text, code=code, tables=tables)
-    return parse_text(source.text)
+    return parse_text(source.text, tables=tables)
 
 
 def table_row(cells: list[str]) -> str:
@@ -235,11 +235,12 @@ def _converted_page(blocks: list[Block], link_only: int) -> bool:
         and any(FURNITURE.match(block.text.strip()) for block in blocks)
 
 
-def parse_text(text: str) -> Draft:
+def parse_text(text: str, *, tables: str = "read") -> Draft:
     """Text: blocks at blank lines (or at every line when there are none); the cleaner finds the title.
 
     Lines inside a block stay separate (joined by newlines) so the cleaner can drop a navigation
-    line that shares a block with another one.
+    line that shares a block with another one. A table copied from a page comes one cell to a
+    block; its cells are joined into rows again (see `_cell_table`), then read, skipped or announced.
     """
     text = text.strip()
     raw_blocks = re.split(r"\n\s*\n", text) if re.search(r"\n\s*\n", text) else text.split("\n")
@@ -249,7 +250,66 @@ def parse_text(text: str) -> Draft:
         joined = "\n".join(line for line in lines if line)
         if joined:
             blocks.append(Block(joined))
+    position = 0
+    while (table := _cell_table([b.text for b in blocks], position)) is not None:
+        start, end, columns = table
+        if tables == "read":
+            rows = [Block(table_row([b.text for b in blocks[i:i + columns]]), "row")
+                    for i in range(start, end, columns)]
+        else:
+            rows = [Block(ANNOUNCEMENTS["table"], "note")] if tables == "announce" else []
+        blocks[start:end] = rows
+        position = start + len(rows)
     return Draft(blocks=tuple(blocks), has_markup=False)
+
+
+# A table copied as text: a cell is a short line; a number, a time or a score has a shape of its own.
+TABLE_MIN_ROWS = 3
+TABLE_MAX_COLUMNS = 12
+_CELL_WORDS = 6
+_NUMBER_CELL = re.compile(r"[+-]?\d+([.,:'’]\d+)*\s?(%|\.|s|m|km|kg|pts|laps?|min)?", re.IGNORECASE)
+
+
+def _cell_shape(text: str) -> str | None:
+    """ "number" (a position, a score, a lap time), "word", or None when the block is no table cell."""
+    if "\n" in text or len(text.split()) > _CELL_WORDS:
+        return None
+    if _NUMBER_CELL.fullmatch(text):
+        return "number"
+    return None if re.search(r"[.!?:]$", text) else "word"
+
+
+def _cell_table(texts: list[str], position: int) -> tuple[int, int, int] | None:
+    """The first table from `position` whose cells stand one to a block: (start, end, columns).
+
+    Rows are found by their period: `columns` cells at a time, every data row with the same shape
+    (each cell a number or a word, as in the first data row), TABLE_MIN_ROWS rows or more, and at
+    least one column of numbers, which a menu has not. A header row of words right above the data
+    joins the table.
+    """
+    shapes = [_cell_shape(t) for t in texts]
+    start = position
+    while start < len(texts):
+        if shapes[start] is None:
+            start += 1
+            continue
+        best = None
+        for columns in range(2, TABLE_MAX_COLUMNS + 1):
+            signature = shapes[start:start + columns]
+            if len(signature) < columns or None in signature or "number" not in signature:
+                continue
+            rows = 1
+            while shapes[start + rows * columns:start + (rows + 1) * columns] == signature:
+                rows += 1
+            if rows >= TABLE_MIN_ROWS and (best is None or rows * columns > best[1] - best[0]):
+                best = (start, start + rows * columns, columns)
+        if best is not None:
+            first, end, columns = best
+            if first >= columns and shapes[first - columns:first] == ["word"] * columns:
+                first -= columns  # the header row
+            return first, end, columns
+        start += 1
+    return None
 
 
 _CONTAINERS = {"table", "row", "cell", "div", "section", "article", "main", "body"}
