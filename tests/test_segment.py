@@ -99,6 +99,15 @@ def test_a_made_up_title_is_never_cut_mid_phrase_or_ended_by_a_function_word(tex
     assert text.startswith(title) or title.lower() in text.lower()
 
 
+def test_a_made_up_title_opens_with_a_word_not_a_dialogue_dash_and_repeats_no_word():
+    assert section_title(["— Tomato quiche is the dish I cook most, she says, every Friday."], ELSEWHERE) \
+        .startswith("Tomato quiche")
+    kit = ["Wyze", "Wyze Sense Starter Kit with two sensors and a motion sensor.",
+           "The Wyze Sense Starter Kit costs less than any other kit we tried.",
+           "Wyze Wyze Sense Starter Kit buyers also get a year of cloud storage."]
+    assert "Wyze Wyze" not in section_title(kit, ELSEWHERE)
+
+
 def test_no_key_phrase_when_nothing_recurs_or_stands_out():
     assert topic_title(["A short note."], ELSEWHERE) is None
 

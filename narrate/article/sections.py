@@ -96,6 +96,8 @@ def _phrases(text: str) -> list[list[str]]:
                 word = words[end]
                 if (word.lower() in _FUNCTION_WORDS and word.lower() not in _INNER_WORDS) or _likely_not_noun(word):
                     break
+                if word.lower() == words[end - 1].lower():
+                    break  # "Wyze Wyze Sense": a list's heading run into its first item
                 if end + 1 - start >= TITLE_MIN_WORDS and word.lower() not in _FUNCTION_WORDS \
                         and word[0].isalpha() and edge(end + 1):
                     found.append(words[start:end + 1])
@@ -150,6 +152,7 @@ def section_title(paragraphs: list[str], elsewhere: list[str]) -> str:
 def opening_phrase(paragraph: str) -> str:
     """The opening words, cut where a phrase ends rather than mid-phrase, with no function word last."""
     first = (split_sentences(paragraph)[0] if paragraph.strip() else paragraph).strip().rstrip(".!?:;,")
+    first = first.lstrip("—–-•·*\"“‘«' ") or first  # a line of dialogue opens with a dash or a quote mark
     clause = _PHRASE_BREAK.split(first)[0].strip() or first
     words = clause.split()[:TITLE_MAX_WORDS]
     while len(words) > 1 and words[-1].lower().strip("'’") in _FUNCTION_WORDS:
