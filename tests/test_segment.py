@@ -132,3 +132,12 @@ def test_a_pages_last_heading_over_nothing_is_not_read_but_a_copied_texts_last_l
     assert ("Popular on the Courier", "heading with nothing under it") in [(d.text, d.reason) for d in article.dropped]
     copied = build_article(Draft(blocks=blocks, title="Bridge Vote", has_markup=False))
     assert copied.sections[-1].title == "Popular on the Courier"
+
+
+def test_a_made_up_title_opens_with_no_common_verb_but_a_name_may_hold_one():
+    section = ["Stand tall, the coach told the team before the final, and stand tall they did.",
+               "Stand tall, the fans sang as the rain came over the river ground.",
+               "Stand tall was the word at the river ground, stand tall the song."]
+    assert not section_title(section, ELSEWHERE).lower().startswith("stand")
+    named = ["At the Open Championship the team did well.", "The Open Championship crowd cheered the team home."]
+    assert section_title(named, ELSEWHERE) == "Open Championship"

@@ -62,6 +62,22 @@ _FUNCTION_WORDS = (_STOPWORDS - {"new", "year", "years", "time", "one", "two"}) 
 since rather though although yet whether unless upon within without among across around toward towards via per
 onto despite else ever never always often perhaps quite really already almost enough instead however thus
 therefore upward downward later earlier soon least less well back away get got make made""".split())
+# The commonest English verbs, which open a clause, not a noun phrase ("Take days", "Stand tall"): a
+# title's phrase never starts with one, though one may name a thing inside it ("Music Stand").
+_COMMON_VERBS = frozenset("""
+take takes give gives go goes come comes see sees know knows think thinks tell tells find finds want wants
+look looks use uses work works call calls try tries ask asks need needs feel feels become becomes leave leaves
+put puts mean means keep keeps let lets begin begins seem seems help helps talk talks turn turns start starts
+show shows hear hears play plays run runs move moves live lives believe believes hold holds bring brings
+happen happens write writes sit sits stand stands lose loses pay pays meet meets include includes continue
+continues set sets learn learns change changes lead leads understand understands watch watches follow follows
+stop stops create creates speak speaks read reads allow allows add adds spend spends grow grows open opens
+walk walks win wins offer offers remember remembers love loves consider considers appear appears buy buys
+wait waits serve serves die dies send sends expect expects build builds stay stays fall falls cut cuts
+reach reaches remain remains describe describes suggest suggests raise raises pass passes sell sells
+decide decides return returns explain explains hope hopes develop develops carry carries break breaks
+receive receives agree agrees support supports hit hits produce produces eat eats cover covers catch catches
+draw draws choose chooses""".split())
 _PHRASE_BREAK = re.compile(r"[.,;:!?()\[\]\"“”«»—–]|\s-\s|['’]s\b|(?<!\w)['‘’]|['‘’](?!\w)")
 _TOKEN = re.compile(r"[^\W\d_][\w'’-]*|\d[\d,.]*")
 TITLE_MIN_WORDS, TITLE_MAX_WORDS = 2, 6
@@ -72,8 +88,13 @@ _INNER_WORDS = frozenset({"of", "the", "a", "an", "in", "for", "on", "de", "la",
 
 
 def _likely_not_noun(word: str) -> bool:
-    """Without a tagger: a lowercase word ending like a verb form or an adverb ("retired", "personally")."""
-    return word.islower() and (word.endswith(("ed", "ing")) or (len(word) > 4 and word.endswith("ly")))
+    """Without a tagger: a lowercase word ending like a verb form or an adverb ("retired", "personally"),
+    or a contraction ("can't", "they're")."""
+    return bool(_CONTRACTION.search(word.lower())) or word.islower() and (
+        word.endswith(("ed", "ing")) or (len(word) > 4 and word.endswith("ly")))
+
+
+_CONTRACTION = re.compile(r"n['’]t$|['’](re|ve|ll|d|m)$")
 
 
 def _phrases(text: str) -> list[list[str]]:
@@ -89,7 +110,8 @@ def _phrases(text: str) -> list[list[str]]:
 
         for start in range(len(words)):
             first = words[start]
-            if first.lower() in _FUNCTION_WORDS or not first[0].isalpha() or _likely_not_noun(first) \
+            verb = first.lower() in _COMMON_VERBS and (first.islower() or start == 0)  # mid-clause "Open": a name
+            if first.lower() in _FUNCTION_WORDS or verb or not first[0].isalpha() or _likely_not_noun(first) \
                     or not edge(start - 1):
                 continue
             for end in range(start + 1, min(start + TITLE_MAX_WORDS, len(words))):
