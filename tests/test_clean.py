@@ -752,3 +752,16 @@ def test_a_menu_or_a_list_of_dates_is_no_table():
     assert all(b.kind != "row" for b in parse_text(text_of(*menu, *BODY)).blocks)
     dates = ["June 9 – West Palm Beach, FL", "June 10 – Tampa, FL", "June 14 – Alpharetta, GA"]
     assert all(b.kind != "row" for b in parse_text(text_of(*BODY, *dates)).blocks)
+
+
+def test_an_icons_name_a_comment_forms_cancel_link_an_inbox_appeal_and_a_popular_on_label_are_not_read():
+    draft, dropped = cleaned("chevron_left Browse All Posts", "Bridge Vote", "By Ann Lee",
+                             "Receive the latest local updates in your inbox", *BODY,
+                             "Leave a Reply Cancel reply",
+                             "I was at the meeting and nobody listened to the boatmen at all.",
+                             "Popular on Courier", "Ferry fares to rise in spring as the council looks for savings")
+    assert kept_texts(draft) == BODY
+    assert dropped["chevron_left Browse All Posts"].startswith("page furniture")
+    draft, _ = cleaned("Bridge Vote", BODY[0], "The config_name setting is read once, when the bridge app starts.",
+                       *BODY[1:])
+    assert "The config_name setting is read once, when the bridge app starts." in kept_texts(draft)

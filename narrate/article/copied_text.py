@@ -23,6 +23,7 @@ from narrate.article.patterns import (
     CUT_SHORT,
     DATELINE,
     HEADLINE_END,
+    ICON_NAME,
     MOVED_ON,
     NAME_LINE,
     NAME_WITH_JOB,
@@ -56,7 +57,6 @@ from narrate.models import Block
 SHORT_BLOCK_COST = 8
 CREDIT_MARK = re.compile(r"^(copyright\b|\(c\)|©)(?!.*\ball rights reserved\b)", re.IGNORECASE)
 INTERVIEW_LINE = re.compile(r"^[QA]\s?[:.]\s+\S")
-ICON_NAME = re.compile(r"\b[a-z]+_[a-z_]+\b")  # "chevron_left": an icon font's ligature, copied as text
 LIST_MARK = re.compile(r"^([-–*•·▪►✓✔]|\d{1,2}[.)])\s")  # "• Lift the stones", "2) Number them": a list's item
 LEAD_REACH = 12
 LEAD_WORDS = 20

@@ -11,6 +11,10 @@ import re
 import unicodedata
 
 # Lines that are page furniture wherever they appear; matched against the whole line.
+# An icon font's ligature copied as text: "chevron_left", "keyboard_arrow_down", "more_vert".
+_ICON = (r"((keyboard_)?(arrow|chevron|navigate|expand)_(left|right|up|down|back|forward|before|next|more|less)"
+         r"(_ios)?|more_(vert|horiz)|open_in_new|play_arrow|play_circle(_outline)?)")
+ICON_NAME = re.compile(rf"\b{_ICON}\b")
 FURNITURE = re.compile(r"""^[|•·]?\s*(
     skip\ to\ (main\ )?(content|navigation)|view\ (featured\ )?image|jump\ to\ .{0,30}|
     (main\ )?menu|search|close|home|toggle\ navigation|
@@ -38,8 +42,9 @@ FURNITURE = re.compile(r"""^[|•·]?\s*(
     (copyright\ ?)?[©ⓒ]\ ?.{0,60}|copyright\ (\(c\)\ )?\d{4}.{0,60}|
     \S+@\S+\.[a-z]{2,}|(https?://)?(www\.)?(twitter|x|instagram|facebook|linkedin|threads)\.(com|net)/[\w.]+/?|
     (?-i:([A-ZÀ-Þ][^>›»\n]{0,30}\ [>›»]\ ){1,6}[A-ZÀ-Þ][^>›»\n]{0,40})|  # a breadcrumb trail: "Blog > Nutrition"
+    {icon}(\ [^\ ]+){0,5}|  # an icon font's name copied as text: "chevron_left Browse All Posts"
     [•·|\-–—*]+|\d+(\.\d+)?[km]?
-)$""", re.IGNORECASE | re.VERBOSE)
+)$""".replace("{icon}", _ICON), re.IGNORECASE | re.VERBOSE)
 # The job under an author's name: "Staff Writer", "Senior Contributor".
 JOB_WORD = re.compile(r"^(editor|writer|reporter|correspondent|contributor|columnist|producer|critic|photographer)s?$",
                       re.IGNORECASE)
@@ -94,7 +99,8 @@ CREDIT = re.compile(
 CALL_TO_ACTION = re.compile(  # whole words only: "your digestive tract" is no "our digest"
     r"\b(sign[ -]?up (for|to)\b.{0,40}\b(newsletter|digest|e-?mails?|updates|list|alerts)|"
     r"subscribe (to|for)\b.{0,30}\b(newsletter|digest|channel|podcast|mailing|updates)|"
-    r"enter your e-?mail|your e-?mail address|(delivered|straight|directly) to your inbox|"
+    r"enter your e-?mail|your e-?mail address|(delivered|straight|directly|right) (to|in) your inbox|"
+    r"(updates|news|newsletter) in your inbox|"
     r"donate (now|today|here)|keep independent (media|journalism) alive|"
     r"we use cookies|accept (all )?cookies|consent to (our|the) use of cookies|(click|tap) here to|download our app|"
     # the cookie notice in the other languages of the web's larger press: it, es, pt, fr, de, nl, ru
@@ -119,7 +125,7 @@ TO_THE_READER = re.compile(r"\b(you|your|sign up|subscribe|donate|join us|click|
 # Labels over other stories' headlines: "Related", "More from UK", "Most read".
 _OTHER_STORIES = (r"related|recommended|read (this )?(more|next)|next up|up next|what to read next|"
                   r"more\b.{0,20}\b(in|from|on|stories|news|articles)\b|trending|most (popular|read)|"
-                  r"(latest|recent|popular|featured|top) (news|stories|posts)|"
+                  r"(latest|recent|popular|featured|top) (news|stories|posts)|popular (on|at|in) \w|"
                   # the same labels in it, es, pt, fr, de, nl and ru
                   r"leggi anche|articoli correlati|potrebbe interessarti|i più letti|lea también|te puede interesar|"
                   r"(artículos|noticias|artigos|notícias) relacionad[oa]s|los más leídos|leia também|mais lidas|"
@@ -150,7 +156,9 @@ COMMENTS_START = re.compile(
     r"commentaire|kommentar|комментарий)|devi essere connesso per (inviare|pubblicare) un commento\.?|"
     r"[\w.-]{2,40} says:|"
     # "3 thoughts on “Bridge Vote”", "12 Responses to ...", "Comments (4)"
-    r"\d+ (thoughts?|responses?|replies|reactions?) (on|to) .{1,200}|comments? \(\d+\)|\d+ repl(y|ies))$",
+    r"\d+ (thoughts?|responses?|replies|reactions?) (on|to) .{1,200}|comments? \(\d+\)|\d+ repl(y|ies))"
+    # the form's "Cancel reply" after its heading: "Leave a Reply Cancel reply", "Lascia un commento Annulla risposta"
+    r"(\s+(cancel reply|annulla risposta|cancelar (respuesta|resposta)|annuler la réponse|antworten abbrechen))?$",
     re.IGNORECASE)
 # The line under each comment in a thread: "Reply", "Like (12) Reply", "Antworten", "Rispondi ↓".
 REPLY_LINE = re.compile(r"^((\d+\s+)?likes?\s*(\(\d+\))?\s*[·|•-]?\s*)?(reply|antworten|rispondi|responder|"
