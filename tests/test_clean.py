@@ -529,6 +529,9 @@ def test_small_print_is_dropped_wherever_it_stands():
     assert {dropped[line] for line in SMALL_PRINT if line != SMALL_PRINT[2]} == {
         "legal notice (copyright, trademarks, disclaimers)"}
     assert SMALL_PRINT[2] in dropped  # a copyright line was furniture before
+    notice = "All articles of the Courier are protected by law. Copyright (C) Courier.example. All right reserved."
+    draft, dropped = cleaned("Bridge Vote", *BODY, notice)
+    assert kept_texts(draft) == BODY and dropped[notice] == "legal notice (copyright, trademarks, disclaimers)"
 
 
 def test_an_article_that_reports_on_a_trademark_is_read():

@@ -55,7 +55,7 @@ from narrate.article.patterns import (
 from narrate.models import Block
 
 SHORT_BLOCK_COST = 8
-CREDIT_MARK = re.compile(r"^(copyright\b|\(c\)|©)(?!.*\ball rights reserved\b)", re.IGNORECASE)
+CREDIT_MARK = re.compile(r"^(copyright\b|\(c\)|©)(?!.*\ball rights? reserved\b)", re.IGNORECASE)
 INTERVIEW_LINE = re.compile(r"^[QA]\s?[:.]\s+\S")
 LIST_MARK = re.compile(r"^([-–*•·▪►✓✔]|\d{1,2}[.)])\s")  # "• Lift the stones", "2) Number them": a list's item
 LEAD_REACH = 12

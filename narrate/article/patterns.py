@@ -118,7 +118,7 @@ PROMOTION = re.compile(
     r"\b((our|daily|weekly|free) (e-?mail )?(newsletter|digest)|online donations|"
     r"make a (tax[- ]deductible )?(donation|gift|contribution)|(fundraising|membership) (campaign|drive)|"
     r"support (our|independent) (journalism|media|reporting|work)|become a (member|subscriber|patron)|"
-    r"cookie (policy|settings)|privacy policy|terms of (use|service)|all rights reserved|download the app)\b",
+    r"cookie (policy|settings)|privacy policy|terms of (use|service)|all rights? reserved|download the app)\b",
     re.IGNORECASE)
 TO_THE_READER = re.compile(r"\b(you|your|sign up|subscribe|donate|join us|click|tap|please|support us|help us)\b",
                            re.IGNORECASE)
@@ -334,7 +334,7 @@ def is_quotation(text: str) -> bool:
 # The small print of a page: copyright and trademark notices, health and investment disclaimers, affiliate
 # disclosures, the site's own terms. Whole phrases only, so an article that mentions a trademark is read.
 LEGAL_NOTICE = re.compile(r"""
-    \ball\ rights\ reserved\b|^(copyright\b|\(c\)\s?\d{4}|©)|
+    \ball\ rights?\ reserved\b|^(copyright\b|\(c\)\s?\d{4}|©)|\bcopyright\s?(\(c\)|©)|
     \b(is|are)\ (a\ |the\ )?(registered\ )?(trademarks?|service\ marks?)\ of\b|\bowner\ of\ the\ .{0,60}\btrademarks\b|
     \b(have|has)\ not\ been\ evaluated\ by\ the\ (food\ and\ drug\ administration|fda)\b|
     \bnot\ intended\ to\ (diagnose|treat|cure|prevent|replace|be\ a\ substitute)\b|
