@@ -502,6 +502,9 @@ def test_lines_that_send_the_reader_to_other_stories_are_dropped():
     assert set(teasers) <= set(dropped)
     sentence = "Read more about the bridge's history in the council's own archive, which opens on Monday."
     assert sentence in kept_texts(cleaned("Bridge Vote", *BODY[:2], sentence, *BODY[2:])[0])
+    related = "[Related: Ferry Keynote: Fares, Timetables And The New Pier]"
+    draft, dropped = cleaned("Bridge Vote", *BODY[:2], related, *BODY[2:])
+    assert kept_texts(draft) == BODY and dropped[related] == "link to another story"
 
 
 def test_an_interview_of_short_questions_and_answers_is_read_in_copied_text():

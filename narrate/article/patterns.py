@@ -168,7 +168,8 @@ TIME_AGO = re.compile(r"^\d+\s+(seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?
                       re.IGNORECASE)
 # A line that sends the reader to another story: "READ MORE: ...", "DON'T MISS ...", "(Leggi anche: ...)".
 TEASER_LINE = re.compile(
-    r"^[(\[]?\s*(((see|read|watch) (more|also|next)|also read|must read|read also|more on this)\s*[:|]|"
+    r"^[(\[]?\s*(((see|read|watch) (more|also|next)|also read|must read|read also|more on this|"
+    r"related( stories| articles| coverage| content)?)\s*[:|]|"
     r"also on [\w-]+\.[a-z]{2,}\b|"
     r"(?-i:DON'?T MISS|DON’T MISS)\b|(leggi anche|lire aussi|à lire aussi|lesen sie auch|lea también|leia também|"
     r"lees ook|czytaj (też|także))\b)", re.IGNORECASE)
