@@ -240,7 +240,7 @@ def parse_text(text: str, *, tables: str = "read") -> Draft:
 
     Lines inside a block stay separate (joined by newlines) so the cleaner can drop a navigation
     line that shares a block with another one. A table copied from a page comes one cell to a
-    block; its cells are joined into rows again (see `_cell_table`), then read, skipped or announced.
+    block; its cells are joined into rows again (see `_cell_tables`), then read, skipped or announced.
     """
     text = text.strip()
     raw_blocks = re.split(r"\n\s*\n", text) if re.search(r"\n\s*\n", text) else text.split("\n")
@@ -250,16 +250,13 @@ def parse_text(text: str, *, tables: str = "read") -> Draft:
         joined = "\n".join(line for line in lines if line)
         if joined:
             blocks.append(Block(joined))
-    position = 0
-    while (table := _cell_table([b.text for b in blocks], position)) is not None:
-        start, end, columns = table
+    for start, end, columns in reversed(_cell_tables([b.text for b in blocks])):
         if tables == "read":
             rows = [Block(table_row([b.text for b in blocks[i:i + columns]]), "row")
                     for i in range(start, end, columns)]
         else:
             rows = [Block(ANNOUNCEMENTS["table"], "note")] if tables == "announce" else []
         blocks[start:end] = rows
-        position = start + len(rows)
     return Draft(blocks=tuple(blocks), has_markup=False)
 
 
@@ -279,8 +276,8 @@ def _cell_shape(text: str) -> str | None:
     return None if re.search(r"[.!?:]$", text) else "word"
 
 
-def _cell_table(texts: list[str], position: int) -> tuple[int, int, int] | None:
-    """The first table from `position` whose cells stand one to a block: (start, end, columns).
+def _cell_tables(texts: list[str]) -> list[tuple[int, int, int]]:
+    """The tables whose cells stand one to a block, in page order: (start, end, columns) each.
 
     Rows are found by their period: `columns` cells at a time, every data row with the same shape
     (each cell a number or a word, as in the first data row), TABLE_MIN_ROWS rows or more, and at
@@ -288,11 +285,9 @@ def _cell_table(texts: list[str], position: int) -> tuple[int, int, int] | None:
     joins the table.
     """
     shapes = [_cell_shape(t) for t in texts]
-    start = position
+    found: list[tuple[int, int, int]] = []
+    start = 0
     while start < len(texts):
-        if shapes[start] is None:
-            start += 1
-            continue
         best = None
         for columns in range(2, TABLE_MAX_COLUMNS + 1):
             signature = shapes[start:start + columns]
@@ -303,13 +298,16 @@ def _cell_table(texts: list[str], position: int) -> tuple[int, int, int] | None:
                 rows += 1
             if rows >= TABLE_MIN_ROWS and (best is None or rows * columns > best[1] - best[0]):
                 best = (start, start + rows * columns, columns)
-        if best is not None:
-            first, end, columns = best
-            if first >= columns and shapes[first - columns:first] == ["word"] * columns:
-                first -= columns  # the header row
-            return first, end, columns
-        start += 1
-    return None
+        if best is None:
+            start += 1
+            continue
+        first, end, columns = best
+        previous_end = found[-1][1] if found else 0
+        if first - columns >= previous_end and shapes[first - columns:first] == ["word"] * columns:
+            first -= columns  # the header row
+        found.append((first, end, columns))
+        start = end
+    return found
 
 
 _CONTAINERS = {"table", "row", "cell", "div", "section", "article", "main", "body"}
