@@ -173,8 +173,7 @@ def _fill_agreed_gaps(blocks: list[Block], readings: Readings, dropped_keys: set
         holder = next((i for i, k in enumerate(block_keys) if text_key in k), None)
         if holder is not None:
             anchor, last_anchored = holder, position
-        elif len(text_key) >= MIN_VOTING_CHARS and not any(text_key in d for d in dropped_keys) \
-                and block_reason(text) is None:
+        elif len(text_key) >= MIN_VOTING_CHARS and not any(text_key in d for d in dropped_keys):
             candidates.append((anchor, position, text))
     additions: dict[int, list[Block]] = {}
     added: set[str] = set()
@@ -182,7 +181,8 @@ def _fill_agreed_gaps(blocks: list[Block], readings: Readings, dropped_keys: set
         inside = anchor >= 0 and position < last_anchored
         held = readings.held_by(text)
         if squash(text) not in added and (held == {"extractor", "readability", "copied_text"}
-                                       or (inside and {"extractor", "readability"} <= held)):
+                                       or (inside and {"extractor", "readability"} <= held)) \
+                and block_reason(text) is None:
             additions.setdefault(anchor, []).append(Block(text))
             added.add(squash(text))
     if not additions:

@@ -569,9 +569,10 @@ def _headline(meta_title: str | None, page: PageText, blocks: list[Block]) -> st
     """
     from narrate.article.patterns import squash
 
-    if meta_title and page.title and len(meta_title.split()) <= SITE_NAME_WORDS \
-            and squash(meta_title) not in squash(page.title) \
-            and any(len(b.split()) >= 4 and squash(b) in squash(page.title) for b in page.blocks):
+    page_title = squash(page.title or "")
+    if meta_title and page_title and len(meta_title.split()) <= SITE_NAME_WORDS \
+            and squash(meta_title) not in page_title \
+            and any(len(b.split()) >= 4 and squash(b) in page_title for b in page.blocks):
         return page.title
     if meta_title and any(squash(h) and (squash(h) in squash(meta_title) or squash(meta_title) in squash(h))
                           for h in page.headlines):
