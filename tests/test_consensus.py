@@ -72,6 +72,16 @@ def test_the_three_readings_of_a_real_page():
     assert found.holders(BODY[0]) == 3 and found.holders("Other story one") == 0
 
 
+def test_trafilaturas_default_reading_leaves_out_readers_comments():
+    """extract() reads a page's comments unless told not to; its agreement would keep them."""
+    html = ("<html><head><title>Bridge Vote</title></head><body><article><h1>Bridge Vote</h1>"
+            + "".join(f"<p>{p}</p>" for p in BODY) + "</article><section id='comments' class='comments'>"
+            f"<h2>Comments</h2><div class='comment'><p>{COMMENT}</p></div></section></body></html>")
+    found = read_opinions(html, tuple(html_text_blocks(html).blocks))
+    assert all(key(p) in found.extractor for p in BODY)
+    assert key(COMMENT) not in found.extractor
+
+
 def test_inside_the_article_both_extractors_are_enough_to_add_a_paragraph():
     page = (*BODY[:2], WIDGET_TAIL, BODY[2])
     both = Readings(extractor="\n".join(key(t) for t in (*BODY[:3], WIDGET_TAIL)),

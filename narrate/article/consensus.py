@@ -5,7 +5,8 @@ gaps filled, cleaned) is the spine: it keeps the paragraphs, their order, headin
 other readings of the same page vote on each of its blocks:
 
 - trafilatura's plain `extract()`: the default settings, which weigh a page differently from the
-  recall-first settings narrate reads with;
+  recall-first settings narrate reads with (but without readers' comments, which those defaults
+  include: a comment is never the article, and its agreement would keep the ones gap filling found);
 - readability-lxml: Arc90's Readability algorithm (the one behind Firefox's reader view, in its
   Python port), which scores containers by their text and links rather than by their markup;
 - narrate's copied-text reader on the page's own visible text: no markup at all, only the shape of
@@ -94,7 +95,7 @@ def _readability_text(html: str) -> str:
 def _extractor_text(html: str) -> str:
     import trafilatura
 
-    return trafilatura.extract(html) or ""
+    return trafilatura.extract(html, include_comments=False) or ""
 
 
 def _copied_text(page_blocks: list[str]) -> str:
