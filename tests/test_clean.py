@@ -102,6 +102,15 @@ def test_a_closing_list_after_the_last_paragraph_is_kept():
     assert kept_texts(draft) == BODY + dates
 
 
+def test_a_list_of_other_stories_headlines_after_the_last_paragraph_is_dropped():
+    # no label over it, sentence case: only its shape (headlines, no dates or numbers) says it is not the article's
+    headlines = ["Library extends opening hours for the summer", "New bus route links the station and hospital",
+                 "Farmers market moves to a bigger square", "Council names the new head of planning"]
+    draft, dropped = cleaned("Bridge Vote", *BODY, *headlines)
+    assert kept_texts(draft) == BODY
+    assert all(h in dropped for h in headlines)
+
+
 def test_user_patterns_drop_and_keep():
     draft, dropped = cleaned("Bridge Vote", *BODY, drop=(r"temporary crossing",))
     assert BODY[3] not in kept_texts(draft)

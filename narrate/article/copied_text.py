@@ -64,6 +64,7 @@ LABEL_WORDS = 3
 LABEL_RUN = 3
 SUBHEADING_WORDS = 14
 LINK_BOX_RUN = 3
+HEADLINE_LIST = 3  # digit-free headlines in a row after the article: other stories, not its closing list
 COMMENT_TEXT_BLOCKS = 3  # paragraphs of one comment, above its "Reply" line
 
 
@@ -403,12 +404,24 @@ def _continuation(blocks: list[Block], live: list[int], last: int, furniture: se
                 or DATELINE.match(text) or BYLINE.match(text) or COMMENTS_START.match(text.strip()) \
                 or squash(text) in seen \
                 or is_cut_headline(text) \
-                or (is_teaser(text) and index in following and is_teaser(blocks[following[index]].text)):
+                or (is_teaser(text) and index in following and is_teaser(blocks[following[index]].text)) \
+                or _headline_list(blocks, index, following):
             # a line the page already showed is its chrome, and a run of headlines is other stories
             break
         seen.add(squash(text))
         end = index
     return end
+
+
+def _headline_list(blocks: list[Block], index: int, following: dict[int, int]) -> bool:
+    """HEADLINE_LIST lines in a row, from `index`, that read as headlines and hold no digit: after the
+    article, a list of other stories. A closing list of the article's own (tour dates, a numbered
+    reading list, a meal plan) carries dates, numbers or quantities, or ends its items' sentences."""
+    run = [index]
+    while len(run) < HEADLINE_LIST and run[-1] in following:
+        run.append(following[run[-1]])
+    return len(run) == HEADLINE_LIST and all(is_headline(blocks[i].text) and not re.search(r"\d", blocks[i].text)
+                                             for i in run)
 
 
 def _lists_inside(blocks: list[Block], live: list[int]) -> set[int]:
