@@ -31,6 +31,14 @@ def test_a_see_also_link_line_is_dropped():
     assert kept_texts(draft) == BODY
 
 
+def test_inside_the_article_a_link_a_channel_plug_and_a_players_fallback_text_are_dropped():
+    lines = ["On courier.com: Ferry fares to rise in spring as the council looks for savings",
+             "Subscribe to the Courier on YouTube", "Media playback is unsupported on your device"]
+    for line in lines:
+        draft, dropped = cleaned("Bridge Vote", *BODY[:2], line, *BODY[2:])
+        assert kept_texts(draft) == BODY and line in dropped
+
+
 def test_navigation_lines_are_dropped_even_inside_a_block():
     draft, dropped = cleaned("Skip to content\nView Featured Image", "Bridge Vote Settles Old Fight", *BODY)
     assert kept_texts(draft) == BODY

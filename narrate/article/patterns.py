@@ -38,6 +38,8 @@ FURNITURE = re.compile(r"""^[|•·]?\s*(
     .{0,80}\bsee\ (the\ )?full\ gallery|\d+\ ?-\ ?\d+\ of\ \d+|
     learn\ more|see\ all|view\ all|(view|show|hide)\ comments|back\ to\ (the\ )?gallery|thanks\ for\ watching!?|
     (image|media|video)\ (caption|copyright\b.{0,60})|read\ more\ about\ sharing\.?|
+    (media\ )?playback\ is\ (not\ supported|unsupported)\ on\ (your|this)\ (device|browser)|
+    your\ browser\ does\ not\ support\ (the\ )?(video|audio)(\ (tag|element|player))?\.?|
     like\ this\ (story|article|post)\??|(like\ this\ (story|article|post)\?\ )?share\ (it|this)\ with\ (a\ )?friends?!?|
     (copyright\ ?)?[©ⓒ]\ ?.{0,60}|copyright\ (\(c\)\ )?\d{4}.{0,60}|
     \S+@\S+\.[a-z]{2,}|(https?://)?(www\.)?(twitter|x|instagram|facebook|linkedin|threads)\.(com|net)/[\w.]+/?|
@@ -98,7 +100,7 @@ CREDIT = re.compile(
 # Phrases that ask something of the reader; an article's own sentences almost never use them.
 CALL_TO_ACTION = re.compile(  # whole words only: "your digestive tract" is no "our digest"
     r"\b(sign[ -]?up (for|to)\b.{0,40}\b(newsletter|digest|e-?mails?|updates|list|alerts)|"
-    r"subscribe (to|for)\b.{0,30}\b(newsletter|digest|channel|podcast|mailing|updates)|"
+    r"subscribe (to|for)\b.{0,30}\b(newsletter|digest|channel|podcast|mailing|updates|youtube)|"
     r"enter your e-?mail|your e-?mail address|(delivered|straight|directly|right) (to|in) your inbox|"
     r"(updates|news|newsletter) in your inbox|"
     r"donate (now|today|here)|keep independent (media|journalism) alive|"
@@ -170,7 +172,7 @@ TIME_AGO = re.compile(r"^\d+\s+(seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?
 TEASER_LINE = re.compile(
     r"^[(\[]?\s*(((see|read|watch) (more|also|next)|also read|must read|read also|more on this|"
     r"related( stories| articles| coverage| content)?)\s*[:|]|"
-    r"also on [\w-]+\.[a-z]{2,}\b|"
+    r"on [\w-]+\.[a-z]{2,}\s*:|also on [\w-]+\.[a-z]{2,}\b|"
     r"(?-i:DON'?T MISS|DON’T MISS)\b|(leggi anche|lire aussi|à lire aussi|lesen sie auch|lea también|leia também|"
     r"lees ook|czytaj (też|także))\b)", re.IGNORECASE)
 # "[VIDEO]", "[INSIGHT]": the labels a box of other stories' headlines carries.
