@@ -290,6 +290,14 @@ def test_credits_after_a_caption_or_through_an_agency_are_dropped():
     assert all(b in dropped for b in blocks)
 
 
+def test_a_syndication_credit_and_dates_with_their_zones_are_dropped():
+    draft, dropped = cleaned("Bridge Vote", *BODY, "Via NewsWire.info")
+    assert kept_texts(draft) == BODY
+    for date in ("Monday, March 4, 2024, 04:05 pm PT (07:05 pm ET)", "Wednesday 6 March 2024 11:42, UK"):
+        draft, dropped = cleaned("Bridge Vote", date, *BODY)
+        assert kept_texts(draft) == BODY and dropped[date] == "date line"
+
+
 def test_a_byline_without_by_is_dropped_and_its_headline_found():
     draft, dropped = cleaned("Ferry Fares Rise Again", "Council Backs Bridge Plan", "Ann Lee, @annlee",
                              "4.03.24 in Towns", *BODY)

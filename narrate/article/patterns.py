@@ -80,10 +80,11 @@ DATELINE = re.compile(
     r"\d{1,2}:\d{2}\s*[ap]\.?m\.?(\s+\w{2,4})?"
     rf"(,\s*({WEEKDAY},?\s+)?{MONTH}\.?\s+\d{{1,2}},?\s+\d{{4}})?|"  # "4:00 am CST, Wednesday, November 20, 2019"
     rf"({WEEKDAY},?\s+)?{MONTH}\.?\s+\d{{1,2}},?\s+\d{{4}}"
-    r"(,?\s+\d{1,2}:\d{2}.{0,12}|\s+\d{1,4}|\s*(updated|last modified):?\s.{0,40})?|"  # a time, or a bare count of comments: "March 9, 2017 13"
+    # a time (and the same time in another zone), or a bare count of comments: "March 9, 2017 13"
+    r"(,?\s+\d{1,2}:\d{2}.{0,12}(\s*\([^()]{0,20}\))?|\s+\d{1,4}|\s*(updated|last modified):?\s.{0,40})?|"
     # "Mon 18 Nov 2019 18.54 GMT Last modified on Mon 18 Nov 2019 18.56 GMT"
     rf"({WEEKDAY},?\s+)?\d{{1,2}}\s+{MONTH}\.?,?\s+\d{{4}}"
-    r"(,?\s+\d{1,2}[:.]\d{2}(\s?[ap]\.?m\.?)?(\s+[A-Z]{2,4})?)?(\s+last (modified|updated)( on)?\s.{0,40})?|"
+    r"(,?\s+\d{1,2}[:.]\d{2}(\s?[ap]\.?m\.?)?(,?\s+[A-Z]{2,4})?)?(\s+last (modified|updated)( on)?\s.{0,40})?|"
     r"\d{4}-\d{2}-\d{2}(\s+\d{1,2}:\d{2})?|"
     r"\d{1,2}\.?\s+[^\W\d_]{3,12}\.?,?\s+\d{4}(,?\s+\d{1,2}[:.]\d{2})?|"  # in any language: "02 Ago 2017", "11 октября 2018"
     r"\d{1,2}[./]\d{1,2}[./]\d{2,4}(\s+in\s+[\w &]{1,30})?|"  # "11.03.17 in Gadgetry"
@@ -95,7 +96,7 @@ DATELINE = re.compile(
 CREDIT = re.compile(
     r"(^(photo|photograph|image|illustration|graphic|video|picture)s?\s*(:|by\b|credit)|"
     r"^(credit|source|courtesy)\s*:|getty images|\bличный архив\b|\bap photo\b|shutterstock|\(reuters\)|\bphoto:|"
-    r"/\s*(getty|afp|reuters|ap|epa)\b|\bvia getty\b|\((photo )?credit:|\bvia (ap|afp|reuters|getty images)\)?$|\|\s*source:)",
+    r"/\s*(getty|afp|reuters|ap|epa)\b|\bvia getty\b|\((photo )?credit:|\bvia (ap|afp|reuters|getty images)\)?$|^via [\w-]+\.[a-z]{2,}$|\|\s*source:)",
     re.IGNORECASE)
 # Phrases that ask something of the reader; an article's own sentences almost never use them.
 CALL_TO_ACTION = re.compile(  # whole words only: "your digestive tract" is no "our digest"
