@@ -298,6 +298,13 @@ def test_a_syndication_credit_and_dates_with_their_zones_are_dropped():
         assert kept_texts(draft) == BODY and dropped[date] == "date line"
 
 
+def test_captions_ending_in_their_source_or_glued_to_their_label_and_gallery_counters_are_dropped():
+    for line in ("Volunteers on the bridge at dawn (AFP)", "Posters from the bridge campaign (savethebridge.org)",
+                 "Media captionWhy the bridge matters to the town", "Image 3 of / 12"):
+        draft, dropped = cleaned("Bridge Vote", BODY[0], line, *BODY[1:])
+        assert kept_texts(draft) == BODY and line in dropped
+
+
 def test_a_byline_without_by_is_dropped_and_its_headline_found():
     draft, dropped = cleaned("Ferry Fares Rise Again", "Council Backs Bridge Plan", "Ann Lee, @annlee",
                              "4.03.24 in Towns", *BODY)

@@ -64,6 +64,11 @@ CTA_MAX_WORDS = 80
 CAPTION_MAX_WORDS = 45
 TEASER_MAX_WORDS = 60
 CAPTION_LABEL = re.compile(r"^(image|media|photo) caption:?$", re.IGNORECASE)
+# "Media captionWho is Julian Assange?": the label a screen reader hears, glued to the caption it labels.
+GLUED_CAPTION_LABEL = re.compile(r"^(?i:image|media|photo|video) caption(?=[A-Z\"“‘])")
+# A caption that ends in its source: "(Photo: Ann Lee)", "(AFP)", "(onmeth.com)".
+CAPTION_CREDITED = re.compile(r"\(((photo|image|credit)[^)]*|afp|ap|epa|reuters|getty images|[\w-]+\.[a-z]{2,})\)\s*$",
+                              re.IGNORECASE)
 MIN_REPEAT_CHARS = 24
 TEASER_BLOCKS = 2
 LEGAL_REASON = "legal notice (copyright, trademarks, disclaimers)"
@@ -323,7 +328,7 @@ def _drop_credits_and_captions(ledger: Ledger, keep_captions: bool, image_texts:
         elif (blocks[index].kind == "caption" or (index > 0 and CAPTION_LABEL.match(blocks[index - 1].text))) \
                 and not keep_captions:
             ledger.drop(index, "image caption")
-        elif word_count(text) <= CAPTION_MAX_WORDS and (re.search(r"\((photo|image|credit)[^)]*\)\s*$", text, re.I)
+        elif word_count(text) <= CAPTION_MAX_WORDS and (CAPTION_CREDITED.search(text) or GLUED_CAPTION_LABEL.match(text)
                                                     or DESCRIBES_PHOTO.search(text) or PLACES_PEOPLE.search(text)
                                                     or CAPTION_TOGGLE.search(text)):
             if not keep_captions:

@@ -35,7 +35,7 @@ FURNITURE = re.compile(r"""^[|•·]?\s*(
     (also|see\ also):\ see\ .{0,100}|(reader|user)\ comments|\d+\ with\ \d+\ posters\ participating|
     view\ this\ (image|video|photo|gallery)(\ ›)?|view\ (full\ )?profile|(share\ )?all\ sharing\ options(\ for:.{0,200})?|
     (show|hide)\ more\ sharing\ options|in\ this\ (article|story):.{0,200}|get\ (more\ )?news\ ?on(\ .{0,30})?|
-    .{0,80}\bsee\ (the\ )?full\ gallery|\d+\ ?-\ ?\d+\ of\ \d+|
+    .{0,80}\bsee\ (the\ )?full\ gallery|\d+\ ?-\ ?\d+\ of\ \d+|(image|photo|picture|slide)\ \d+\ of\ (/\ )?\d+|
     learn\ more|see\ all|view\ all|(view|show|hide)\ comments|back\ to\ (the\ )?gallery|thanks\ for\ watching!?|
     (image|media|video)\ (caption|copyright\b.{0,60})|read\ more\ about\ sharing\.?|
     (media\ )?playback\ is\ (not\ supported|unsupported)\ on\ (your|this)\ (device|browser)|
