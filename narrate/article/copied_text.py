@@ -170,6 +170,8 @@ def find_article(ledger: Ledger, title: str | None, author: str | None,
         elif index < first and (is_tag_line(text) or NAME_LINE.match(text)
                                 or (word_count(text) <= LABEL_WORDS and not SENTENCE_END.search(text))):
             ledger.drop(index, "tags, names or labels between the headline and the article")
+        elif index < first and is_cut_headline(text):  # the article's own opening, cut to fit a box
+            ledger.drop(index, "a teaser cut short between the headline and the article")
         elif index < first and header_ends is not None and index > header_ends and not SENTENCE_END.search(text) \
                 and (is_teaser(text) or any(j in labels or OTHER_STORIES.search(blocks[j].text)
                                             for j in range(header_ends + 1, index))):

@@ -42,6 +42,7 @@ FURNITURE = re.compile(r"""^[|•·]?\s*(
     your\ browser\ does\ not\ support\ (the\ )?(video|audio)(\ (tag|element|player))?\.?|
     like\ this\ (story|article|post)\??|(like\ this\ (story|article|post)\?\ )?share\ (it|this)\ with\ (a\ )?friends?!?|
     (copyright\ ?)?[©ⓒ]\ ?.{0,60}|copyright\ (\(c\)\ )?\d{4}.{0,60}|
+    .{0,300}\b(contributed|contributed\ reporting|also\ reported)\ (to|for)\ (this|the)\ (report|story|article)\.?|
     \S+@\S+\.[a-z]{2,}|(https?://)?(www\.)?(twitter|x|instagram|facebook|linkedin|threads)\.(com|net)/[\w.]+/?|
     (?-i:([A-ZÀ-Þ][^>›»\n]{0,30}\ [>›»]\ ){1,6}[A-ZÀ-Þ][^>›»\n]{0,40})|  # a breadcrumb trail: "Blog > Nutrition"
     {icon}(\ [^\ ]+){0,5}|  # an icon font's name copied as text: "chevron_left Browse All Posts"
@@ -211,7 +212,7 @@ NAME_LINE = re.compile(rf"^{NAME}((,|\sand|\s&)\s{NAME}){{0,3}}(,?\s?@\w+)?$")
 HEADLINE_END = re.compile(r"[.:;,]$")
 SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*$")
 PROSE_END = re.compile(r"[.!?…:][\"'”’)\]]*$")
-CUT_SHORT = re.compile(r"\w\s?(…|\.\.\.)$")  # a teaser cut short: "...and what…", "...its young season …"
+CUT_SHORT = re.compile(r"[\w,;]\s?(…|\.\.\.)$")  # a teaser cut short: "...and what…", "...its young season …", "...the plague,..."
 # A headline cut to fit its box: "Plague of mosquitos to devastate Britain as Hurri...", "청춘의.."
 CUT_HEADLINE = re.compile(r"[\w,;’'”\"]\s?(…|\.{2,3})$")
 PROSE_WORDS = 15
