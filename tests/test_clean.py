@@ -311,6 +311,9 @@ def test_the_articles_opening_cut_short_over_it_and_a_note_of_who_contributed_ar
     draft, dropped = cleaned("Bridge Vote", cut, *BODY, note)
     assert kept_texts(draft) == BODY
     assert cut in dropped and note in dropped
+    said = "Dr. Lee, who led the survey, said the engineers contributed to the report."
+    draft, _ = cleaned("Bridge Vote", *BODY, said)  # a sentence of the article that mentions a report stays
+    assert kept_texts(draft) == [*BODY, said]
 
 
 def test_a_byline_without_by_is_dropped_and_its_headline_found():
