@@ -35,6 +35,14 @@ def test_after_the_last_agreed_paragraph_only_what_the_readings_hold_is_read():
     assert [b.text for b in result.blocks] == list(BODY)
 
 
+def test_an_embedded_post_right_after_the_article_is_read():
+    post = "Council votes to rebuild the old stone bridge, work to start in spring. — Town Council (@council)"
+    blocks = (*(Block(t) for t in BODY), Block(post, "quote"), Block(COMMENT))
+    result, dropped = agree(Draft(blocks=blocks, title="Bridge Vote"), (), readings(*BODY, extractor=(post, COMMENT)))
+    assert [b.text for b in result.blocks] == [*BODY, post]
+    assert [d.text for d in dropped] == [COMMENT]
+
+
 def test_inside_the_article_disagreement_keeps_the_paragraph():
     lone = "A paragraph that only narrate's reading found, between two that every reading holds."
     result, dropped = agree(draft(BODY[0], lone, BODY[1]), (), readings(BODY[0], BODY[1]))

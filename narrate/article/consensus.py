@@ -17,7 +17,8 @@ readings hold is kept, even where the readings disagree, with one exception: abo
 block, a line that ends no sentence (a byline with a job title, a wire service's slug) and that no
 other reading holds is dropped; a standfirst there is often narrate's alone, and it is kept. After the
 last agreed block, where comments, related stories and newsletter boxes live, a block is kept only
-when a reading that is not trafilatura holds it too: narrate reads with trafilatura, so trafilatura's
+when a reading that is not trafilatura holds it too, or when it is one of the quotations that follow the
+article directly (embedded posts the article quotes, which no teaser box is set as): narrate reads with trafilatura, so trafilatura's
 default extraction agreeing with it there is one algorithm's opinion twice, and it is the one that
 runs on into the teasers after an article. A paragraph that narrate's reading lacks is added in page order
 when both extractors hold it between two of narrate's blocks, or all three readings hold it elsewhere
@@ -143,8 +144,8 @@ def agree(draft: Draft, dropped: tuple[Dropped, ...], readings: Readings,
             keep_it = vote >= 1 or block.kind == "heading" or bool(SENTENCE_END.search(block.text))
         elif index <= last:
             keep_it = True
-        else:
-            keep_it = bool(held[index] & INDEPENDENT)
+        else:  # an embedded post or a quotation right after the article is its own, like the tweets it quotes
+            keep_it = bool(held[index] & INDEPENDENT) or all(b.kind == "quote" for b in blocks[last + 1:index + 1])
         if keep_it:
             kept.append(block)
         else:
