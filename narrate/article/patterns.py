@@ -42,7 +42,6 @@ FURNITURE = re.compile(r"""^[|•·]?\s*(
     your\ browser\ does\ not\ support\ (the\ )?(video|audio)(\ (tag|element|player))?\.?|
     like\ this\ (story|article|post)\??|(like\ this\ (story|article|post)\?\ )?share\ (it|this)\ with\ (a\ )?friends?!?|
     (copyright\ ?)?[©ⓒ]\ ?.{0,60}|copyright\ (\(c\)\ )?\d{4}.{0,60}|
-    ([^.!?]|(?<=\b[A-Z])\.){0,250}\b(contributed(\ reporting)?|also\ reported)\ (to|for)\ this\ (report|story|article)\.?|
     \S+@\S+\.[a-z]{2,}|(https?://)?(www\.)?(twitter|x|instagram|facebook|linkedin|threads)\.(com|net)/[\w.]+/?|
     (?-i:([A-ZÀ-Þ][^>›»\n]{0,30}\ [>›»]\ ){1,6}[A-ZÀ-Þ][^>›»\n]{0,40})|  # a breadcrumb trail: "Blog > Nutrition"
     {icon}(\ [^\ ]+){0,5}|  # an icon font's name copied as text: "chevron_left Browse All Posts"
