@@ -209,6 +209,19 @@ def test_paragraphs_the_extractor_skipped_come_back_but_a_charts_lead_in_does_no
         assert restored == body
 
 
+def test_a_post_embedded_in_the_article_is_read_as_a_quotation():
+    post = "The new wall held through the first gale of the winter. Proud of everyone who built it."
+    page = ("<html><head><title>Harbour wall finished</title></head><body><article><h1>Harbour wall finished</h1>"
+            + HARBOUR.replace("</p>", "</p><div class='article-widget'><blockquote class='twitter-tweet'>"
+                              f"<p>{post}</p>— Harbour Office (@harbour) March 3, 2024</blockquote></div>", 1)
+            + "</article></body></html>")
+    blocks = parse(Source(text=page, name="t", kind="html")).blocks
+    quoted = [b for b in blocks if post in b.text]
+    assert [b.kind for b in quoted] == ["quote"]
+    texts = [b.text for b in blocks]
+    assert texts.index(quoted[0].text) < next(i for i, t in enumerate(texts) if "Fishermen said" in t)
+
+
 def test_an_html_page_without_a_title_is_named_by_the_h1_over_its_article_not_a_menu_heading():
     page = ("<html><head><title></title></head><body><nav><div class='menu'><h2 class='panel-title'>Take your next "
             f"trip with the Courier!</h2></div></nav><article><h1>Harbour Wall Finished Ahead of the Storms</h1>"

@@ -357,6 +357,9 @@ _BLOCK_HTML = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre
 # promotions, sharing and newsletter boxes. Matched as whole words of a class or id ("interactive-leadin").
 _NOT_PROSE_BOX = re.compile(r"(^|[-_])(interactive|graphic|graphics|chart|promo|newsletter|related|recirc|"
                             r"sponsor|sponsored|outbrain|taboola)($|[-_])", re.IGNORECASE)
+# A post embedded from a social network, by the class its publisher's embed code gives it: the article
+# quotes it, and extractors often drop it with the widget it comes in.
+_EMBEDDED_POST = re.compile(r"^(twitter-tweet|instagram-media|tiktok-embed|bluesky-embed|reddit-embed-bq)$")
 # Containers whose class words describe the whole page ("has-newsletter-modal"), not a box in it.
 _PAGE_CONTAINERS = frozenset({"html", "body", "main", "article"})
 # An extracted title this short that the <title> does not name may be the site's logo, not a headline.
@@ -374,6 +377,7 @@ class PageText:
     headlines: list[str]
     image_texts: frozenset[str] = frozenset()  # alt texts of the page's images, squashed
     title: str | None = None  # the <title> element's text
+    embedded: frozenset[int] = frozenset()  # indexes of blocks in a post embedded from a social network
 
 
 def html_text_blocks(html: str) -> PageText:
@@ -401,6 +405,7 @@ def html_text_blocks(html: str) -> PageText:
             element.drop_tree()
     found: list[str] = []
     boxed: set[int] = set()
+    embedded: set[int] = set()
     containers = {ancestor for element in root.iter(*_BLOCK_HTML) for ancestor in element.iterancestors()}
 
     def add(parts: list[str], container) -> None:
@@ -411,6 +416,9 @@ def html_text_blocks(html: str) -> PageText:
         if any(_NOT_PROSE_BOX.search(word) for box in boxes
                for word in f"{box.get('class') or ''} {box.get('id') or ''}".split()):
             boxed.add(len(found))
+        if any(box.tag == "blockquote" and any(_EMBEDDED_POST.match(word) for word in (box.get("class") or "").split())
+               for box in boxes):
+            embedded.add(len(found))
         found.append(text)
 
     def walk(element) -> None:
@@ -447,16 +455,18 @@ def html_text_blocks(html: str) -> PageText:
         add(parts, element)
 
     walk(root)
-    return PageText(found, boxed, headlines, image_texts, title)
+    return PageText(found, boxed, headlines, image_texts, title, frozenset(embedded))
 
 
-def _fill_gaps(blocks: list[Block], page_blocks: list[str], boxed: set[int]) -> list[Block]:
+def _fill_gaps(blocks: list[Block], page_blocks: list[str], boxed: set[int],
+               embedded: frozenset[int] = frozenset()) -> list[Block]:
     """Add back paragraphs the extractor skipped inside the article (and its lead just above).
 
     The page's own blocks are lined up with the extractor's; prose found between two blocks the
     extractor kept was part of the article's run and is restored in place, unless it sits in a
-    box marked as a chart or a promotion. Nothing is added past the article's last kept block,
-    where comments and related stories live. Added blocks are of kind "filled", so the second
+    box marked as a chart or a promotion; a post embedded from a social network there is restored
+    whole, as a quotation ("quote"), prose or not. Nothing is added past the article's last kept block,
+    where comments and related stories live. Other added blocks are of kind "filled", so the second
     opinions can ask an extractor to agree with them.
     """
     from narrate.article.patterns import is_prose, squash
@@ -478,28 +488,30 @@ def _fill_gaps(blocks: list[Block], page_blocks: list[str], boxed: set[int]) -> 
     anchors = sorted(j for j, i in placed.items() if i >= 0)
     if not anchors:
         return blocks
-    inserts: dict[int, list[str]] = {}
+    inserts: dict[int, list[tuple[str, str]]] = {}  # extractor block index -> (text, kind) after it
     lead = []
     for j in range(anchors[0] - 1, max(-1, anchors[0] - 3), -1):
         if j in placed or not is_prose(page_blocks[j]):
             break
         lead.insert(0, page_blocks[j])
     if lead:
-        inserts[-1] = lead
+        inserts[-1] = [(text, "filled") for text in lead]
     previous = anchors[0]
     for j in range(anchors[0] + 1, anchors[-1]):
         if j in placed:
             if placed[j] >= 0:
                 previous = j
             continue
-        if is_prose(page_blocks[j]) and j not in boxed:
-            inserts.setdefault(placed[previous], []).append(page_blocks[j])
+        if j in embedded:
+            inserts.setdefault(placed[previous], []).append((page_blocks[j], "quote"))
+        elif is_prose(page_blocks[j]) and j not in boxed:
+            inserts.setdefault(placed[previous], []).append((page_blocks[j], "filled"))
     if not inserts:
         return blocks
-    merged = [Block(text, "filled") for text in inserts.get(-1, [])]
+    merged = [Block(text, kind) for text, kind in inserts.get(-1, [])]
     for i, block in enumerate(blocks):
         merged.append(block)
-        merged += [Block(text, "filled") for text in inserts.get(i, [])]
+        merged += [Block(text, kind) for text, kind in inserts.get(i, [])]
     return merged
 
 
@@ -596,7 +608,7 @@ def parse_html(data: bytes, text: str, *, url: str | None = None, code: str = "s
     blocks: list[Block] = []
     _walk_trafilatura(document.body, blocks, code, tables)
     page = html_text_blocks(text)
-    blocks = _with_standfirst(_fill_gaps(blocks, page.blocks, page.boxed), document.description, page.blocks)
+    blocks = _with_standfirst(_fill_gaps(blocks, page.blocks, page.boxed, page.embedded), document.description, page.blocks)
     blocks = _with_author_notes(blocks, page.blocks)
     return Draft(
         blocks=tuple(blocks), title=_headline(document.title, page, blocks), author=document.author,
