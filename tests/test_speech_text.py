@@ -83,6 +83,8 @@ CASES = [
     ("Wait…", "Wait..."),
     # URLs, e-mail, emoji, hashtags, handles
     ("See https://www.example.com/a/b for more.", "See example dot com for more."),
+    ("Proud of you all. pic.twitter.com/dUO6AJlMxR", "Proud of you all. pic dot twitter dot com"),
+    ("Rated 4.5/5 by readers.", "Rated four point five out of five by readers."),
     ("Write to jane.doe@example.org today.", "Write to jane dot doe at example dot org today."),
     ("Great news 😀 today", "Great news today"),
     ("#climate and @narrate", "hashtag climate and at narrate"),

@@ -441,7 +441,8 @@ def normalize(text: str, options: SpeechOptions = SpeechOptions()) -> str:
     # Language-neutral clean-ups.
     state.apply(re.compile(r"\[\d+(?:[,–-]\d+)*\]|[¹²³⁴⁵⁶⁷⁸⁹⁰]+"), lambda m: "")
     state.apply(re.compile(r"\b([\w.+-]+)@([\w-]+(?:\.[\w-]+)+)\b"), _email)
-    state.apply(re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE), _url(options))
+    # a link with or without its scheme: "https://example.com/a", "www.example.com", "pic.twitter.com/x1"
+    state.apply(re.compile(r"\b(?:https?://|www\.)\S+|\b(?:[a-z0-9-]+\.)+[a-z]{2,}/\S*", re.IGNORECASE), _url(options))
     import emoji
 
     state.text = emoji.replace_emoji(state.text, "")
@@ -489,6 +490,9 @@ def normalize(text: str, options: SpeechOptions = SpeechOptions()) -> str:
     state.apply(re.compile(r"\b(\d+(?:\.\d+)?)\s?[-–]\s?(\d+(?:\.\d+)?)\b"), _range)
     units = "|".join(re.escape(u) for u in sorted(_UNITS, key=len, reverse=True))
     state.apply(re.compile(rf"\b(?P<amount>{_NUMBER})(?P<joiner>\s?|-)(?P<unit>{units})(?P<stop>\.(?=\s|$))?(?![\w/])"), _unit)
+    # a score with a decimal, "4.5/5": four point five out of five (its "5/5" is no fraction)
+    state.apply(re.compile(r"\b(\d+\.\d+)/(\d+(?:\.\d+)?)\b(?!/)"),
+                lambda m: f"{cardinal(m.group(1))} out of {cardinal(m.group(2))}")
     state.apply(re.compile(r"(?:\b(\d+)\s)?\b(\d{1,2})/(\d{1,2})\b(?!/)"), _fraction)
     state.apply(re.compile(r"(?:(\d+)\s?)?([½⅓⅔¼¾⅕⅛])"), _unicode_fraction)
     state.apply(re.compile(r"\b(\d)G\b"), lambda m: f"{cardinal(m.group(1))} G")
