@@ -47,16 +47,24 @@ document.querySelectorAll('article').forEach(function (episode) {
   var cues = Array.prototype.slice.call(episode.querySelectorAll('.cue button'));
   var details = episode.querySelector('details');
   var box = episode.querySelector('.transcript');
+  // Where the listener asked to go: a seek in an MP3 lands on a frame, and may land a little short of it.
+  var sought = null;
   episode.querySelectorAll('button[data-start]').forEach(function (button) {
     button.addEventListener('click', function () {
-      audio.currentTime = parseFloat(button.dataset.start);
+      sought = parseFloat(button.dataset.start);
+      audio.currentTime = sought;
       var playing = audio.play();
       if (playing && playing.catch) { playing.catch(function () {}); }
     });
   });
-  function currentOf(buttons) {
+  function position() {
+    if (sought !== null && audio.currentTime < sought && audio.currentTime > sought - 2) { return sought; }
+    sought = null;
+    return audio.currentTime;
+  }
+  function currentOf(buttons, at) {
     var current = null;
-    buttons.forEach(function (button) { if (parseFloat(button.dataset.start) <= audio.currentTime + 0.05) current = button; });
+    buttons.forEach(function (button) { if (parseFloat(button.dataset.start) <= at + 0.05) current = button; });
     return current;
   }
   function mark(buttons, current) {
@@ -68,8 +76,9 @@ document.querySelectorAll('article').forEach(function (episode) {
   }
   var spoken = null;
   function follow() {
-    mark(chapters, currentOf(chapters));
-    var cue = currentOf(cues);
+    var at = position();
+    mark(chapters, currentOf(chapters, at));
+    var cue = currentOf(cues, at);
     if (cue !== spoken) { mark(cues, cue); spoken = cue; reveal(cue); }
   }
   audio.addEventListener('timeupdate', follow);
