@@ -311,6 +311,17 @@ def test_the_articles_opening_cut_short_over_it_is_not_read():
     assert kept_texts(draft) == BODY and cut in dropped
 
 
+def test_a_labelled_caption_and_a_post_ending_in_its_picture_link_do_not_end_a_copied_article():
+    caption = "Image: Volunteers carry the first stones across the river to the old bridge"
+    post = ("Proud of every volunteer who carried a stone across the river today. The old bridge is ours again. "
+            "pic.twitter.com/x1Bridge9")
+    after = ["The council will meet again in May to choose the builder, and residents may speak at that meeting.",
+             "A temporary ferry will run while the bridge is closed, at no charge to people who live in the town."]
+    draft, dropped = cleaned("Bridge Vote", *BODY, caption, post, *after)
+    assert kept_texts(draft) == [*BODY, post, *after]
+    assert dropped[caption] == "image caption"  # the caption alone: the paragraph above it is no caption
+
+
 def test_a_byline_without_by_is_dropped_and_its_headline_found():
     draft, dropped = cleaned("Ferry Fares Rise Again", "Council Backs Bridge Plan", "Ann Lee, @annlee",
                              "4.03.24 in Towns", *BODY)

@@ -211,6 +211,8 @@ NAME_LINE = re.compile(rf"^{NAME}((,|\sand|\s&)\s{NAME}){{0,3}}(,?\s?@\w+)?$")
 HEADLINE_END = re.compile(r"[.:;,]$")
 SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*$")
 PROSE_END = re.compile(r"[.!?…:][\"'”’)\]]*$")
+# A link after a paragraph's last sentence: "... my friend. pic.twitter.com/dUO6AJlMxR", "... https://t.co/x1"
+TRAILING_LINK = re.compile(r"(?<=[.!?…\"”’)])\s+(https?://\S+|(?:[\w-]+\.)+[a-z]{2,}/\S*)$", re.IGNORECASE)
 CUT_SHORT = re.compile(r"[\w,;]\s?(…|\.\.\.)$")  # a teaser cut short: "...and what…", "...its young season …", "...the plague,..."
 # A headline cut to fit its box: "Plague of mosquitos to devastate Britain as Hurri...", "청춘의.."
 CUT_HEADLINE = re.compile(r"[\w,;’'”\"]\s?(…|\.{2,3})$")
@@ -236,7 +238,8 @@ def word_count(text: str) -> int:
 
 def is_prose(text: str) -> bool:
     """A real paragraph: enough words, and it ends a sentence (teasers and link text often don't,
-    or are cut short mid-sentence)."""
+    or are cut short mid-sentence); a link after its last sentence (a post's picture) does not count."""
+    text = TRAILING_LINK.sub("", text)
     return word_count(text) >= PROSE_WORDS and bool(PROSE_END.search(text)) and not CUT_SHORT.search(text)
 
 
