@@ -64,11 +64,11 @@ CTA_MAX_WORDS = 80
 CAPTION_MAX_WORDS = 45
 TEASER_MAX_WORDS = 60
 CAPTION_LABEL = re.compile(r"^(image|media|photo) caption:?$", re.IGNORECASE)
-# "Media captionWho is Julian Assange?": the label a screen reader hears, glued to the caption it labels.
 # "Image: Jose Mourinho, left, has replaced ...": a screen reader's label before a caption; a credit after
 # such a label ("Photo: Ann Lee for the Courier") is shorter than CAPTION_AFTER_LABEL words.
 LABELLED_CAPTION = re.compile(r"^(?i:image|photo|picture)\s*:\s*(?P<caption>.+)$")
 CAPTION_AFTER_LABEL = 8
+# "Media captionWho is Julian Assange?": the label a screen reader hears, glued to the caption it labels.
 GLUED_CAPTION_LABEL = re.compile(r"^(?i:image|media|photo|video) caption(?=[A-Z\"“‘])")
 # A caption that ends in its source: "(Photo: Ann Lee)", "(AFP)", "(onmeth.com)".
 CAPTION_CREDITED = re.compile(r"\(((photo|image|credit)[^)]*|afp|ap|epa|reuters|getty images|[\w-]+\.[a-z]{2,})\)\s*$",
@@ -319,7 +319,7 @@ def _drop_credits_and_captions(ledger: Ledger, keep_captions: bool, image_texts:
         elif word_count(text) <= CAPTION_MAX_WORDS + 10 and GLUED_CREDIT.search(text):
             if not keep_captions:  # its caption is glued to it: the block before is not a caption
                 ledger.drop(index, "image caption")
-        elif (labelled := LABELLED_CAPTION.match(text)) and word_count(labelled.group("caption")) >= CAPTION_AFTER_LABEL:
+        elif (label := LABELLED_CAPTION.match(text)) and word_count(label.group("caption")) >= CAPTION_AFTER_LABEL:
             if not keep_captions:  # "Image: Ann Lee, left, at the vote": a caption with its label, no credit
                 ledger.drop(index, "image caption")
         elif word_count(text) <= 15 and is_credit(text):

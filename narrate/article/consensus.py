@@ -18,10 +18,11 @@ block, a line that ends no sentence (a byline with a job title, a wire service's
 other reading holds is dropped; a standfirst there is often narrate's alone, and it is kept. After the
 last agreed block, where comments, related stories and newsletter boxes live, a block is kept only
 when a reading that is not trafilatura holds it too, or when it is one of the quotations that follow the
-article directly (embedded posts the article quotes, which no teaser box is set as): narrate reads with trafilatura, so trafilatura's
-default extraction agreeing with it there is one algorithm's opinion twice, and it is the one that
-runs on into the teasers after an article. A paragraph that narrate's reading lacks is added in page order
-when both extractors hold it between two of narrate's blocks, or all three readings hold it elsewhere
+article directly (embedded posts the article quotes, which no teaser box is set as): narrate reads
+with trafilatura, so trafilatura's default extraction agreeing with it there is one algorithm's
+opinion twice, and it is the one that runs on into the teasers after an article. A paragraph that
+narrate's reading lacks is added in page order when both extractors hold it between two of narrate's
+blocks, or all three readings hold it elsewhere
 (the half of an article after an inline widget, where an extractor stopped), unless narrate's own
 rules dropped it on purpose. A paragraph narrate's reading took from the page's own text to fill a gap
 the extractor left (a block of kind "filled") stays only when trafilatura's defaults or readability-lxml

@@ -35,7 +35,8 @@ FURNITURE = re.compile(r"""^[|•·]?\s*(
     (also|see\ also):\ see\ .{0,100}|(reader|user)\ comments|\d+\ with\ \d+\ posters\ participating|
     view\ this\ (image|video|photo|gallery)(\ ›)?|view\ (full\ )?profile|(share\ )?all\ sharing\ options(\ for:.{0,200})?|
     (show|hide)\ more\ sharing\ options|in\ this\ (article|story):.{0,200}|get\ (more\ )?news\ ?on(\ .{0,30})?|
-    .{0,80}\bsee\ (the\ )?full\ gallery|\d+\ ?-\ ?\d+\ of\ \d+|(image|photo|picture|slide)\ \d+\ of\ (/\ )?\d+|
+    .{0,80}\bsee\ (the\ )?full\ gallery|\d+\ ?-\ ?\d+\ of\ \d+|
+    (image|photo|picture|slide)\ \d+\ of\ (/\ )?\d+|
     learn\ more|see\ all|view\ all|(view|show|hide)\ comments|back\ to\ (the\ )?gallery|thanks\ for\ watching!?|
     (image|media|video)\ (caption|copyright\b.{0,60})|read\ more\ about\ sharing\.?|
     (media\ )?playback\ is\ (not\ supported|unsupported)\ on\ (your|this)\ (device|browser)|
@@ -96,7 +97,8 @@ DATELINE = re.compile(
 CREDIT = re.compile(
     r"(^(photo|photograph|image|illustration|graphic|video|picture)s?\s*(:|by\b|credit)|"
     r"^(credit|source|courtesy)\s*:|getty images|\bличный архив\b|\bap photo\b|shutterstock|\(reuters\)|\bphoto:|"
-    r"/\s*(getty|afp|reuters|ap|epa)\b|\bvia getty\b|\((photo )?credit:|\bvia (ap|afp|reuters|getty images)\)?$|^via [\w-]+\.[a-z]{2,}$|\|\s*source:)",
+    r"/\s*(getty|afp|reuters|ap|epa)\b|\bvia getty\b|\((photo )?credit:|\bvia (ap|afp|reuters|getty images)\)?$|"
+    r"^via [\w-]+\.[a-z]{2,}$|\|\s*source:)",
     re.IGNORECASE)
 # Phrases that ask something of the reader; an article's own sentences almost never use them.
 CALL_TO_ACTION = re.compile(  # whole words only: "your digestive tract" is no "our digest"
@@ -213,7 +215,8 @@ SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*$")
 PROSE_END = re.compile(r"[.!?…:][\"'”’)\]]*$")
 # A link after a paragraph's last sentence: "... my friend. pic.twitter.com/dUO6AJlMxR", "... https://t.co/x1"
 TRAILING_LINK = re.compile(r"(?<=[.!?…\"”’)])\s+(https?://\S+|(?:[\w-]+\.)+[a-z]{2,}/\S*)$", re.IGNORECASE)
-CUT_SHORT = re.compile(r"[\w,;]\s?(…|\.\.\.)$")  # a teaser cut short: "...and what…", "...its young season …", "...the plague,..."
+# A teaser cut short: "...and what…", "...its young season …", "...the plague,..."
+CUT_SHORT = re.compile(r"[\w,;]\s?(…|\.\.\.)$")
 # A headline cut to fit its box: "Plague of mosquitos to devastate Britain as Hurri...", "청춘의.."
 CUT_HEADLINE = re.compile(r"[\w,;’'”\"]\s?(…|\.{2,3})$")
 PROSE_WORDS = 15

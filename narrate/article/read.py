@@ -608,7 +608,8 @@ def parse_html(data: bytes, text: str, *, url: str | None = None, code: str = "s
     blocks: list[Block] = []
     _walk_trafilatura(document.body, blocks, code, tables)
     page = html_text_blocks(text)
-    blocks = _with_standfirst(_fill_gaps(blocks, page.blocks, page.boxed, page.embedded), document.description, page.blocks)
+    blocks = _fill_gaps(blocks, page.blocks, page.boxed, page.embedded)
+    blocks = _with_standfirst(blocks, document.description, page.blocks)
     blocks = _with_author_notes(blocks, page.blocks)
     return Draft(
         blocks=tuple(blocks), title=_headline(document.title, page, blocks), author=document.author,
