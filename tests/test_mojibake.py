@@ -36,3 +36,8 @@ def test_a_lost_next_line_byte_gives_back_the_space_between_words():
 ])
 def test_clean_text_in_other_languages_is_left_as_it_is(text):
     assert repair(text) == text
+
+
+def test_a_korean_syllable_that_lost_a_byte_is_the_common_one_and_keeps_its_word_whole():
+    text = "분명한 사실은 1년 전에 종이 울렸다는 것이다. " * 3  # 명, 년 and 종 each lost a byte 85
+    assert repair(garbled(text, "latin-1")) == text

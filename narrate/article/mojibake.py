@@ -6,7 +6,9 @@ white space, so copying turns them into plain spaces, and ftfy, finding no valid
 whole word garbled ("Ñ Ð¾Ñ‚ÑŒ" for "хоть"). In Cyrillic that is every "х" and "Р"; in Korean, every
 third syllable or so. Here each garbled run is decoded sequence by sequence, and where a sequence is
 short of a byte and a space stands in its place, the lost byte is put back: A0, or 85 when that gives
-a letter of the case its neighbours have (a lost 85 also took the space between two words with it).
+a letter of the case its neighbours have (a lost 85 at the end of a two-byte letter also took the
+space between two words with it). Where a Korean syllable could be either, the one of the 2,350 in
+everyday use (KS X 1001) is meant.
 
 Only text that ftfy itself finds garbled is touched, so "à “bientôt”" in a French article stays as
 it is.
@@ -57,6 +59,18 @@ def _sequence_length(lead: int) -> int:
     return 2 if 0xC2 <= lead <= 0xDF else 3 if 0xE0 <= lead <= 0xEF else 4 if 0xF0 <= lead <= 0xF4 else 0
 
 
+def _rare_syllable(char: str) -> bool:
+    """A Hangul syllable outside the 2,350 of KS X 1001, the set that covers everyday Korean: of two
+    letters a lost byte could give ("명" or "몠"), the common one is meant."""
+    if not "\uac00" <= char <= "\ud7a3":
+        return False
+    try:
+        char.encode("iso2022_kr")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
 def _decode(run: str, previous: str) -> tuple[str, int]:
     """The longest start of `run` that decodes, lost bytes put back: (its text, how many characters it took)."""
     data = [_byte(char) for char in run]
@@ -73,8 +87,12 @@ def _decode(run: str, previous: str) -> tuple[str, int]:
         if not length or len(sequence) < length or None in sequence:
             break
         if 0x20 in sequence[1:]:
-            options = [([lost if value == 0x20 and k else value for k, value in enumerate(sequence)], gap)
-                       for lost, gap in _LOST]
+            # The space a lost byte took with it can only follow a letter's last byte, and only a two-byte
+            # letter's (Cyrillic, Greek): a Korean word runs on over several three-byte syllables, and
+            # Chinese and Japanese put no spaces between words.
+            word_end = sequence[-1] == 0x20 and length == 2
+            options = [([lost if value == 0x20 and k else value for k, value in enumerate(sequence)],
+                        gap if word_end else "") for lost, gap in _LOST]
         else:
             options = [(sequence, "")]
         decoded = []
@@ -86,7 +104,8 @@ def _decode(run: str, previous: str) -> tuple[str, int]:
         if not decoded:
             break
         lower = previous.islower() if previous.isalpha() else True  # most letters that start a word are lower case
-        letter, gap = min(decoded, key=lambda d: (d[0].isalpha() and d[0].islower() != lower, decoded.index(d)))
+        letter, gap = min(decoded, key=lambda d: (d[0].isalpha() and d[0].islower() != lower, _rare_syllable(d[0]),
+                                                   decoded.index(d)))
         out.append(letter + gap)
         previous = letter
         index += length
