@@ -283,6 +283,7 @@ def test_date_lines_in_their_many_shapes_are_dropped():
 
 def test_credits_after_a_caption_or_through_an_agency_are_dropped():
     blocks = ["Volunteers carry stones to the bridge on Friday. Ezra Acayan / Getty Images",
+              "A ferry waits at the old quay, March 3, 2024. © Reuters / Ann Lee",
               "Towns where bridges were rebuilt since 2000. Statista",
               "County Archive via AP", "By The Courier | Source: County Council"]
     draft, dropped = cleaned("Bridge Vote", BODY[0], *blocks, *BODY[1:])

@@ -195,7 +195,7 @@ SHORT_SENTENCE = re.compile(r"^[\"'“‘(A-Z0-9].*[.!…][\"'”’)\]]*$")
 # "Jason Cipriani/ZDNet": a photographer and an outlet, alone on a line.
 NAME_CREDIT = re.compile(r"^[A-Z][\w.'’-]+( [A-Z][\w.'’-]+){1,3}\s?/\s?[A-Z][\w.&]+( [A-Z][\w.&]+){0,2}$")
 # A caption copied with its credit glued on: "...hours later.Ezra Acayan / Getty Images".
-GLUED_CREDIT = re.compile(r"[.!?”\"’)]\s?((Credit)+|(Photo|Image):?\s?)?[A-Z][\w.'’ -]{1,40}\s?/\s?[\w.& ]{2,30}"
+GLUED_CREDIT = re.compile(r"[.!?”\"’)]\s?((Credit)+|(Photo|Image):?\s?|©\s?)?[A-Z][\w.'’ -]{1,40}\s?/\s?[\w.& ]{2,30}"
                           r"(,? via [\w ]{2,30})?$|"
                           # "...legalized for recreational use. Statista": an agency named after the caption
                           r"[.!?]\s(Statista|Getty Images|Reuters|AP|AFP|EPA|Shutterstock|Alamy|iStock(photo)?)$")
