@@ -88,6 +88,7 @@ CASES = [
     ("Write to jane.doe@example.org today.", "Write to jane dot doe at example dot org today."),
     ("Great news 😀 today", "Great news today"),
     ("#climate and @narrate", "hashtag climate and at narrate"),
+    ("— Dele (@dele_official) November 19, 2019", "Dele, at dele official, November nineteenth twenty nineteen"),
     # left alone
     ("A plain sentence with nothing to change.", "A plain sentence with nothing to change."),
     ("BREAKING NEWS: THE FBI SAYS SO.", "BREAKING NEWS: THE FBI SAYS SO."),

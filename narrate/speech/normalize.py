@@ -450,8 +450,9 @@ def normalize(text: str, options: SpeechOptions = SpeechOptions()) -> str:
         state.text = _tidy(state.text)
         return _spaces(state.result())
 
-    state.apply(re.compile(r"(?<!\w)#([A-Za-z]\w*)"), lambda m: f"hashtag {m.group(1)}")
-    state.apply(re.compile(r"(?<![\w.])@(\w{2,})"), lambda m: f"at {m.group(1)}")
+    # "@dele_official": the underscore joins words, and is not said
+    state.apply(re.compile(r"(?<!\w)#([A-Za-z]\w*)"), lambda m: f"hashtag {m.group(1).replace('_', ' ')}")
+    state.apply(re.compile(r"(?<![\w.])@(\w{2,})"), lambda m: f"at {m.group(1).replace('_', ' ').strip()}")
     state.apply(re.compile(r"#\s?(\d+)\b"), lambda m: f"number {cardinal(m.group(1))}")
     state.apply(re.compile(r"\bNo\.\s?(\d+)"), lambda m: f"number {cardinal(m.group(1))}")
     before_number = "|".join(sorted(_BEFORE_NUMBER, key=len, reverse=True))
