@@ -259,6 +259,26 @@ def test_a_whole_page_converted_to_markdown_is_cleaned_like_copied_text_but_a_li
     assert [p for s in article.sections for p in s.paragraphs][1:] == [m.split("[")[1].split("]")[0] for m in menu]
 
 
+def test_a_converted_page_is_known_by_its_lines_of_links_and_its_teasers_linked_headings():
+    menus = [" ".join(f"[{name}](https://courier.example/{name.lower()})" for name in names) for names in (
+        ("News", "Sport", "Weather", "Towns"), ("Rivers", "Bridges", "Ferries"), ("Opinion", "Letters", "Puzzles"))]
+    teasers = [f"### [{headline}](https://courier.example/{n})" for n, headline in enumerate((
+        "Ferry Company Plans a Faster Crossing", "Mayor Opens the New Library Wing Herself",
+        "These Are the Towns Where Bridges Cost Most", "Dangers of Cycling: Facts About City Roads",
+        "Harbour Wall Finished Ahead of Storms", "Lighthouse Gets a New Lamp at Last",
+        "Night Buses Return to the Coast Road"))]
+    body = ["The council voted on Tuesday to rebuild the old stone bridge over the river, ending a debate that had "
+            "run for years.",
+            "Engineers had warned that the bridge could not carry modern lorries, and that repairs would only buy a "
+            "few more winters.",
+            "Residents packed the hall for the vote. Many had crossed the bridge every day of their lives and wanted "
+            "it kept as it was."]
+    page = "\n\n".join([*menus, "# Bridge Vote Passes", *body, "Share", "## More from the Courier", *teasers])
+    article = article_of(page)
+    assert [p for s in article.sections for p in s.paragraphs] == body
+    assert not any("Ferry Company" in s.title for s in article.sections)
+
+
 def test_a_line_that_repeats_an_images_alt_text_is_its_caption_but_a_summary_that_does_is_read():
     summary = "The council voted to rebuild the old stone bridge, ending years of argument over the crossing."
     page = f"""<html><head><title>Bridge vote</title></head><body><article><h1>Bridge vote</h1>

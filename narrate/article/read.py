@@ -156,6 +156,7 @@ def _inline_text(token) -> str:
 
 PAGE_LINK_BLOCKS = 10
 PAGE_LINK_SHARE = 0.25
+LINK_TEXT_SHARE = 0.8  # of a block's letters in links: the block is a link, or a line of them
 
 
 def parse_markdown(text: str, *, code: str = "skip", tables: str = "read") -> Draft:
@@ -200,15 +201,13 @@ def parse_markdown(text: str, *, code: str = "skip", tables: str = "read") -> Dr
             heading_level = int(token.tag[1])
         elif token.type == "inline":
             content = _inline_text(token)
+            link_only += _mostly_link(token)  # a heading that is a link heads a teaser, not a section
             if heading_level:
                 if content:
                     blocks.append(Block(content, "heading", heading_level))
                 heading_level = 0
             elif content:
                 blocks.append(Block(content, context[-1] if context else "paragraph"))
-                kinds = [child.type for child in token.children or [] if child.type != "softbreak"
-                         and not (child.type == "text" and not child.content.strip())]
-                link_only += bool(kinds) and kinds[0] == "link_open" and kinds[-1] == "link_close"
     converted = _converted_page(blocks, link_only)
     if converted:  # a converted page's tables are mostly its layout: its article is found as in copied text
         blocks = [block for block in blocks if block.kind != "row"]
@@ -223,6 +222,20 @@ def parse_markdown(text: str, *, code: str = "skip", tables: str = "read") -> Dr
         description=_meta_str(meta, "description", "summary", "dek"),
         has_markup=not converted,
     )
+
+
+def _mostly_link(inline) -> bool:
+    """A block whose words are nearly all link text: a menu's line ("[News](/) [Sport](/sport)") or a
+    teaser's headline, as a whole page converted to Markdown is full of."""
+    inside, linked, total = False, 0, 0
+    for child in inline.children or []:
+        if child.type in ("link_open", "link_close"):
+            inside = child.type == "link_open"
+        elif child.type == "text":
+            letters = len(child.content.strip())
+            total += letters
+            linked += letters if inside else 0
+    return total > 0 and linked >= LINK_TEXT_SHARE * total
 
 
 def _converted_page(blocks: list[Block], link_only: int) -> bool:
