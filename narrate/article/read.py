@@ -170,7 +170,7 @@ def parse_markdown(text: str, *, code: str = "skip", tables: str = "read") -> Dr
     heading_level = 0
     in_table = False
     row: list[str] | None = None  # the cells of the table row being read
-    link_only = 0  # blocks that are nothing but a link: a page's menus, converted to Markdown
+    link_only = 0  # blocks that are nearly all link text: a page's menus and teasers, converted to Markdown
     for token in tokens:
         if token.type == "table_open":
             in_table = True
@@ -239,7 +239,7 @@ def _mostly_link(inline) -> bool:
 
 
 def _converted_page(blocks: list[Block], link_only: int) -> bool:
-    """A whole web page converted to Markdown, menus and all: blocks that are nothing but a link make a
+    """A whole web page converted to Markdown, menus and all: blocks that are nearly all link text make a
     quarter of it, and some are page furniture ("Skip to content", "Share"). Its article is found as in
     text copied from a page. A post of one's own, even a list of links, has no furniture."""
     from narrate.article.patterns import FURNITURE
