@@ -33,7 +33,10 @@ def test_a_see_also_link_line_is_dropped():
 
 def test_inside_the_article_a_link_a_channel_plug_and_a_players_fallback_text_are_dropped():
     lines = ["On courier.com: Ferry fares to rise in spring as the council looks for savings",
-             "Subscribe to the Courier on YouTube", "Media playback is unsupported on your device"]
+             "Subscribe to the Courier on YouTube", "Media playback is unsupported on your device",
+             "Follow Courier News onInstagram ,Facebook ,Twitter andYouTube .",
+             "These are external links and will open in a new window * Email Share this with Email",
+             "Image copyright Getty Images Image caption Volunteers carry the first stones to the bridge"]
     for line in lines:
         draft, dropped = cleaned("Bridge Vote", *BODY[:2], line, *BODY[2:])
         assert kept_texts(draft) == BODY and line in dropped

@@ -39,6 +39,8 @@ FURNITURE = re.compile(r"""^[|•·]?\s*(
     (image|photo|picture|slide)\ \d+\ of\ (/\ )?\d+|
     learn\ more|see\ all|view\ all|(view|show|hide)\ comments|back\ to\ (the\ )?gallery|thanks\ for\ watching!?|
     (image|media|video)\ (caption|copyright\b.{0,60})|read\ more\ about\ sharing\.?|
+    (image|media|video)\ copyright\b.{0,60}?\ (image|media|video)\ caption\b.{0,300}|  # credit and caption, one line
+    these\ are\ external\ links\ and\ will\ open\ in\ a\ new\ window\b.{0,300}|
     (media\ )?playback\ is\ (not\ supported|unsupported)\ on\ (your|this)\ (device|browser)|
     your\ browser\ does\ not\ support\ (the\ )?(video|audio)(\ (tag|element|player))?\.?|
     like\ this\ (story|article|post)\??|(like\ this\ (story|article|post)\?\ )?share\ (it|this)\ with\ (a\ )?friends?!?|
@@ -114,7 +116,7 @@ CALL_TO_ACTION = re.compile(  # whole words only: "your digestive tract" is no "
     r"^contact\b.{0,60}\bat \S+@\S+|"
     r"views (and|or) opinions expressed|(are|is) (solely )?(those|the opinions?) of the author|"
     r"moderat\w+ (all )?comments|comments (are|have been) (closed|moderated)|"
-    r"^follow\b.{0,40}\bon (instagram|facebook|twitter|youtube|tiktok|threads)\b|listen back here|"
+    r"^follow\b.{0,40}\bon ?(instagram|facebook|twitter|youtube|tiktok|threads)\b|listen back here|"
     r"^follow \S+ (full )?coverage of\b|successfully subscribed|problem subscribing|double.check your e-?mail)\b",
     re.IGNORECASE)
 # Phrases a promotion uses, and an article about newsletters, privacy or charity may use too: they mark
