@@ -131,6 +131,8 @@ def agree(draft: Draft, dropped: tuple[Dropped, ...], readings: Readings,
     if not agreed:
         return draft, dropped  # the readings share nothing: no grounds to overrule narrate's own
     first, last = agreed[0], agreed[-1]
+    # The quotations right after the article (embedded posts it quotes) end where the first other block stands.
+    quotes_end = next((i for i in range(last + 1, len(blocks)) if blocks[i].kind != "quote"), len(blocks))
     kept: list[Block] = []
     newly_dropped: list[Dropped] = []
     for index, block in enumerate(blocks):
@@ -145,8 +147,8 @@ def agree(draft: Draft, dropped: tuple[Dropped, ...], readings: Readings,
             keep_it = vote >= 1 or block.kind == "heading" or bool(SENTENCE_END.search(block.text))
         elif index <= last:
             keep_it = True
-        else:  # an embedded post or a quotation right after the article is its own, like the tweets it quotes
-            keep_it = bool(held[index] & INDEPENDENT) or all(b.kind == "quote" for b in blocks[last + 1:index + 1])
+        else:
+            keep_it = bool(held[index] & INDEPENDENT) or index < quotes_end
         if keep_it:
             kept.append(block)
         else:
