@@ -824,3 +824,18 @@ def test_an_icons_name_a_comment_forms_cancel_link_an_inbox_appeal_and_a_popular
     draft, _ = cleaned("Bridge Vote", BODY[0], "The config_name setting is read once, when the bridge app starts.",
                        *BODY[1:])
     assert "The config_name setting is read once, when the bridge app starts." in kept_texts(draft)
+
+
+def test_headlines_each_with_its_time_between_two_paragraphs_are_other_stories_not_the_articles_list():
+    rail = ["Flood defences to be raised along the whole east bank", "2 hours ago",
+            "Second bridge closure planned for next summer, council says", "5 hours ago",
+            "Ferry service returns to the harbour after twenty years away", "1 day ago"]
+    promo = ("Our weekly newsletter brings the best of the region's stories, features and photographs straight to "
+             "readers every Friday morning, along with the listings for the weekend ahead and more.")
+    draft, dropped = cleaned("Bridge Vote", *BODY, *rail, promo)
+    assert kept_texts(draft) == BODY
+    assert all(line in dropped for line in rail[::2])
+    # the same items without their times read as the article's own list, between two of its paragraphs
+    steps = rail[::2]
+    draft, _ = cleaned("Bridge Vote", *BODY[:2], *steps, *BODY[2:])
+    assert kept_texts(draft) == [*BODY[:2], *steps, *BODY[2:]]

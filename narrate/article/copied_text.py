@@ -66,6 +66,7 @@ SUBHEADING_WORDS = 14
 LINK_BOX_RUN = 3
 HEADLINE_LIST = 3  # digit-free headlines in a row after the article: other stories, not its closing list
 COMMENT_TEXT_BLOCKS = 3  # paragraphs of one comment, above its "Reply" line
+DATED_ITEMS = 2  # date lines between a list's items from which the list is other stories
 
 
 def drop_link_boxes(ledger: Ledger) -> None:
@@ -429,7 +430,8 @@ def _headline_list(blocks: list[Block], index: int, following: dict[int, int]) -
 def _lists_inside(blocks: list[Block], live: list[int]) -> set[int]:
     """Short items right between two paragraphs: a list of the article's own (ingredients, steps, key
     points), which the article runs through. Not a chart's axis (mostly numbers), nor a box of
-    links (other stories' headlines, a "Related" label), nor bylines, dates, credits or appeals."""
+    links (other stories' headlines, a "Related" label, or headlines each with its time), nor bylines, dates,
+    credits or appeals."""
     found: set[int] = set()
     run: list[int] = []
     for position, index in enumerate(live):
@@ -438,7 +440,8 @@ def _lists_inside(blocks: list[Block], live: list[int]) -> set[int]:
             run.append(index)
             continue
         before = blocks[live[position - len(run) - 1]].text if position > len(run) else ""
-        if len(run) >= 2 and is_prose(before) and not is_call_to_action(before) and not is_call_to_action(text):
+        if len(run) >= 2 and is_prose(before) and not is_call_to_action(before) and not is_call_to_action(text) \
+                and not _dated_items(blocks, run):
             items = [blocks[i].text for i in run]
             numbers = sum(not re.search(r"[^\W\d_]{2}", item) for item in items)
             if numbers <= len(items) // 5 and not any(
@@ -447,6 +450,13 @@ def _lists_inside(blocks: list[Block], live: list[int]) -> set[int]:
                 found.update(run)
         run = []
     return found
+
+
+def _dated_items(blocks: list[Block], run: list[int]) -> bool:
+    """Items with a date line between them, two or more: a list of other stories, each with its time
+    ("Headline / 2 hours ago / Headline / 5 hours ago"), not a list of the article's own."""
+    return sum(bool(DATELINE.match(blocks[i].text.strip()) or TIME_AGO.match(blocks[i].text.strip()))
+               for i in range(run[0] + 1, run[-1])) >= DATED_ITEMS
 
 
 def _label_runs(blocks: list[Block], live: list[int]) -> set[int]:
