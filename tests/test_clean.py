@@ -839,3 +839,10 @@ def test_headlines_each_with_its_time_between_two_paragraphs_are_other_stories_n
     steps = rail[::2]
     draft, _ = cleaned("Bridge Vote", *BODY[:2], *steps, *BODY[2:])
     assert kept_texts(draft) == [*BODY[:2], *steps, *BODY[2:]]
+
+
+def test_a_handle_alone_on_its_line_is_an_embeds_label_not_read():
+    draft, dropped = cleaned("Bridge Vote", *BODY[:2], "@bridge.friends", *BODY[2:])
+    assert kept_texts(draft) == BODY and dropped["@bridge.friends"].startswith("page furniture")
+    draft, _ = cleaned("Bridge Vote", *BODY[:2], "Write to @bridge.friends with your memories of the bridge.", *BODY[2:])
+    assert "Write to @bridge.friends with your memories of the bridge." in kept_texts(draft)

@@ -46,6 +46,7 @@ FURNITURE = re.compile(r"""^[|•·]?\s*(
     like\ this\ (story|article|post)\??|(like\ this\ (story|article|post)\?\ )?share\ (it|this)\ with\ (a\ )?friends?!?|
     (copyright\ ?)?[©ⓒ]\ ?.{0,60}|copyright\ (\(c\)\ )?\d{4}.{0,60}|
     \S+@\S+\.[a-z]{2,}|(https?://)?(www\.)?(twitter|x|instagram|facebook|linkedin|threads)\.(com|net)/[\w.]+/?|
+    @[\w.]{2,30}|  # a handle alone: an author's or an embedded post's label, never a sentence
     (?-i:([A-ZÀ-Þ][^>›»\n]{0,30}\ [>›»]\ ){1,6}[A-ZÀ-Þ][^>›»\n]{0,40})|  # a breadcrumb trail: "Blog > Nutrition"
     {icon}(\ [^\ ]+){0,5}|  # an icon font's name copied as text: "chevron_left Browse All Posts"
     [•·|\-–—*]+|\d+(\.\d+)?[km]?
