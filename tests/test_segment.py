@@ -108,6 +108,13 @@ def test_a_made_up_title_opens_with_a_word_not_a_dialogue_dash_and_repeats_no_wo
     assert "Wyze Wyze" not in section_title(kit, ELSEWHERE)
 
 
+def test_a_vague_quantity_is_never_a_section_title():
+    section = ["Thousands of people walked to the harbour wall on Sunday, and it took a little bit of courage to "
+               "stand on it.", "A little bit of rain fell on the harbour wall, and thousands of people stayed.",
+               "It was a little bit colder than the week before, and thousands of people did not mind at all."]
+    assert topic_title(section, ELSEWHERE) == "Harbour wall"
+
+
 def test_no_key_phrase_when_nothing_recurs_or_stands_out():
     assert topic_title(["A short note."], ELSEWHERE) is None
 

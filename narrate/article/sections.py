@@ -57,11 +57,13 @@ said says one two many much even still like may might must us new year years tim
 """.split())
 
 
-# Words that may stand inside a title's phrase but never open or close it ("Bank of England").
+# Words that may stand inside a title's phrase but never open or close it ("Bank of England"), and the
+# vague quantities that say nothing of a section ("a little bit", "thousands of people").
 _FUNCTION_WORDS = (_STOPWORDS - {"new", "year", "years", "time", "one", "two"}) | frozenset("""
 since rather though although yet whether unless upon within without among across around toward towards via per
 onto despite else ever never always often perhaps quite really already almost enough instead however thus
-therefore upward downward later earlier soon least less well back away get got make made""".split())
+therefore upward downward later earlier soon least less well back away get got make made
+little plus minus bit bits lot lots thing things stuff kind sort plenty dozens hundreds thousands millions""".split())
 # The commonest English verbs, which open a clause, not a noun phrase ("Take days", "Stand tall"): a
 # title's phrase never starts with one, though one may name a thing inside it ("Music Stand").
 _COMMON_VERBS = frozenset("""
