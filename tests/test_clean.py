@@ -846,3 +846,17 @@ def test_a_handle_alone_on_its_line_is_an_embeds_label_not_read():
     assert kept_texts(draft) == BODY and dropped["@bridge.friends"].startswith("page furniture")
     draft, _ = cleaned("Bridge Vote", *BODY[:2], "Write to @bridge.friends with your memories of the bridge.", *BODY[2:])
     assert "Write to @bridge.friends with your memories of the bridge." in kept_texts(draft)
+
+
+def test_a_news_pages_labels_tip_line_app_plug_alerts_and_quote_box_notice_are_not_read():
+    chrome = ["VIDEO", "Editors' Picks", "Advertisement - story continues below",
+              "Got a confidential news tip? We want to hear from you.",
+              "Download the Courier app for breaking news and local sport",
+              "Get breaking news alerts",
+              "Data is a real-time snapshot *Data is delayed at least 15 minutes."]
+    draft, dropped = cleaned("Bridge Vote", BODY[0], chrome[0], BODY[1], *chrome[1:3], BODY[2], BODY[3], *chrome[3:])
+    assert kept_texts(draft) == BODY
+    assert all(line in dropped for line in chrome)
+    mentions = "Photos of the bridge from 1920 show the same arches, and a video of the vote was shared widely."
+    draft, _ = cleaned("Bridge Vote", *BODY[:2], mentions, *BODY[2:])
+    assert mentions in kept_texts(draft)

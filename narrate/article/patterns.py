@@ -38,6 +38,9 @@ FURNITURE = re.compile(r"""^[|•·]?\s*(
     .{0,80}\bsee\ (the\ )?full\ gallery|\d+\ ?-\ ?\d+\ of\ \d+|
     (image|photo|picture|slide)\ \d+\ of\ (/\ )?\d+|
     learn\ more|see\ all|view\ all|(view|show|hide)\ comments|back\ to\ (the\ )?gallery|thanks\ for\ watching!?|
+    videos?|photos?|gallery|audio|editors?['’]?\ picks?|print\ this\ (article|story|page)|  # a menu's or a box's label
+    advertisement\s*[-–—:]?\s*(the\ )?(story|article)\ continues(\ below)?|
+    .{0,80}\b(data|quotes?|prices?)\ (is\ |are\ )?delayed\ (by\ )?(at\ least\ )?\d+\ min(ute)?s\b.{0,80}|  # a quote box's
     (image|media|video)\ (caption|copyright\b.{0,60})|read\ more\ about\ sharing\.?|
     (image|media|video)\ copyright\b.{0,60}?\ (image|media|video)\ caption\b.{0,300}|  # credit and caption, one line
     these\ are\ external\ links\ and\ will\ open\ in\ a\ new\ window\b.{0,300}|
@@ -118,7 +121,9 @@ CALL_TO_ACTION = re.compile(  # whole words only: "your digestive tract" is no "
     r"views (and|or) opinions expressed|(are|is) (solely )?(those|the opinions?) of the author|"
     r"moderat\w+ (all )?comments|comments (are|have been) (closed|moderated)|"
     r"^follow\b.{0,40}\bon ?(instagram|facebook|twitter|youtube|tiktok|threads)\b|listen back here|"
-    r"^follow \S+ (full )?coverage of\b|successfully subscribed|problem subscribing|double.check your e-?mail)\b",
+    r"^follow \S+ (full )?coverage of\b|successfully subscribed|problem subscribing|double.check your e-?mail|"
+    r"(got|have) a (confidential |news )*tip\b|download (the|our) [\w ]{0,30}\bapps?|"
+    r"^(get|receive|sign up for) (breaking )?(news )?alerts)\b",
     re.IGNORECASE)
 # Phrases a promotion uses, and an article about newsletters, privacy or charity may use too: they mark
 # a call to action only in a short block, or one that speaks to the reader.
