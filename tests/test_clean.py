@@ -2,6 +2,7 @@
 
 import re
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -849,7 +850,7 @@ def test_a_handle_alone_on_its_line_is_an_embeds_label_not_read():
 
 
 def test_a_news_pages_labels_tip_line_app_plug_alerts_and_quote_box_notice_are_not_read():
-    chrome = ["VIDEO", "Editors' Picks", "Advertisement - story continues below",
+    chrome = ["VIDEO", "Photos", "Advertisement - story continues below",
               "Got a confidential news tip? We want to hear from you.",
               "Download the Courier app for breaking news and local sport",
               "Get breaking news alerts",
@@ -860,3 +861,40 @@ def test_a_news_pages_labels_tip_line_app_plug_alerts_and_quote_box_notice_are_n
     mentions = "Photos of the bridge from 1920 show the same arches, and a video of the vote was shared widely."
     draft, _ = cleaned("Bridge Vote", *BODY[:2], mentions, *BODY[2:])
     assert mentions in kept_texts(draft)
+
+
+@pytest.mark.parametrize("line", [
+    "Skip Advertisement", "Supported by", "Share full article", "toggle caption", "Link copied!", "1 of 12",
+    "VIDEO2:1502:15Bridge closes for a week", "Market data provided by a data vendor. Legal statement.",
+    "CLICK HERE FOR MORE LOCAL NEWS",
+    "This material may not be published, broadcast, rewritten, or redistributed."])
+def test_a_news_pages_box_labels_and_small_print_are_not_read(line):
+    draft, dropped = cleaned("Bridge Vote", *BODY[:2], line, *BODY[2:])
+    assert kept_texts(draft) == BODY and line in dropped
+
+
+@pytest.mark.parametrize("label", ["In Case You Missed It", "Around the Web", "From Our Partners", "Next Story",
+                                   "Sponsored Stories", "Top Stories", "You Might Also Like"])
+def test_a_label_of_other_stories_ends_the_article_on_a_web_page_and_in_copied_text(label):
+    teasers = ["Council elections called early", "Ferry returns to the harbour"]
+    kept, _ = clean(Draft(blocks=(*(Block(t) for t in BODY), Block(label, "heading"), *(Block(t) for t in teasers)),
+                          title="Bridge Vote"))
+    assert kept_texts(kept) == BODY
+    draft, dropped = cleaned("Bridge Vote", *BODY, label, *teasers)
+    assert kept_texts(draft) == BODY and all(t in dropped for t in teasers)
+
+
+def test_a_credit_written_with_dots_takes_its_caption_along():
+    draft, dropped = cleaned("Bridge Vote", *BODY[:2], "The old bridge at dawn", "Credit...Ann Lee for the Courier",
+                             *BODY[2:])
+    assert kept_texts(draft) == BODY and dropped["The old bridge at dawn"] == "image caption"
+
+
+@pytest.mark.parametrize("sentence", [
+    "The latest figures show that more people crossed the bridge in May than in any month before.",
+    "Contact us, the residents' group said, if you saw the bridge before the repairs began in 1990.",
+    "Three of the twelve arches were rebuilt after the flood, and one of them twice since then.",
+])
+def test_sentences_that_share_words_with_those_labels_are_read(sentence):
+    draft, _ = cleaned("Bridge Vote", *BODY[:2], sentence, *BODY[2:])
+    assert sentence in kept_texts(draft)

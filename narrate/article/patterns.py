@@ -38,7 +38,13 @@ FURNITURE = re.compile(r"""^[|•·]?\s*(
     .{0,80}\bsee\ (the\ )?full\ gallery|\d+\ ?-\ ?\d+\ of\ \d+|
     (image|photo|picture|slide)\ \d+\ of\ (/\ )?\d+|
     learn\ more|see\ all|view\ all|(view|show|hide)\ comments|back\ to\ (the\ )?gallery|thanks\ for\ watching!?|
-    videos?|photos?|gallery|audio|editors?['’]?\ picks?|print\ this\ (article|story|page)|  # a menu's or a box's label
+    videos?|photos?|gallery|audio|print\ this\ (article|story|page)|  # a menu's or a box's label
+    skip\ ad(vertisement)?|ad\ feedback|report\ an?\ (error|typo|correction)|contact\ us|about\ us|site\ ?map|
+    save(\ (article|story|for\ later))?|gift\ (this\ )?article|share\ full\ article|supported\ by|enlarge\ this\ image|
+    (toggle|hide|show)\ caption|opens\ in\ (a\ )?new\ (window|tab)|link\ copied!?|newsletters?|
+    thanks\ for\ signing\ up!?|already\ a\ (subscriber|member)\?.{0,20}|watch\ live|show\ transcript|\d{1,3}\ of\ \d{1,3}|
+    video\ ?\d{1,2}:\d{2}.{0,150}|  # a video strip: "VIDEO2:1502:15 Title"
+    (market|mutual\ fund|stock|quote|index)\b.{0,40}\bdata\ (is\ )?provided\ by\b.{0,150}|
     advertisement\s*[-–—:]?\s*(the\ )?(story|article)\ continues(\ below)?|
     .{0,80}\b(data|quotes?|prices?)\ (is\ |are\ )?delayed\ (by\ )?(at\ least\ )?\d+\ min(ute)?s\b.{0,80}|  # a quote box's
     (image|media|video)\ (caption|copyright\b.{0,60})|read\ more\ about\ sharing\.?|
@@ -102,7 +108,7 @@ DATELINE = re.compile(
     re.IGNORECASE)
 CREDIT = re.compile(
     r"(^(photo|photograph|image|illustration|graphic|video|picture)s?\s*(:|by\b|credit)|"
-    r"^(credit|source|courtesy)\s*:|getty images|\bличный архив\b|\bap photo\b|shutterstock|\(reuters\)|\bphoto:|"
+    r"^(credit|source|courtesy)\s*(:|\.{2,}|…)|getty images|\bличный архив\b|\bap photo\b|shutterstock|\(reuters\)|\bphoto:|"
     r"/\s*(getty|afp|reuters|ap|epa)\b|\bvia getty\b|\((photo )?credit:|\bvia (ap|afp|reuters|getty images)\)?$|"
     r"^via [\w-]+\.[a-z]{2,}$|\|\s*source:)",
     re.IGNORECASE)
@@ -122,7 +128,7 @@ CALL_TO_ACTION = re.compile(  # whole words only: "your digestive tract" is no "
     r"moderat\w+ (all )?comments|comments (are|have been) (closed|moderated)|"
     r"^follow\b.{0,40}\bon ?(instagram|facebook|twitter|youtube|tiktok|threads)\b|listen back here|"
     r"^follow \S+ (full )?coverage of\b|successfully subscribed|problem subscribing|double.check your e-?mail|"
-    r"(got|have) a (confidential |news )*tip\b|download (the|our) [\w ]{0,30}\bapps?|"
+    r"(got|have) a (confidential |news )*tip\b|download (the|our) [\w ]{0,30}\bapps?|(click|tap) here for\b|"
     r"^(get|receive|sign up for) (breaking )?(news )?alerts)\b",
     re.IGNORECASE)
 # Phrases a promotion uses, and an article about newsletters, privacy or charity may use too: they mark
@@ -137,6 +143,8 @@ TO_THE_READER = re.compile(r"\b(you|your|sign up|subscribe|donate|join us|click|
                            re.IGNORECASE)
 # Labels over other stories' headlines: "Related", "More from UK", "Most read".
 _OTHER_STORIES = (r"related|recommended|read (this )?(more|next)|next up|up next|what to read next|"
+                  r"in case you missed it|around the web|from (our|the) partners?|(next|previous) story|"
+                  r"(sponsored|promoted|partner|paid) (stories|content|posts|links)|"
                   r"more\b.{0,20}\b(in|from|on|stories|news|articles)\b|trending|most (popular|read)|"
                   r"(latest|recent|popular|featured|top) (news|stories|posts)|popular (on|at|in) \w|"
                   # the same labels in it, es, pt, fr, de, nl and ru
@@ -352,7 +360,7 @@ def is_quotation(text: str) -> bool:
 # The small print of a page: copyright and trademark notices, health and investment disclaimers, affiliate
 # disclosures, the site's own terms. Whole phrases only, so an article that mentions a trademark is read.
 LEGAL_NOTICE = re.compile(r"""
-    \ball\ rights?\ reserved\b|^(copyright\b|\(c\)\s?\d{4}|©)|\bcopyright\s?(\(c\)|©)|
+    \ball\ rights?\ reserved\b|\bmay\ not\ be\ (re)?published,?\ broadcast\b|^(copyright\b|\(c\)\s?\d{4}|©)|\bcopyright\s?(\(c\)|©)|
     \b(is|are)\ (a\ |the\ )?(registered\ )?(trademarks?|service\ marks?)\ of\b|\bowner\ of\ the\ .{0,60}\btrademarks\b|
     \b(have|has)\ not\ been\ evaluated\ by\ the\ (food\ and\ drug\ administration|fda)\b|
     \bnot\ intended\ to\ (diagnose|treat|cure|prevent|replace|be\ a\ substitute)\b|
