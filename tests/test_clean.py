@@ -874,7 +874,8 @@ def test_a_news_pages_box_labels_and_small_print_are_not_read(line):
 
 
 @pytest.mark.parametrize("label", ["In Case You Missed It", "Around the Web", "From Our Partners", "Next Story",
-                                   "Sponsored Stories", "Top Stories", "You Might Also Like"])
+                                   "Sponsored Stories", "Top Stories", "You Might Also Like", "Recommended Stories",
+                                   "Most Popular", "Most Viewed", "Trending"])
 def test_a_label_of_other_stories_ends_the_article_on_a_web_page_and_in_copied_text(label):
     teasers = ["Council elections called early", "Ferry returns to the harbour"]
     kept, _ = clean(Draft(blocks=(*(Block(t) for t in BODY), Block(label, "heading"), *(Block(t) for t in teasers)),

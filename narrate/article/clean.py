@@ -41,6 +41,7 @@ from narrate.article.patterns import (
     NAME_CREDIT,
     NAME_LINE,
     NAME_WITH_JOB,
+    OTHER_STORIES,
     PLACES_PEOPLE,
     PROFILE_LINK,
     READ_MORE,
@@ -76,6 +77,7 @@ CAPTION_CREDITED = re.compile(r"\(((photo|image|credit)[^)]*|afp|ap|epa|reuters|
 MIN_REPEAT_CHARS = 24
 TEASER_BLOCKS = 2
 LEGAL_REASON = "legal notice (copyright, trademarks, disclaimers)"
+FURNITURE_REASON = "page furniture (navigation, sharing, advertising)"
 
 
 @dataclass(frozen=True)
@@ -196,17 +198,22 @@ def _strip_site_name(title: str | None, site: str | None) -> str | None:
 def _drop_trailing_sections(ledger: Ledger) -> None:
     """After the article, extractors sometimes keep "You Might Also Like" and what follows: drop from there.
 
-    Only a short block that announces such a section, in the last third of the page, counts.
+    Only a short block that announces such a section, in the last third of the page, counts, even when
+    it went as furniture already ("Recommended Stories" is furniture anywhere, and it still ends the article).
     """
     blocks = ledger.blocks
     live = ledger.live()
-    for position, index in enumerate(live):
-        text = blocks[index].text
-        if position >= len(live) * 2 // 3 and word_count(text) <= 6 and MOVED_ON.search(text) \
+    position = 0  # live blocks before this one
+    for index, block in enumerate(blocks):
+        text = block.text
+        label = ledger.alive[index] or (ledger.reasons.get(index) == FURNITURE_REASON
+                                        and bool(OTHER_STORIES.match(text.strip())))
+        if label and position >= len(live) * 2 // 3 and word_count(text) <= 6 and MOVED_ON.search(text) \
                 and not SENTENCE_END.search(text):
             for later in live[position:]:
                 ledger.drop(later, "after the article (related links)")
             return
+        position += ledger.alive[index]
 
 
 def _drop_author_boxes(ledger: Ledger, author: str | None) -> None:
@@ -298,7 +305,7 @@ def _line_reason(line: str, heading: bool = False) -> str | None:
     if not stripped:
         return None
     if FURNITURE.match(stripped):
-        return "page furniture (navigation, sharing, advertising)"
+        return FURNITURE_REASON
     if DATELINE.match(stripped) and not heading:
         return "date line"
     if is_legal_notice(stripped):

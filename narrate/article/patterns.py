@@ -145,7 +145,7 @@ TO_THE_READER = re.compile(r"\b(you|your|sign up|subscribe|donate|join us|click|
 _OTHER_STORIES = (r"related|recommended|read (this )?(more|next)|next up|up next|what to read next|"
                   r"in case you missed it|around the web|from (our|the) partners?|(next|previous) story|"
                   r"(sponsored|promoted|partner|paid) (stories|content|posts|links)|"
-                  r"more\b.{0,20}\b(in|from|on|stories|news|articles)\b|trending|most (popular|read)|"
+                  r"more\b.{0,20}\b(in|from|on|stories|news|articles)\b|trending|most (popular|read|viewed|shared)|popular now|"
                   r"(latest|recent|popular|featured|top) (news|stories|posts)|popular (on|at|in) \w|"
                   # the same labels in it, es, pt, fr, de, nl and ru
                   r"leggi anche|articoli correlati|potrebbe interessarti|i più letti|lea también|te puede interesar|"
