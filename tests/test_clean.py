@@ -899,3 +899,20 @@ def test_a_credit_written_with_dots_takes_its_caption_along():
 def test_sentences_that_share_words_with_those_labels_are_read(sentence):
     draft, _ = cleaned("Bridge Vote", *BODY[:2], sentence, *BODY[2:])
     assert sentence in kept_texts(draft)
+
+
+@pytest.mark.parametrize("line", [
+    "Publicidade", "Continua após a publicidade", "Compartilhe", "Siga-nos no Instagram", "Leia mais", "Publicidad",
+    "Síguenos en Twitter", "Publicité", "Suivez-nous", "Anzeige", "Folgen Sie uns auf Facebook", "Pubblicità",
+    "Condividi", "Реклама", "Поделиться", "Receba notícias no seu e-mail"])
+def test_a_pages_chrome_in_the_webs_larger_press_languages_is_not_read(line):
+    draft, dropped = cleaned("Bridge Vote", *BODY[:2], line, *BODY[2:])
+    assert kept_texts(draft) == BODY and line in dropped
+
+
+def test_a_credit_in_another_language_takes_its_caption_along_but_a_bare_label_does_not():
+    draft, dropped = cleaned("Bridge Vote", *BODY[:2], "A ponte velha ao amanhecer", "Foto: Ana Lima/Agência",
+                             *BODY[2:])
+    assert kept_texts(draft) == BODY and dropped["A ponte velha ao amanhecer"] == "image caption"
+    draft, _ = cleaned("Bridge Vote", *BODY[:2], "Ana Lima", "Фото:", *BODY[2:])
+    assert "Ana Lima" in kept_texts(draft)

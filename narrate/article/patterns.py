@@ -39,6 +39,12 @@ FURNITURE = re.compile(r"""^[|•·]?\s*(
     (image|photo|picture|slide)\ \d+\ of\ (/\ )?\d+|
     learn\ more|see\ all|view\ all|(view|show|hide)\ comments|back\ to\ (the\ )?gallery|thanks\ for\ watching!?|
     videos?|photos?|gallery|audio|print\ this\ (article|story|page)|  # a menu's or a box's label
+    # advertising, sharing, following, subscribing and "read more" in pt, es, fr, de, it, ru
+    publicidade|publicidad|publicité|anzeige|werbung|pubblicità|реклама|continua\ após\ a\ publicidade|
+    compartilhe|compartilhar|compartir|partager|teilen|condividi|поделиться|
+    (siga-nos|síguenos|suivez-nous|folgen\ sie\ uns|seguici|подписывайтесь)(\ (no|na|nas|en|sur|auf|su|на)\ .{0,30})?|
+    assine(\ já)?|suscríbete|abonnez-vous|abonnieren|iscriviti|подписаться|
+    leia\ mais|ver\ más|voir\ plus|mehr\ lesen|weiterlesen|leggi\ (di\ )?più|читать\ далее|подробнее|
     skip\ ad(vertisement)?|ad\ feedback|report\ an?\ (error|typo|correction)|contact\ us|about\ us|site\ ?map|
     save(\ (article|story|for\ later))?|gift\ (this\ )?article|share\ full\ article|supported\ by|enlarge\ this\ image|
     (toggle|hide|show)\ caption|opens\ in\ (a\ )?new\ (window|tab)|link\ copied!?|newsletters?|
@@ -108,6 +114,7 @@ DATELINE = re.compile(
     re.IGNORECASE)
 CREDIT = re.compile(
     r"(^(photo|photograph|image|illustration|graphic|video|picture)s?\s*(:|by\b|credit)|"
+    r"^(foto|fotografia|imagem|imagen|bild|фото|crédito|credito|crédits?|fonte|fuente|quelle|источник)s?\s*:\s*\S|"
     r"^(credit|source|courtesy)\s*(:|\.{2,}|…)|getty images|\bличный архив\b|\bap photo\b|shutterstock|\(reuters\)|\bphoto:|"
     r"/\s*(getty|afp|reuters|ap|epa)\b|\bvia getty\b|\((photo )?credit:|\bvia (ap|afp|reuters|getty images)\)?$|"
     r"^via [\w-]+\.[a-z]{2,}$|\|\s*source:)",
@@ -122,6 +129,8 @@ CALL_TO_ACTION = re.compile(  # whole words only: "your digestive tract" is no "
     r"we use cookies|accept (all )?cookies|consent to (our|the) use of cookies|(click|tap) here to|download our app|"
     # the cookie notice in the other languages of the web's larger press: it, es, pt, fr, de, nl, ru
     r"(utilizziamo|usiamo|utilizamos|usamos|utilisons|utilise|verwenden|nutzen|gebruiken|используем)\b.{0,30}\bcookies?|"
+    r"receba (as )?(notícias|novidades)|inscreva-se (na|em) (nossa )?newsletter|suscríbete a|abonnez-vous à|"
+    r"abonnieren sie (unseren|den) newsletter|iscriviti alla (nostra )?newsletter|подпишитесь на|"
     r"check out more (articles|stories|news)|(tell|let) us (know )?what you think|(take|taking) (our|this|the) survey|"
     r"^contact\b.{0,60}\bat \S+@\S+|"
     r"views (and|or) opinions expressed|(are|is) (solely )?(those|the opinions?) of the author|"
@@ -144,6 +153,8 @@ TO_THE_READER = re.compile(r"\b(you|your|sign up|subscribe|donate|join us|click|
 # Labels over other stories' headlines: "Related", "More from UK", "Most read".
 _OTHER_STORIES = (r"related|recommended|read (this )?(more|next)|next up|up next|what to read next|"
                   r"in case you missed it|around the web|from (our|the) partners?|(next|previous) story|"
+                  r"veja também|mais notícias|últimas (notícias|noticias)|voir aussi|dernières (actualités|nouvelles)|"
+                  r"auch interessant|ultime notizie|другие новости|последние новости|"
                   r"(sponsored|promoted|partner|paid) (stories|content|posts|links)|"
                   r"more\b.{0,20}\b(in|from|on|stories|news|articles)\b|trending|most (popular|read|viewed|shared)|popular now|"
                   r"(latest|recent|popular|featured|top) (news|stories|posts)|popular (on|at|in) \w|"
