@@ -845,8 +845,9 @@ def test_headlines_each_with_its_time_between_two_paragraphs_are_other_stories_n
 def test_a_handle_alone_on_its_line_is_an_embeds_label_not_read():
     draft, dropped = cleaned("Bridge Vote", *BODY[:2], "@bridge.friends", *BODY[2:])
     assert kept_texts(draft) == BODY and dropped["@bridge.friends"].startswith("page furniture")
-    draft, _ = cleaned("Bridge Vote", *BODY[:2], "Write to @bridge.friends with your memories of the bridge.", *BODY[2:])
-    assert "Write to @bridge.friends with your memories of the bridge." in kept_texts(draft)
+    sentence = "Write to @bridge.friends with your memories of the bridge."
+    draft, _ = cleaned("Bridge Vote", *BODY[:2], sentence, *BODY[2:])
+    assert sentence in kept_texts(draft)
 
 
 def test_a_news_pages_labels_tip_line_app_plug_alerts_and_quote_box_notice_are_not_read():

@@ -38,21 +38,23 @@ FURNITURE = re.compile(r"""^[|•·]?\s*(
     .{0,80}\bsee\ (the\ )?full\ gallery|\d+\ ?-\ ?\d+\ of\ \d+|
     (image|photo|picture|slide)\ \d+\ of\ (/\ )?\d+|
     learn\ more|see\ all|view\ all|(view|show|hide)\ comments|back\ to\ (the\ )?gallery|thanks\ for\ watching!?|
-    videos?|photos?|gallery|audio|print\ this\ (article|story|page)|  # a menu's or a box's label
+    # a box's label or button
+    videos?|photos?|gallery|audio|print\ this\ (article|story|page)|
+    skip\ ad(vertisement)?|ad\ feedback|report\ an?\ (error|typo|correction)|contact\ us|about\ us|site\ ?map|
+    save(\ (article|story|for\ later))?|gift\ (this\ )?article|share\ full\ article|supported\ by|enlarge\ this\ image|
+    (toggle|hide|show)\ caption|opens\ in\ (a\ )?new\ (window|tab)|link\ copied!?|newsletters?|
+    thanks\ for\ signing\ up!?|already\ a\ (subscriber|member)\?.{0,20}|watch\ live|show\ transcript|
+    \d{1,3}\ of\ \d{1,3}|advertisement\s*[-–—:]?\s*(the\ )?(story|article)\ continues(\ below)?|
+    video\ ?\d{1,2}:\d{2}.{0,150}|  # a video strip: "VIDEO2:1502:15 Title"
+    # a quote box's small print
+    (market|mutual\ fund|stock|quote|index)\b.{0,40}\bdata\ (is\ )?provided\ by\b.{0,150}|
+    .{0,80}\b(data|quotes?|prices?)\ (is\ |are\ )?delayed\ (by\ )?(at\ least\ )?\d+\ min(ute)?s\b.{0,80}|
     # advertising, sharing, following, subscribing and "read more" in pt, es, fr, de, it, ru
     publicidade|publicidad|publicité|anzeige|werbung|pubblicità|реклама|continua\ após\ a\ publicidade|
     compartilhe|compartilhar|compartir|partager|teilen|condividi|поделиться|
     (siga-nos|síguenos|suivez-nous|folgen\ sie\ uns|seguici|подписывайтесь)(\ (no|na|nas|en|sur|auf|su|на)\ .{0,30})?|
     assine(\ já)?|suscríbete|abonnez-vous|abonnieren|iscriviti|подписаться|
     leia\ mais|ver\ más|voir\ plus|mehr\ lesen|weiterlesen|leggi\ (di\ )?più|читать\ далее|подробнее|
-    skip\ ad(vertisement)?|ad\ feedback|report\ an?\ (error|typo|correction)|contact\ us|about\ us|site\ ?map|
-    save(\ (article|story|for\ later))?|gift\ (this\ )?article|share\ full\ article|supported\ by|enlarge\ this\ image|
-    (toggle|hide|show)\ caption|opens\ in\ (a\ )?new\ (window|tab)|link\ copied!?|newsletters?|
-    thanks\ for\ signing\ up!?|already\ a\ (subscriber|member)\?.{0,20}|watch\ live|show\ transcript|\d{1,3}\ of\ \d{1,3}|
-    video\ ?\d{1,2}:\d{2}.{0,150}|  # a video strip: "VIDEO2:1502:15 Title"
-    (market|mutual\ fund|stock|quote|index)\b.{0,40}\bdata\ (is\ )?provided\ by\b.{0,150}|
-    advertisement\s*[-–—:]?\s*(the\ )?(story|article)\ continues(\ below)?|
-    .{0,80}\b(data|quotes?|prices?)\ (is\ |are\ )?delayed\ (by\ )?(at\ least\ )?\d+\ min(ute)?s\b.{0,80}|  # a quote box's
     (image|media|video)\ (caption|copyright\b.{0,60})|read\ more\ about\ sharing\.?|
     (image|media|video)\ copyright\b.{0,60}?\ (image|media|video)\ caption\b.{0,300}|  # credit and caption, one line
     these\ are\ external\ links\ and\ will\ open\ in\ a\ new\ window\b.{0,300}|
@@ -115,7 +117,8 @@ DATELINE = re.compile(
 CREDIT = re.compile(
     r"(^(photo|photograph|image|illustration|graphic|video|picture)s?\s*(:|by\b|credit)|"
     r"^(foto|fotografia|imagem|imagen|bild|фото|crédito|credito|crédits?|fonte|fuente|quelle|источник)s?\s*:\s*\S|"
-    r"^(credit|source|courtesy)\s*(:|\.{2,}|…)|getty images|\bличный архив\b|\bap photo\b|shutterstock|\(reuters\)|\bphoto:|"
+    r"^(credit|source|courtesy)\s*(:|\.{2,}|…)|getty images|\bличный архив\b|\bap photo\b|shutterstock|"
+    r"\(reuters\)|\bphoto:|"
     r"/\s*(getty|afp|reuters|ap|epa)\b|\bvia getty\b|\((photo )?credit:|\bvia (ap|afp|reuters|getty images)\)?$|"
     r"^via [\w-]+\.[a-z]{2,}$|\|\s*source:)",
     re.IGNORECASE)
@@ -156,7 +159,8 @@ _OTHER_STORIES = (r"related|recommended|read (this )?(more|next)|next up|up next
                   r"veja também|mais notícias|últimas (notícias|noticias)|voir aussi|dernières (actualités|nouvelles)|"
                   r"auch interessant|ultime notizie|другие новости|последние новости|"
                   r"(sponsored|promoted|partner|paid) (stories|content|posts|links)|"
-                  r"more\b.{0,20}\b(in|from|on|stories|news|articles)\b|trending|most (popular|read|viewed|shared)|popular now|"
+                  r"more\b.{0,20}\b(in|from|on|stories|news|articles)\b|trending|"
+                  r"most (popular|read|viewed|shared)|popular now|"
                   r"(latest|recent|popular|featured|top) (news|stories|posts)|popular (on|at|in) \w|"
                   # the same labels in it, es, pt, fr, de, nl and ru
                   r"leggi anche|articoli correlati|potrebbe interessarti|i più letti|lea también|te puede interesar|"
@@ -371,7 +375,8 @@ def is_quotation(text: str) -> bool:
 # The small print of a page: copyright and trademark notices, health and investment disclaimers, affiliate
 # disclosures, the site's own terms. Whole phrases only, so an article that mentions a trademark is read.
 LEGAL_NOTICE = re.compile(r"""
-    \ball\ rights?\ reserved\b|\bmay\ not\ be\ (re)?published,?\ broadcast\b|^(copyright\b|\(c\)\s?\d{4}|©)|\bcopyright\s?(\(c\)|©)|
+    \ball\ rights?\ reserved\b|\bmay\ not\ be\ (re)?published,?\ broadcast\b|
+    ^(copyright\b|\(c\)\s?\d{4}|©)|\bcopyright\s?(\(c\)|©)|
     \b(is|are)\ (a\ |the\ )?(registered\ )?(trademarks?|service\ marks?)\ of\b|\bowner\ of\ the\ .{0,60}\btrademarks\b|
     \b(have|has)\ not\ been\ evaluated\ by\ the\ (food\ and\ drug\ administration|fda)\b|
     \bnot\ intended\ to\ (diagnose|treat|cure|prevent|replace|be\ a\ substitute)\b|
