@@ -917,3 +917,10 @@ def test_a_credit_in_another_language_takes_its_caption_along_but_a_bare_label_d
     assert kept_texts(draft) == BODY and dropped["A ponte velha ao amanhecer"] == "image caption"
     draft, _ = cleaned("Bridge Vote", *BODY[:2], "Ana Lima", "Фото:", *BODY[2:])
     assert "Ana Lima" in kept_texts(draft)
+
+
+def test_a_long_tag_list_and_a_word_count_are_page_furniture():
+    tags = ("Tags: bridge, council, vote, river, engineers, lorries, repairs, residents, spring, crossing, "
+            "foot traffic, town hall")
+    draft, dropped = cleaned("Bridge Vote", *BODY, "Wordcount: 717", tags)
+    assert kept_texts(draft) == BODY and {"Wordcount: 717", tags} <= set(dropped)

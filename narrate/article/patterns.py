@@ -29,7 +29,8 @@ FURNITURE = re.compile(r"""^[|•·]?\s*(
     (leave\ a\ )?comments?|(new,\ )?\d+\ comments?|log\ ?in|sign\ ?in|sign\ ?up|register|subscribe(\ now)?|
     listen(\ to\ (this|the)\ (article|story))?|\d+\ min(ute)?s?\ read|
     (back\ to\ )?top|previous(\ (article|post))?|next(\ (article|post))?|
-    filed\ (to|under):?.{0,60}|tags?:.{0,80}|topics?:.{0,80}|categor(y|ies):.{0,80}|
+    filed\ (to|under):?.{0,60}|tags?:.{0,250}|topics?:.{0,250}|categor(y|ies):.{0,250}|
+    (word\ ?count|reading\ time|read\ time):?\ \d[\d,]*(\ (words?|min(ute)?s?))?|
     about\ the\ author|(view|see)\ (the\ )?author('s)?\ (archive|page|profile)|e-?mail\ the\ author|
     (get\ )?(the\ )?author\ rss(\ feed)?|
     (also|see\ also):\ see\ .{0,100}|(reader|user)\ comments|\d+\ with\ \d+\ posters\ participating|
