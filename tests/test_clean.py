@@ -924,3 +924,12 @@ def test_a_long_tag_list_and_a_word_count_are_page_furniture():
             "foot traffic, town hall")
     draft, dropped = cleaned("Bridge Vote", *BODY, "Wordcount: 717", tags)
     assert kept_texts(draft) == BODY and {"Wordcount: 717", tags} <= set(dropped)
+
+
+@pytest.mark.parametrize("line", [
+    "Sign in to comment", "Follow", "Open in app", "Share this:", "Reuse this content", "Now Playing", "Loading...",
+    "Please enable JavaScript to view the comments", "This article is more than 4 years old",
+    "Do Not Sell My Personal Information", "Your Privacy Choices", "MORE: Council votes to rebuild the old bridge"])
+def test_a_pages_buttons_notices_and_capitalised_teaser_labels_are_not_read(line):
+    draft, dropped = cleaned("Bridge Vote", *BODY[:2], line, *BODY[2:])
+    assert kept_texts(draft) == BODY and line in dropped

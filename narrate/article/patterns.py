@@ -47,6 +47,14 @@ FURNITURE = re.compile(r"""^[|•·]?\s*(
     thanks\ for\ signing\ up!?|already\ a\ (subscriber|member)\?.{0,20}|watch\ live|show\ transcript|
     \d{1,3}\ of\ \d{1,3}|advertisement\s*[-–—:]?\s*(the\ )?(story|article)\ continues(\ below)?|
     video\ ?\d{1,2}:\d{2}.{0,150}|  # a video strip: "VIDEO2:1502:15 Title"
+    # a page's buttons and notices: the account, comments, player and privacy controls
+    (sign|log)\ ?in\ to\ comment|(sign|log)\ ?out|log\ ?in\ or\ register|sign\ up\ for\ free|create\ a\ free\ account|
+    follow|unfollow|open\ in\ (the\ )?app|share\ this:?|like\ this:?|email\ this\ (story|article)|copy\ url|
+    reuse\ this\ content|read\ full\ (article|story)|show\ all|expand|collapse|click\ to\ (expand|enlarge)|
+    watch\ next|now\ playing|loading(\ video)?(\.\.\.|…)?|please\ enable\ javascript.{0,60}|
+    sorry,?\ the\ video\ player\ failed\ to\ load\.?|this\ article\ is\ more\ than\ \d+\ (years?|months?)\ old|
+    advertise(\ with\ us)?|do\ not\ sell\ (or\ share\ )?my\ personal\ info(rmation)?|your\ privacy\ choices|
+    privacy\ (notice|settings)|accessibility(\ statement)?|careers|terms\ (&|and)\ conditions|subscriber\ exclusive|
     # a quote box's small print
     (market|mutual\ fund|stock|quote|index)\b.{0,40}\bdata\ (is\ )?provided\ by\b.{0,150}|
     .{0,80}\b(data|quotes?|prices?)\ (is\ |are\ )?delayed\ (by\ )?(at\ least\ )?\d+\ min(ute)?s\b.{0,80}|
@@ -208,7 +216,7 @@ TEASER_LINE = re.compile(
     r"^[(\[]?\s*(((see|read|watch) (more|also|next)|also read|must read|read also|more on this|"
     r"related( stories| articles| coverage| content)?)\s*[:|]|"
     r"on [\w-]+\.[a-z]{2,}\s*:|also on [\w-]+\.[a-z]{2,}\b|"
-    r"(?-i:DON'?T MISS|DON’T MISS)\b|(leggi anche|lire aussi|à lire aussi|lesen sie auch|lea también|leia também|"
+    r"(?-i:DON'?T MISS|DON’T MISS)\b|(?-i:MORE|PHOTOS|VIDEO|WATCH)\s*:|(leggi anche|lire aussi|à lire aussi|lesen sie auch|lea también|leia também|"
     r"lees ook|czytaj (też|także))\b)", re.IGNORECASE)
 # "[VIDEO]", "[INSIGHT]": the labels a box of other stories' headlines carries.
 STORY_LABEL = re.compile(r"\[(?-i:[A-Z][A-Z ]{2,14})\]")
