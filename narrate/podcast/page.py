@@ -53,12 +53,15 @@ document.querySelectorAll('article').forEach(function (episode) {
     button.addEventListener('click', function () {
       sought = parseFloat(button.dataset.start);
       audio.currentTime = sought;
+      show(sought);  // marked at once, not when the seek lands: it may take a while over a slow connection
       var playing = audio.play();
       if (playing && playing.catch) { playing.catch(function () {}); }
     });
   });
   function position() {
-    if (sought !== null && audio.currentTime < sought && audio.currentTime > sought - 2) { return sought; }
+    if (sought !== null && (audio.seeking || (audio.currentTime < sought && audio.currentTime > sought - 2))) {
+      return sought;
+    }
     sought = null;
     return audio.currentTime;
   }
@@ -75,12 +78,12 @@ document.querySelectorAll('article').forEach(function (episode) {
     if (cue && box && details && details.open) { box.scrollTop = cue.offsetTop - box.clientHeight / 3; }
   }
   var spoken = null;
-  function follow() {
-    var at = position();
+  function show(at) {
     mark(chapters, currentOf(chapters, at));
     var cue = currentOf(cues, at);
     if (cue !== spoken) { mark(cues, cue); spoken = cue; reveal(cue); }
   }
+  function follow() { show(position()); }
   audio.addEventListener('timeupdate', follow);
   audio.addEventListener('seeked', follow);
   if (details) { details.addEventListener('toggle', function () { reveal(spoken); }); }
