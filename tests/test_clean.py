@@ -933,3 +933,9 @@ def test_a_long_tag_list_and_a_word_count_are_page_furniture():
 def test_a_pages_buttons_notices_and_capitalised_teaser_labels_are_not_read(line):
     draft, dropped = cleaned("Bridge Vote", *BODY[:2], line, *BODY[2:])
     assert kept_texts(draft) == BODY and line in dropped
+
+
+@pytest.mark.parametrize("address", ["3535 Harbour Rd NE #415 Atlanta, GA 30305", "10 Bridge Street, London SW1A 2AA"])
+def test_a_postal_address_alone_on_a_line_is_contact_details(address):
+    draft, dropped = cleaned("Bridge Vote", *BODY, address)
+    assert kept_texts(draft) == BODY and dropped[address] == "contact details"

@@ -227,8 +227,10 @@ NAME_WITH_JOB = re.compile(r"^(?P<name>[A-Z][\w.'’-]+( [A-Z][\w.'’-]+){1,3})
 # "Defense Secretary Mark Esper, left, and ...": a caption placing people in a photo.
 PLACES_PEOPLE = re.compile(r"[A-Z][\w.'’-]+(, (left|right|center|centre|second from (left|right)|from left|top|bottom)"
                            r"( to right)?(,| and\b)| \((left|right|center|centre|second from (left|right))\))")
-# A way to reach someone, alone on a short line: "Megan Rowe meganr@example.com (509) 459-5382".
-CONTACT = re.compile(r"\S+@\S+\.[a-z]{2,}|\(\d{3}\)\s?\d{3}-\d{4}")
+# A way to reach someone, alone on a short line: "Megan Rowe meganr@example.com (509) 459-5382", or a postal
+# address ending in a US state and ZIP code or a UK postcode.
+CONTACT = re.compile(r"\S+@\S+\.[a-z]{2,}|\(\d{3}\)\s?\d{3}-\d{4}|"
+                     r"^\d{1,6}\s.{3,80}(\b[A-Z]{2},?\s\d{5}(-\d{4})?|\b[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2})$")
 # An expandable caption's toggle glued to its end: "...Southeast Asian nation. less".
 CAPTION_TOGGLE = re.compile(r"[.!?”\"’)]\s+(less|more)$")
 SHORT_SENTENCE = re.compile(r"^[\"'“‘(A-Z0-9].*[.!…][\"'”’)\]]*$")
