@@ -376,8 +376,10 @@ def test_an_authors_profile_card_is_dropped_but_a_closing_note_about_the_authors
     assert dropped[card[1]] == "about the author"
     handle = ["By Ann Lee @annlee", "Ann has been writing about bridges for as long as she can remember, and before that "
               "she built them."]
-    draft, dropped = cleaned("Bridge Vote", *BODY, "In this story: bridges, council, river", *handle)
+    draft, dropped = cleaned("Bridge Vote", *BODY, *handle)
     assert kept_texts(draft) == BODY and dropped[handle[1]] == "about the author"
+    draft, dropped = cleaned("Bridge Vote", *BODY, "In this story: bridges, council, river", *handle)
+    assert kept_texts(draft) == BODY and handle[1] in dropped  # the furniture above it already ends the article
     note = ["Ann Lee", "Ann Lee is a reporter for the Courier based in Leeds."]
     draft, _ = cleaned("Bridge Vote", "By Ann Lee and Sam Wright", *BODY, "Ann Lee reported from Leeds.", *note)
     assert kept_texts(draft)[-1] == note[1]
@@ -939,3 +941,13 @@ def test_a_pages_buttons_notices_and_capitalised_teaser_labels_are_not_read(line
 def test_a_postal_address_alone_on_a_line_is_contact_details(address):
     draft, dropped = cleaned("Bridge Vote", *BODY, address)
     assert kept_texts(draft) == BODY and dropped[address] == "contact details"
+
+
+def test_a_row_of_sharing_buttons_under_the_article_is_no_bridge_to_a_teaser_after_it():
+    buttons = ["Share this article", "Facebook", "Twitter"]
+    teaser = "A galaxy is hurtling towards our own, and it could end life on Earth."
+    draft, dropped = cleaned("Bridge Vote", *BODY, *buttons, teaser)
+    assert kept_texts(draft) == BODY and teaser in dropped
+    # between two paragraphs of the article, the same buttons are stepped over
+    draft, _ = cleaned("Bridge Vote", *BODY[:2], *buttons, *BODY[2:])
+    assert kept_texts(draft) == BODY
