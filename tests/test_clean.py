@@ -951,3 +951,13 @@ def test_a_row_of_sharing_buttons_under_the_article_is_no_bridge_to_a_teaser_aft
     # between two paragraphs of the article, the same buttons are stepped over
     draft, _ = cleaned("Bridge Vote", *BODY[:2], *buttons, *BODY[2:])
     assert kept_texts(draft) == BODY
+
+
+@pytest.mark.parametrize("line", [
+    "Required fields are marked *", "Save my name, email, and website in this browser for the next time I comment.",
+    "Notify me of new posts by email.", "Post Comment", "This site uses Akismet to reduce spam.",
+    "Click to share on Twitter (Opens in new window)", "Like Loading...", "Be the first to like this.", "Rate this:",
+    "Listen on Apple Podcasts", "Send us a tip", "Have a story idea?", "Sponsored by Acme Bank", "Paid Post"])
+def test_a_blogs_comment_form_sharing_buttons_podcast_plugs_and_sponsor_labels_are_not_read(line):
+    draft, dropped = cleaned("Bridge Vote", *BODY[:2], line, *BODY[2:])
+    assert kept_texts(draft) == BODY and line in dropped

@@ -55,6 +55,12 @@ FURNITURE = re.compile(r"""^[|•·]?\s*(
     sorry,?\ the\ video\ player\ failed\ to\ load\.?|this\ article\ is\ more\ than\ \d+\ (years?|months?)\ old|
     advertise(\ with\ us)?|do\ not\ sell\ (or\ share\ )?my\ personal\ info(rmation)?|your\ privacy\ choices|
     privacy\ (notice|settings)|accessibility(\ statement)?|careers|terms\ (&|and)\ conditions|subscriber\ exclusive|
+    (sponsored|presented|brought\ to\ you)\ by\ .{1,40}|in\ partnership\ with\ .{1,40}|paid\ (post|partnership|content)|
+    # a blog's comment form and sharing buttons, as the commonest blogging software writes them
+    required\ fields\ are\ marked\ \*?|(name|e-?mail|website)\ \*|post\ comment|cancel\ reply|submit|rate\ this:?|
+    save\ my\ name,?\ e-?mail,?\ and\ website\b.{0,80}|notify\ me\ of\ (new|follow-up)\ (posts|comments)\b.{0,40}|
+    this\ site\ uses\ akismet\ to\ reduce\ spam\b.{0,80}|please\ (log|sign)\ ?in\ to\ comment\.?|
+    click\ to\ (share|email|print)\b.{0,80}|like\ loading(\.\.\.|…)?|be\ the\ first\ to\ like\ this\.?|
     # a quote box's small print
     (market|mutual\ fund|stock|quote|index)\b.{0,40}\bdata\ (is\ )?provided\ by\b.{0,150}|
     .{0,80}\b(data|quotes?|prices?)\ (is\ |are\ )?delayed\ (by\ )?(at\ least\ )?\d+\ min(ute)?s\b.{0,80}|
@@ -150,7 +156,9 @@ CALL_TO_ACTION = re.compile(  # whole words only: "your digestive tract" is no "
     r"^follow\b.{0,40}\bon ?(instagram|facebook|twitter|youtube|tiktok|threads)\b|listen back here|"
     r"^follow \S+ (full )?coverage of\b|successfully subscribed|problem subscribing|double.check your e-?mail|"
     r"(got|have) a (confidential |news )*tip\b|download (the|our) [\w ]{0,30}\bapps?|(click|tap) here for\b|"
-    r"^(get|receive|sign up for) (breaking )?(news )?alerts)\b",
+    r"^(get|receive|sign up for) (breaking )?(news )?alerts|send us (a|your) (news )?(tip|story)|"
+    r"submit a (news )?(tip|correction|story)|have a (news )?story( idea)?(?=\?)|"
+    r"^(listen|subscribe|follow|watch)( to [\w ]{1,30})? on (apple podcasts|spotify|google podcasts|youtube)$)\b",
     re.IGNORECASE)
 # Phrases a promotion uses, and an article about newsletters, privacy or charity may use too: they mark
 # a call to action only in a short block, or one that speaks to the reader.
