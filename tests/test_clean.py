@@ -961,3 +961,10 @@ def test_a_row_of_sharing_buttons_under_the_article_is_no_bridge_to_a_teaser_aft
 def test_a_blogs_comment_form_sharing_buttons_podcast_plugs_and_sponsor_labels_are_not_read(line):
     draft, dropped = cleaned("Bridge Vote", *BODY[:2], line, *BODY[2:])
     assert kept_texts(draft) == BODY and line in dropped
+
+
+def test_links_to_other_stories_under_the_article_are_no_bridge_to_a_teaser_after_them():
+    links = ["READ MORE: Ferry returns to the harbour", "RELATED: Council elections called early"]
+    teaser = "A galaxy is hurtling towards our own, and it could end life on Earth."
+    draft, dropped = cleaned("Bridge Vote", *BODY, *links, teaser)
+    assert kept_texts(draft) == BODY and teaser in dropped

@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass, replace
 
 from narrate.article.copied_text import drop_link_boxes, find_article
-from narrate.article.ledger import CALL_TO_ACTION_REASON, FURNITURE_REASON, Ledger
+from narrate.article.ledger import CALL_TO_ACTION_REASON, Ledger
 from narrate.article.patterns import (
     BYLINE,
     CAPTION_TOGGLE,
@@ -77,6 +77,7 @@ CAPTION_CREDITED = re.compile(r"\(((photo|image|credit)[^)]*|afp|ap|epa|reuters|
 MIN_REPEAT_CHARS = 24
 TEASER_BLOCKS = 2
 LEGAL_REASON = "legal notice (copyright, trademarks, disclaimers)"
+FURNITURE_REASON = "page furniture (navigation, sharing, advertising)"
 
 
 @dataclass(frozen=True)

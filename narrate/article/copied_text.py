@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import replace
 from itertools import groupby, takewhile
 
-from narrate.article.ledger import CALL_TO_ACTION_REASON, FURNITURE_REASON, Ledger
+from narrate.article.ledger import CALL_TO_ACTION_REASON, Ledger
 from narrate.article.patterns import (
     BYLINE,
     BYLINE_LABEL,
@@ -135,11 +135,11 @@ def find_article(ledger: Ledger, title: str | None, author: str | None,
     thread = _comment_thread_start(blocks, live)
     if thread is not None:  # readers' comments below: never the article, however much prose they hold
         live = [i for i in live if i < thread]
-    # Bylines and page furniture count against a run as any short line does: another story's byline ends
-    # the article's run, and a row of sharing buttons under it is no bridge to what follows.
-    furniture = {i for i, reason in ledger.reasons.items() if reason == FURNITURE_REASON}
-    first, last = _densest_run(blocks, sorted([*live, *(i for i in [*bylines, *furniture] if i not in labels and
-                                                         (thread is None or i < thread))]), lists, furniture)
+    # Bylines, and every line the rules already dropped, count against a run as short lines do: another
+    # story's byline ends the article's run, and a row of sharing buttons under it is no bridge to what follows.
+    dropped = set(ledger.reasons) - set(bylines)
+    first, last = _densest_run(blocks, sorted([*live, *(i for i in [*bylines, *dropped] if i not in labels and
+                                                         (thread is None or i < thread))]), lists, dropped)
     next_story = _next_story(blocks, live, first, last, bylines)
     if next_story is not None:
         last = max(i for i in live if first <= i < next_story)
@@ -344,8 +344,8 @@ def _densest_run(blocks: list[Block], live: list[int], lists: set[int], chrome: 
 
     Prose counts for its words; every short or unfinished block (link, teaser, label) costs its
     words and a little more, except the items of a list set between two paragraphs, which cost
-    nothing, and an appeal to the reader (a newsletter box) or a line of page furniture (`chrome`: sharing
-    buttons, "Like this story? Share it!") costs as a short block and starts no run. The best-scoring
+    nothing, and an appeal to the reader (a newsletter box) or a line the rules dropped (`chrome`: sharing
+    buttons, "Like this story? Share it!", a caption) costs as a short block and starts no run. The best-scoring
     contiguous stretch (Kadane's maximum subarray) is the article; menus before it and teaser lists after
     it cost more than they add.
     """

@@ -12,7 +12,6 @@ from narrate.models import Block
 
 # Named by both modules that drop appeals to the reader: the rules, and the search that leaves one outside the article.
 CALL_TO_ACTION_REASON = "call to action (newsletter, donation, subscription, cookies)"
-FURNITURE_REASON = "page furniture (navigation, sharing, advertising)"
 
 
 class Ledger:
