@@ -224,7 +224,8 @@ TEASER_LINE = re.compile(
     r"^[(\[]?\s*(((see|read|watch) (more|also|next)|also read|must read|read also|more on this|"
     r"related( stories| articles| coverage| content)?)\s*[:|]|"
     r"on [\w-]+\.[a-z]{2,}\s*:|also on [\w-]+\.[a-z]{2,}\b|"
-    r"(?-i:DON'?T MISS|DON’T MISS)\b|(?-i:MORE|PHOTOS|VIDEO|WATCH)\s*:|(leggi anche|lire aussi|à lire aussi|lesen sie auch|lea también|leia também|"
+    r"(?-i:DON'?T MISS|DON’T MISS)\b|(?-i:MORE|PHOTOS|VIDEO|WATCH)\s*:|"
+    r"(leggi anche|lire aussi|à lire aussi|lesen sie auch|lea también|leia também|"
     r"lees ook|czytaj (też|także))\b)", re.IGNORECASE)
 # "[VIDEO]", "[INSIGHT]": the labels a box of other stories' headlines carries.
 STORY_LABEL = re.compile(r"\[(?-i:[A-Z][A-Z ]{2,14})\]")
