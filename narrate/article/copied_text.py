@@ -137,14 +137,14 @@ def find_article(ledger: Ledger, title: str | None, author: str | None,
         live = [i for i in live if i < thread]
     # Bylines, and every line the rules already dropped, count against a run as short lines do: another
     # story's byline ends the article's run, and a row of sharing buttons under it is no bridge to what follows.
-    dropped = set(ledger.reasons) - set(bylines)
-    first, last = _densest_run(blocks, sorted([*live, *(i for i in [*bylines, *dropped] if i not in labels and
-                                                         (thread is None or i < thread))]), lists, dropped)
+    gone = set(ledger.reasons)
+    first, last = _densest_run(blocks, sorted([*live, *(i for i in gone if i not in labels and
+                                                         (thread is None or i < thread))]), lists, gone - set(bylines))
     next_story = _next_story(blocks, live, first, last, bylines)
     if next_story is not None:
         last = max(i for i in live if first <= i < next_story)
     else:
-        last = _continuation(blocks, live, last, set(ledger.reasons))
+        last = _continuation(blocks, live, last, gone)
     _restore_timeline_dates(ledger, set(live), first, last)
     first = _lead(blocks, live, first)
     title_index = _title_index(blocks, [i for i in ledger.live() if i < first]) if title is None else None

@@ -173,8 +173,6 @@ TO_THE_READER = re.compile(r"\b(you|your|sign up|subscribe|donate|join us|click|
 # Labels over other stories' headlines: "Related", "More from UK", "Most read".
 _OTHER_STORIES = (r"related|recommended|read (this )?(more|next)|next up|up next|what to read next|"
                   r"in case you missed it|around the web|from (our|the) partners?|(next|previous) story|"
-                  r"veja também|mais notícias|últimas (notícias|noticias)|voir aussi|dernières (actualités|nouvelles)|"
-                  r"auch interessant|ultime notizie|другие новости|последние новости|"
                   r"(sponsored|promoted|partner|paid) (stories|content|posts|links)|"
                   r"more\b.{0,20}\b(in|from|on|stories|news|articles)\b|trending|"
                   r"most (popular|read|viewed|shared)|popular now|"
@@ -183,7 +181,9 @@ _OTHER_STORIES = (r"related|recommended|read (this )?(more|next)|next up|up next
                   r"leggi anche|articoli correlati|potrebbe interessarti|i più letti|lea también|te puede interesar|"
                   r"(artículos|noticias|artigos|notícias) relacionad[oa]s|los más leídos|leia também|mais lidas|"
                   r"(à )?lire aussi|sur le même sujet|les plus lus|lesen sie auch|mehr zum thema|meistgelesen|"
-                  r"lees ook|meest gelezen|читайте также|материалы по теме|по теме|самое (читаемое|популярное)")
+                  r"lees ook|meest gelezen|читайте также|материалы по теме|по теме|самое (читаемое|популярное)|"
+                  r"veja também|mais notícias|últimas (notícias|noticias)|voir aussi|dernières (actualités|nouvelles)|"
+                  r"auch interessant|ultime notizie|другие новости|последние новости")
 OTHER_STORIES = re.compile(rf"^({_OTHER_STORIES})", re.IGNORECASE)
 # Where a page moves on from the article: those labels, and comments, sharing, notes about the authors.
 MOVED_ON = re.compile(
