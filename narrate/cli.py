@@ -321,8 +321,8 @@ def sync(
                                                             "the show (default: podcast.feed, else OUTPUT_DIR/feed)."),
     workers: Optional[int] = typer.Option(None, "--workers", min=1, help="Articles built side by side "
                                                                          "(default: sync.workers, else one per core)."),
-    dask: Optional[str] = typer.Option(None, "--dask", help="Build on a Dask cluster: tcp://scheduler:8786, or "
-                                                            "local for a LocalCluster here (pip install 'narrate[dask]')."),
+    dask: Optional[str] = typer.Option(None, "--dask", help="Build on a Dask cluster: tcp://scheduler:8786, or local "
+                                       "for a LocalCluster here (pip install 'narrate-podcast[dask]')."),
     limit: Optional[int] = typer.Option(None, "--limit", min=1, help="Build at most this many articles this run."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Say what would be built; build and upload nothing."),
     status: bool = typer.Option(False, "--status", help="List every article the ledger knows, and where it stands."),

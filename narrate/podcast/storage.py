@@ -140,7 +140,7 @@ def open_target(target: str, storage_options: dict):
         return url_to_fs(target, **storage_options)
     except ImportError as exc:
         extra = EXTRAS.get(scheme)
-        hint = f"pip install 'narrate[{extra}]'" if extra else str(exc).splitlines()[0]
+        hint = f"pip install 'narrate-podcast[{extra}]'" if extra else str(exc).splitlines()[0]
         raise ConfigError(f"{target}: {scheme}:// needs an extra: {hint}") from None
     except ValueError as exc:
         raise ConfigError(f"{target}: {exc}") from None

@@ -229,7 +229,7 @@ def run_dask(jobs: list[Job], config: Config, target: str, address: str, workers
     try:
         from dask.distributed import Client, LocalCluster, as_completed
     except ImportError:
-        raise ConfigError("--dask needs an extra: pip install 'narrate[dask]'") from None
+        raise ConfigError("--dask needs an extra: pip install 'narrate-podcast[dask]'") from None
     single = _single_threaded(config)
     destination = target if "://" in target else Path(target).resolve().as_uri()
     cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
