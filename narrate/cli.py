@@ -41,6 +41,10 @@ def _main(version: bool = typer.Option(False, "--version", callback=_version, is
 
 ConfigOption = typer.Option(None, "--config", "-c", help="Config file (default: ./narrate.yaml if present).",
                             dir_okay=False)
+EngineOption = typer.Option(None, "--engine", "-e",
+                            help="Speech engine: piper (the default, offline) or gtts (Google, online).")
+VoiceOption = typer.Option(None, "--voice",
+                           help="Piper voice: joe, a voice found in piper.voice_dirs, or a .onnx path.")
 
 
 def _fail(error: NarrateError) -> None:
@@ -94,8 +98,8 @@ def build(
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="MP3 to write (default: OUTPUT_DIR/<slug>.mp3).",
                                           dir_okay=False),
     config: Optional[Path] = ConfigOption,
-    engine: Optional[str] = typer.Option(None, "--engine", "-e", help="Speech engine: piper or gtts."),
-    voice: Optional[str] = typer.Option(None, "--voice", help="Piper voice: name or .onnx path."),
+    engine: Optional[str] = EngineOption,
+    voice: Optional[str] = VoiceOption,
     speed: Optional[float] = typer.Option(None, "--speed", help="Speaking rate, 0.5 to 2.0."),
     title: Optional[str] = typer.Option(None, "--title", help="Episode title (default: the article's)."),
     author: Optional[str] = typer.Option(None, "--author", help="Episode author (default: the article's)."),
@@ -160,8 +164,8 @@ def say(
     text: str = typer.Argument(..., help="The words to speak."),
     output: Path = typer.Option(Path("say.wav"), "--output", "-o", help="WAV file to write.", dir_okay=False),
     config: Optional[Path] = ConfigOption,
-    engine: Optional[str] = typer.Option(None, "--engine", "-e", help="Speech engine: piper or gtts."),
-    voice: Optional[str] = typer.Option(None, "--voice", help="Piper voice: name or .onnx path."),
+    engine: Optional[str] = EngineOption,
+    voice: Optional[str] = VoiceOption,
     speed: Optional[float] = typer.Option(None, "--speed", help="Speaking rate, 0.5 to 2.0."),
 ) -> None:
     """Speak one line to a WAV and print what the engine was given: for trying pronunciations."""

@@ -20,52 +20,81 @@ DEFAULT_CONFIG_NAME = "narrate.yaml"
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Each key's docstring is its description, from which docs/configuration.md is generated.
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
 
 
 class PiperOptions(_Strict):
     voice: str = "joe"
-    """The bundled voice's name, a voice name found in `voice_dirs`, or a path to a `.onnx` file."""
+    """The bundled voice (`joe`, US English), a voice name found in `voice_dirs`, or a path to a Piper voice's
+    `.onnx` file with its `.onnx.json` beside it."""
     voice_dirs: tuple[str, ...] = ()
+    """Folders searched for Piper voices (also listed by `narrate voices`)."""
     speaker: Optional[int | str] = None
+    """Speaker id (a number) or name from the voice's `.onnx.json`, for multi-speaker voices."""
     noise_scale: Optional[float] = Field(default=None, ge=0, le=2)
-    # Variation in phoneme length: 0.5, calmer than the voices' usual 0.8, was heard more clearly in the
-    # listening benchmark (README). null keeps the voice's own setting.
+    """Variation in the voice's timbre; null keeps the voice's own value."""
+    # 0.5, calmer than the voices' usual 0.8, was heard more clearly in the listening benchmark.
     noise_w: Optional[float] = Field(default=0.5, ge=0, le=2)
+    """Variation in the length of its sounds; null keeps the voice's own value. The default was chosen by the
+    listening test (docs/benchmarks.md)."""
     threads: int = Field(default=2, ge=1, le=64)
+    """CPU threads for the neural network."""
 
 
 class GttsOptions(_Strict):
     lang: str = "en"
+    """Language code."""
     tld: str = "com"
+    """Google accent host: `com`, `co.uk`, `com.au`, `ca`, `co.in`, `ie`, `co.za`, ..."""
     slow: bool = False
+    """Slow reading."""
     timeout: float = Field(default=20.0, gt=0, le=300)
+    """Seconds to wait for Google before giving up."""
 
 
 class Pauses(_Strict):
-    # Chosen by the listening benchmark (README): 0.15 s at commas, semicolons and dashes beat the voice's
+    # Chosen by the listening benchmark (docs/benchmarks.md): 0.15 s at commas, semicolons and dashes beat the voice's
     # own pauses and calmer noise settings on mean recogniser error, and most on plain prose.
     clause: float = Field(default=0.15, ge=0, le=2)
+    """Seconds of silence at a comma, semicolon, colon or dash inside a sentence (Piper; 0: the voice's own, shorter
+    pause)."""
     sentence: float = Field(default=0.3, ge=0, le=10)
+    """Seconds of silence after each sentence."""
     paragraph: float = Field(default=0.7, ge=0, le=10)
+    """Seconds of silence after each paragraph."""
     section: float = Field(default=1.5, ge=0, le=10)
+    """Seconds of silence after each section."""
 
 
 class AudioOptions(_Strict):
     bitrate: Literal[32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320] = 64
+    """MP3 constant bitrate in kbps (an MPEG-1 Layer III rate; 64 is the usual choice for speech)."""
     loudness: float = Field(default=-16.0, ge=-31, le=-10)
+    """Integrated loudness target in LUFS (Apple: -16)."""
     true_peak: float = Field(default=-1.0, ge=-9, le=0)
+    """True-peak ceiling in dBTP (Apple: -1)."""
     intro: Optional[str] = None
+    """An audio file (any format ffmpeg reads) played before the narration, faded at its join."""
     outro: Optional[str] = None
+    """An audio file played after the narration, faded at its join."""
 
 
 class CleanOptionsModel(_Strict):
     captions: bool = False
+    """Read image captions (dropped by default)."""
     keep: tuple[str, ...] = ()
+    """Regular expressions (case-insensitive): blocks that match are never dropped."""
     drop: tuple[str, ...] = ()
+    """Regular expressions (case-insensitive): blocks that match are always dropped."""
     code: Literal["skip", "announce"] = "skip"
+    """Markdown code blocks: skip them, or announce that one is skipped."""
     tables: Literal["read", "skip", "announce"] = "read"
+    """Data tables in web pages and Markdown: read them row by row (cells parted by commas), skip them, or announce
+    that one is skipped."""
     second_opinions: bool = True
+    """Web pages: let three other readings of the page (trafilatura's defaults, readability-lxml and the copied-text
+    reader) vote on what is article; false reads with narrate's rules alone."""
 
     @field_validator("keep", "drop")
     @classmethod
@@ -80,11 +109,14 @@ class CleanOptionsModel(_Strict):
 
 class CacheOptions(_Strict):
     dir: Optional[str] = None
+    """The cache folder (default: the user cache folder; the `NARRATE_CACHE_DIR` variable wins over both)."""
     max_mb: int = Field(default=2048, ge=1, le=1_000_000)
+    """Size limit in MB; the least recently used entries go first, never the current build's."""
 
 
 class FetchOptions(_Strict):
     timeout: float = Field(default=20.0, gt=0, le=300)
+    """Seconds to wait for a web server."""
 
 
 class Pronunciation(_Strict):
@@ -105,59 +137,93 @@ class Pronunciation(_Strict):
 
 class SpeechOptionsModel(_Strict):
     urls: Literal["short", "skip", "full"] = "short"
+    """Web addresses: `short` (the host: example dot com), `full`, or `skip`."""
     date_order: Literal["mdy", "dmy"] = "mdy"
+    """Numeric dates such as 3/4/2025: `mdy` (March fourth) or `dmy` (the third of April)."""
 
 
 class RoleVoice(_Strict):
     """Voice settings for one role (the title and headings, or quotations); unset keys follow the main voice."""
 
     voice: Optional[str] = None
+    """A Piper voice, as `piper.voice`."""
     speaker: Optional[int | str] = None
+    """A speaker of a multi-speaker voice."""
     speed: Optional[float] = Field(default=None, ge=0.5, le=2.0)
+    """Speaking rate."""
 
 
 class Roles(_Strict):
     title: Optional[RoleVoice] = None
+    """A voice, speaker or speed of its own for the title and headings; unset keys follow the main voice."""
     quote: Optional[RoleVoice] = None
+    """The same for quotations (paragraphs that are one quotation)."""
 
 
 class EpisodeOptions(_Strict):
     read_title: bool = True
+    """Read the title at the start of the episode."""
     read_author: bool = True
+    """Read the byline ("By ...") after the title, when the article names an author."""
 
 
 class Owner(_Strict):
     name: Optional[str] = None
+    """`itunes:owner` name."""
     email: Optional[str] = None
+    """`itunes:owner` e-mail (Apple e-mails the owner to verify the show)."""
 
 
 class Funding(_Strict):
     url: str
+    """Where listeners can support the show."""
     text: str = "Support the show"
+    """The link's text."""
 
 
 class SyncOptions(_Strict):
     ledger: Optional[str] = None  # default: the user data folder, one ledger per target
+    """The sync database's path (default: the user data folder, one per show)."""
     workers: int = Field(default=0, ge=0, le=64)  # 0: one per core
+    """Articles built side by side (0: one per core)."""
 
 
 class PodcastOptions(_Strict):
     title: Optional[str] = None
+    """The show's title: the feed's title and the episodes' ID3 album (default "Narrated articles")."""
     author: Optional[str] = None
+    """The show's author; ID3 artist when the article names no author."""
     description: Optional[str] = None
+    """The show's description."""
     language: str = "en"
+    """The show's language."""
     base_url: Optional[str] = None
+    """Where the feed folder is served (`feed.xml` lives at `base_url + "feed.xml"`)."""
     feed: Optional[str] = None  # where `publish` and `sync` put the show: a folder or an fsspec URL
+    """Where `publish` and `sync` put the show: a folder (default `OUTPUT_DIR/feed`), or for `sync` an fsspec URL
+    (`s3://bucket/show/`, `sftp://host/var/www/show/`; pip install 'narrate-podcast[s3]' or 'narrate-
+    podcast[sftp]')."""
     storage_options: dict[str, Any] = {}  # passed to fsspec for a remote feed (region, endpoint_url, ...)
+    """Options for that filesystem (region, endpoint, key file, e.g. `client_kwargs: {region_name: eu-west-1}`);
+    credentials come from the standard places (`AWS_*` variables, `~/.aws`, `~/.ssh`) and are never written
+    anywhere."""
     owner: Owner = Owner()
     category: Optional[str] = None
+    """A category from Apple's list (default News in the feed)."""
     subcategory: Optional[str] = None
+    """A subcategory of that category, from Apple's list."""
     explicit: bool = False
+    """`itunes:explicit`."""
     image: Optional[str] = None
+    """Cover art (JPEG or PNG, square, 1400-3000 px), embedded in every episode and published with the show."""
     type: Literal["episodic", "serial"] = "episodic"
+    """`itunes:type`."""
     copyright: Optional[str] = None
+    """The feed's copyright line."""
     funding: Optional[Funding] = None
+    """`{url: ..., text: ...}` for `podcast:funding` (and the page's support link)."""
     locked: bool = True
+    """`podcast:locked`: other hosts may not import the show."""
 
     @field_validator("category")
     @classmethod
@@ -189,9 +255,17 @@ class PodcastOptions(_Strict):
 
 class Config(_Strict):
     engine: str = "piper"
+    """The speech engine: `piper` (offline) or `gtts` (Google, online); third-party engines register under the
+    `narrate.engines` entry-point group."""
     speed: float = Field(default=1.0, ge=0.5, le=2.0)
+    """Speaking rate: 1.0 is the voice's natural pace, 1.2 is 20% faster (Piper: length scale; gTTS: ffmpeg `atempo`,
+    pitch kept)."""
     output_dir: str = "output"
+    """Where `narrate build` writes episodes when `-o` is not given."""
     workers: int = Field(default=0, ge=0, le=64)
+    """Synthesis processes: 0 picks one per CPU core (up to 4) when there is enough text to be worth it; 1
+    synthesises in this process with `piper.threads` threads. Each extra process holds its own copy of the voice
+    (about 150 MB for the bundled one)."""
     piper: PiperOptions = PiperOptions()
     gtts: GttsOptions = GttsOptions()
     pauses: Pauses = Pauses()
@@ -205,7 +279,10 @@ class Config(_Strict):
     sync: SyncOptions = SyncOptions()
     roles: Roles = Roles()
     pronunciations: dict[str, Pronunciation] = {}
+    """Words said your way (docs/voices.md): whole words, case-sensitive unless `ignore_case: true`; each entry takes
+    one of `say` (substitute text), `spell: true` (letter by letter) or `phonemes` (IPA, Piper only)."""
     pronunciations_file: Optional[str] = None
+    """A YAML file of more entries in the same shape, shared between configs (the entries in `pronunciations` win)."""
 
     base_dir: Path = Field(default=Path("."), exclude=True)
     """Folder that relative paths in the file are resolved against (the config file's folder)."""
