@@ -331,7 +331,7 @@ def sync(
     dry_run: bool = typer.Option(False, "--dry-run", help="Say what would be built; build and upload nothing."),
     status: bool = typer.Option(False, "--status", help="List every article the ledger knows, and where it stands."),
     json_output: bool = typer.Option(False, "--json", help="With --status: one JSON object per article."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="Only errors and the summary line."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors (for cron)."),
 ) -> None:
     """Follow sources: publish every new or changed article, retry failed ones, skip the rest."""
     from narrate.config import load_config
@@ -345,9 +345,12 @@ def sync(
             return
         if not sources:
             raise typer.BadParameter("give at least one source (or --status)")
+        def complain(message: str) -> None:  # even with --quiet
+            typer.echo(message, err=True)
+
         say = (lambda message: None) if quiet else (lambda message: typer.echo(message, err=True))
         result = run_sync(list(sources), settings, target, workers=workers or settings.sync.workers,
-                          limit=limit, dry_run=dry_run, dask=dask, say=say)
+                          limit=limit, dry_run=dry_run, dask=dask, say=say, complain=complain)
     except NarrateError as error:
         _fail(error)
     except KeyboardInterrupt:
@@ -356,11 +359,14 @@ def sync(
     if dry_run:
         for job in result.jobs:
             typer.echo(f"would build ({job.why}): {job.url}")
-        typer.echo(f"{len(result.jobs)} to build, {result.skipped} unchanged", err=True)
+        if not quiet:
+            typer.echo(f"{len(result.jobs)} to build, {result.skipped} unchanged", err=True)
         return
-    typer.echo(f"{len(result.built)} published, {len(result.failed)} failed, {result.skipped} unchanged"
-               + (f", {len(result.pushed)} files uploaded" if result.pushed else "")
-               + (f", {len(result.failed_sources)} sources unreadable" if result.failed_sources else ""), err=True)
+    if not quiet:
+        typer.echo(f"{len(result.built)} published, {len(result.failed)} failed, {result.skipped} unchanged"
+                   + (f", {len(result.pushed)} files uploaded" if result.pushed else "")
+                   + (f", {len(result.failed_sources)} sources unreadable" if result.failed_sources else ""),
+                   err=True)
     if result.failed or result.failed_sources:
         raise typer.Exit(1)
 

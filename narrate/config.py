@@ -186,6 +186,10 @@ class SyncOptions(_Strict):
     """The sync database's path (default: the user data folder, one per show)."""
     workers: int = Field(default=0, ge=0, le=64)  # 0: one per core
     """Articles built side by side (0: one per core)."""
+    read_from: Literal["auto", "feed", "page"] = "auto"
+    """Where an article a full-text feed carries is read from: `feed` (the item's own content), `page` (the
+    article's address), or `auto`: the feed, unless its text looks like an excerpt and the page gives clearly
+    more of the article."""
 
 
 class PodcastOptions(_Strict):

@@ -40,12 +40,25 @@ def slugify(text: str) -> str:
 
 def read_article(source: str, config: Config) -> Article:
     """Ingest, clean and segment: the script narrate will speak for `source` (path, URL or -)."""
+    from narrate.article.read import read_source
+
+    return _script(read_source(source, fetch_timeout=config.fetch.timeout), config)
+
+
+def read_html(html: str, name: str, config: Config, url: str | None = None) -> Article:
+    """The same for a page given as text rather than found at an address: the article a full-text feed
+    item carries, read exactly as a saved page would be."""
+    from narrate.article.read import Source
+
+    return _script(Source(text=html, name=name, kind="html", url=url, raw=html.encode("utf-8")), config)
+
+
+def _script(raw, config: Config) -> Article:
     from narrate.article.clean import CleanOptions, clean
-    from narrate.article.read import parse, read_source
+    from narrate.article.read import parse
     from narrate.article.sections import build_article
     from narrate.errors import IngestError
 
-    raw = read_source(source, fetch_timeout=config.fetch.timeout)
     draft = parse(raw, code=config.clean.code, tables=config.clean.tables)
     cleaned, dropped = clean(draft, CleanOptions(keep_captions=config.clean.captions,
                                                  keep=config.clean.keep, drop=config.clean.drop))

@@ -26,7 +26,7 @@ def test_the_references_are_generated_from_the_code_as_it_is():
     check = subprocess.run([sys.executable, "scripts/reference.py", "--check"], cwd=ROOT, capture_output=True, text=True)
     assert check.returncode == 0, check.stderr
     config = (ROOT / "docs" / "configuration.md").read_text(encoding="utf-8")
-    for key in ("`engine`", "`piper.noise_w`", "`podcast.storage_options`", "`roles.quote`"):
+    for key in ("`engine`", "`piper.noise_w`", "`podcast.storage_options`", "`sync.read_from`", "`roles.quote`"):
         assert key in config
     cli = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
     assert "## narrate sync" in cli and "## narrate feed check" in cli and "--dry-run" in cli

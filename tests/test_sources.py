@@ -83,3 +83,28 @@ def test_a_folder_of_articles_changes_when_a_file_does(tmp_path):
 def test_what_is_no_source_is_said_in_one_line(data, message):
     with pytest.raises(IngestError, match=message):
         parse_source(data, "thing")
+
+
+def test_the_article_a_full_text_feed_carries_and_never_its_summary():
+    rss = (b'<?xml version="1.0"?><rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/">'
+           b"<channel><title>Courier</title><item><title>Bridge</title><link>https://news.example/bridge</link>"
+           b"<author>ann@news.example (Ann Lee)</author><pubDate>Mon, 30 Nov 2026 10:00:00 GMT</pubDate>"
+           b"<description>A teaser.</description><content:encoded><![CDATA[<p>The council voted.</p>"
+           b"<script>alert(1)</script>]]></content:encoded></item>"
+           b"<item><title>Harbour</title><link>https://news.example/harbour</link>"
+           b"<description>Only a summary here.</description></item></channel></rss>")
+    bridge, harbour = parse_source(rss, "https://news.example/feed.xml")
+    assert bridge.content == "<p>The council voted.</p>" and bridge.published == "2026-11-30"
+    assert "Ann Lee" in bridge.author
+    assert harbour.content is None
+    atom = ATOM.replace(b"</updated>", b'</updated><summary>Short.</summary><content type="text">One.\n\nTwo &amp; three.'
+                        b"</content>")
+    (entry,) = parse_source(atom, "atom.xml")
+    assert entry.content == "<p>One.</p><p>Two &amp; three.</p>"
+    feed = {"version": "https://jsonfeed.org/version/1.1", "items": [
+        {"id": "1", "url": "https://news.example/1", "content_html": "<p>Whole.</p>", "authors": [{"name": "Bo"}],
+         "date_published": "2026-11-29T08:00:00Z"},
+        {"id": "2", "url": "https://news.example/2", "content_text": "Plain <text>.", "summary": "no"}]}
+    first, second = parse_source(json.dumps(feed).encode(), "feed.json")
+    assert (first.content, first.author, first.published) == ("<p>Whole.</p>", "Bo", "2026-11-29")
+    assert second.content == "<p>Plain &lt;text&gt;.</p>"

@@ -424,3 +424,115 @@ def test_an_unreadable_source_is_reported_and_the_others_are_followed(site, show
     assert [i.title for i in read_items(tmp_path / "show" / "feed.xml")] == ["Bridge"]
     alone = run_cli("sync", tmp_path / "missing.xml", "-c", show, "--feed", tmp_path / "show")
     assert alone.exit_code == 1 and alone.stderr.startswith("narrate: error:") and "Traceback" not in alone.output
+
+
+FULL = {
+    "lamp": ["The keepers lit the lamp at dusk and trimmed the wicks through the night.",
+             "Every few hours the glass was wiped clean of smoke."],
+    "lens": ["A new lens of glass rings threw the light twenty miles out to sea.",
+             "Sailors could tell one coast from another by its rhythm of flashes."],
+    "relief": ["The relief boat came once a fortnight when the weather allowed.",
+               "Keepers logged the wind, the ships and the stores that came with it."],
+}
+
+
+class FullTextSite:
+    """A newsletter: its feeds carry whole articles, and its pages answer 403 to anything but a browser."""
+
+    def __init__(self, server):
+        self.server = server
+        self.pages: list[str] = []
+        for slug in (*FULL, "teaser"):
+            server.expect_request(f"/p/{slug}").respond_with_handler(lambda request, slug=slug: self.page(slug))
+        html = lambda slug: "".join(f"<p>{line}</p>" for line in FULL[slug])  # noqa: E731
+        server.expect_request("/rss.xml").respond_with_data(
+            '<?xml version="1.0"?><rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/">'
+            f"<channel><title>Light</title><item><title>Lamp</title><link>{self.url('lamp')}</link>"
+            "<description>The keepers lit the lamp.</description>"
+            f"<content:encoded><![CDATA[{html('lamp')}]]></content:encoded></item>"
+            f"<item><title>Teaser</title><link>{self.url('teaser')}</link><content:encoded><![CDATA["
+            "<p>The fog signal sounded all night.</p><p>Continue reading &#8230;</p>]]></content:encoded></item>"
+            "</channel></rss>", content_type="application/rss+xml")
+        server.expect_request("/atom.xml").respond_with_data(
+            '<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Light</title>'
+            f'<entry><title>Lens</title><id>lens</id><link href="{self.url("lens")}"/>'
+            "<updated>2026-11-30T10:00:00Z</updated><author><name>Ann Lee</name></author>"
+            f'<content type="html">{escape(html("lens"))}</content></entry></feed>',
+            content_type="application/atom+xml")
+        server.expect_request("/feed.json").respond_with_json(
+            {"version": "https://jsonfeed.org/version/1.1", "title": "Light", "items": [
+                {"id": "relief", "url": self.url("relief"), "title": "Relief", "content_html": html("relief"),
+                 "date_published": "2026-11-29T08:00:00Z"}]})
+
+    def url(self, slug: str) -> str:
+        return self.server.url_for(f"/p/{slug}")
+
+    def page(self, slug):
+        self.pages.append(slug)
+        if slug != "teaser":
+            return Response("Forbidden", status=403)
+        return Response("<html><head><title>Teaser</title></head><body><article><h1>Teaser</h1>"
+                        "<p>The fog signal sounded all night.</p><p>Ships at anchor answered with their bells.</p>"
+                        "<p>By morning the harbour was white and still.</p></article></body></html>",
+                        content_type="text/html; charset=utf-8")
+
+
+def escape(text: str) -> str:
+    from html import escape as html_escape
+
+    return html_escape(text)
+
+
+def test_full_text_feeds_are_read_from_the_feed_when_the_pages_answer_403(httpserver, show, tmp_path):
+    site = FullTextSite(httpserver)
+    feed = tmp_path / "show"
+    sources = [httpserver.url_for(name) for name in ("/rss.xml", "/atom.xml", "/feed.json")]
+    result = run_cli("sync", *sources, "-c", show, "--feed", feed, "--workers", "1")
+    assert result.exit_code == 0, result.output
+    items = {item.title: item for item in read_items(feed / "feed.xml")}
+    assert set(items) == {"Lamp", "Lens", "Relief", "Teaser"}
+    for slug, lines in FULL.items():
+        transcript = (feed / "episodes" / items[slug.title()].vtt_file).read_text(encoding="utf-8")
+        assert all(line in transcript for line in lines), transcript
+    assert "By Ann Lee" in (feed / "episodes" / items["Lens"].vtt_file).read_text(encoding="utf-8")
+    # The teaser's item ends by sending the reader on: its page, which answers, gives clearly more.
+    teaser = (feed / "episodes" / items["Teaser"].vtt_file).read_text(encoding="utf-8")
+    assert "By morning the harbour was white and still." in teaser and "Continue reading" not in teaser
+    assert "teaser" in site.pages
+
+
+def test_read_from_feed_never_asks_the_page_and_read_from_page_always_does(httpserver, tmp_path):
+    site = FullTextSite(httpserver)
+    for mode in ("feed", "page"):
+        config = tmp_path / f"{mode}.yaml"
+        config.write_text(SHOW.format(ledger=tmp_path / f"{mode}.sqlite") + f"  read_from: {mode}\n", encoding="utf-8")
+        site.pages.clear()
+        result = run_cli("sync", httpserver.url_for("/atom.xml"), "-c", config, "--feed", tmp_path / mode,
+                         "--workers", "1")
+        if mode == "feed":
+            assert result.exit_code == 0 and site.pages == [], result.output
+        else:
+            assert result.exit_code == 1 and "HTTP 403" in result.stderr and site.pages == ["lens"]
+
+
+def test_quiet_prints_only_errors_and_a_dry_run_changes_nothing(site, show, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
+    site.items = {"bridge": ("Mon, 30 Nov 2026 08:00:00 GMT", BODIES["bridge"])}
+    remote = f"file://{tmp_path / 'bucket' / 'show'}"
+    quiet = sync(site, show, remote, "-q")
+    assert quiet.exit_code == 0 and quiet.output == ""
+    ledger = tmp_path / "ledger.sqlite"
+    shutil.rmtree(tmp_path / "xdg-cache")  # another machine: no staging copy of the remote show
+    site.items["gone"] = ("Mon, 30 Nov 2026 09:00:00 GMT", "")
+    site.items["harbour"] = ("Mon, 30 Nov 2026 10:00:00 GMT", BODIES["harbour"])
+    before = {p.name: p.read_bytes() for p in tmp_path.glob("ledger.sqlite*")}
+    dry = sync(site, show, remote, "--dry-run")
+    assert dry.exit_code == 0 and sorted(dry.stdout.splitlines()) == [
+        f"would build (new): {site.server.url_for('/gone')}", f"would build (new): {site.server.url_for('/harbour')}"]
+    assert {p.name: p.read_bytes() for p in tmp_path.glob("ledger.sqlite*")} == before
+    assert not (tmp_path / "xdg-cache").exists()  # not even a staging copy was pulled
+    failing = sync(site, show, remote, "-q")
+    assert failing.exit_code == 1 and failing.stdout == ""
+    assert failing.stderr.strip().splitlines() == [f"failed: {site.server.url_for('/gone')}: "
+                                                   f"{site.server.url_for('/gone')}: HTTP 404 NOT FOUND"]
+    assert ledger.exists()

@@ -68,6 +68,31 @@ class Ledger:
             raise OutputError(f"{path}: cannot open the sync ledger ({exc})") from None
         self.path = path
 
+    @classmethod
+    def in_memory_copy(cls, path: Path) -> Ledger:
+        """What the ledger at `path` holds (nothing, when there is none), in memory: a dry run reads and
+        writes this copy and leaves the file as it was."""
+        import shutil
+        import tempfile
+
+        copy = cls(None)
+        if path.exists():
+            # Even a read-only connection writes beside a WAL database (its -shm index): read a copy of the files.
+            with tempfile.TemporaryDirectory(prefix="narrate-ledger-") as scratch:
+                try:
+                    for suffix in ("", "-wal"):
+                        if Path(f"{path}{suffix}").exists():
+                            shutil.copyfile(f"{path}{suffix}", Path(scratch) / f"ledger{suffix}")
+                    source = sqlite3.connect(str(Path(scratch) / "ledger"))
+                    try:
+                        source.backup(copy.db)
+                    finally:
+                        source.close()
+                except (OSError, sqlite3.Error) as exc:
+                    copy.close()
+                    raise OutputError(f"{path}: cannot read the sync ledger ({exc})") from None
+        return copy
+
     def close(self) -> None:
         self.db.close()
 

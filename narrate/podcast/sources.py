@@ -1,15 +1,17 @@
 """Where a show's articles come from: feeds, sitemaps, OPML lists, lists of URLs, folders of files.
 
-Each source is read into entries: an article's address, the source's own id for it, and the date
-the source says it last changed. A source fetched over HTTP is asked conditionally (ETag and
+Each source is read into entries: an article's address, the source's own id for it, the date
+the source says it last changed, and, from a full-text feed, the article itself. A source fetched over HTTP is asked conditionally (ETag and
 Last-Modified from the last run), so an unchanged feed costs one request answered 304.
 """
 
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import re
+import time
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +33,12 @@ class Entry:
     url: str
     updated: str | None = None
     title: str | None = None
+    content: str | None = None
+    """The article as HTML, when a feed item carries it (RSS content:encoded, Atom content, JSON Feed
+    content_html or content_text); a summary or description is not the article and is left out."""
+    author: str | None = None
+    published: str | None = None
+    """YYYY-MM-DD, when the feed says."""
 
 
 @dataclass(frozen=True)
@@ -146,8 +154,30 @@ def _feed_entries(data: bytes, name: str) -> list[Entry]:
         link = urljoin(base, link) if base else link
         # dict.get: feedparser's own get() maps a missing "updated" to "published" with a warning
         updated = dict.get(item, "updated") or dict.get(item, "published")
-        entries.append(Entry(key=item.get("id") or link, url=link, updated=updated, title=item.get("title")))
+        published = dict.get(item, "published_parsed") or dict.get(item, "updated_parsed")
+        entries.append(Entry(key=item.get("id") or link, url=link, updated=updated, title=item.get("title"),
+                             content=_feed_content(item.get("content") or []), author=item.get("author") or None,
+                             published=time.strftime("%Y-%m-%d", published) if published else None))
     return entries
+
+
+def _feed_content(contents: list) -> str | None:
+    """The article an RSS or Atom item carries, as HTML: feedparser lists content:encoded and Atom's
+    <content> here (never the summary), already sanitised."""
+    for content in contents:
+        value = (content.get("value") or "").strip()
+        if not value:
+            continue
+        if content.get("type") in ("text/html", "application/xhtml+xml"):
+            return value
+        return text_as_html(value)
+    return None
+
+
+def text_as_html(text: str) -> str:
+    """Plain text as HTML paragraphs, one per blank-line-separated block."""
+    return "".join(f"<p>{html.escape(' '.join(block.split()))}</p>" for block in re.split(r"\n\s*\n", text)
+                   if block.strip())
 
 
 def _json_feed(text: str, name: str) -> list[Entry]:
@@ -165,8 +195,16 @@ def _json_feed(text: str, name: str) -> list[Entry]:
         if not url:
             continue
         url = urljoin(name, url) if is_url(name) else url
+        content = item.get("content_html") or (text_as_html(item["content_text"]) if isinstance(
+            item.get("content_text"), str) and item["content_text"].strip() else None)
+        authors = item.get("authors") or ([item["author"]] if isinstance(item.get("author"), dict) else [])
+        author = next((a.get("name") for a in authors if isinstance(a, dict) and a.get("name")), None)
+        published = item.get("date_published")
         entries.append(Entry(key=str(item.get("id") or url), url=url,
-                             updated=item.get("date_modified") or item.get("date_published"), title=item.get("title")))
+                             updated=item.get("date_modified") or item.get("date_published"), title=item.get("title"),
+                             content=content if isinstance(content, str) and content.strip() else None, author=author,
+                             published=published[:10] if isinstance(published, str) and
+                             re.match(r"\d{4}-\d\d-\d\d", published) else None))
     return entries
 
 

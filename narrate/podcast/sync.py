@@ -10,6 +10,7 @@ tried again on later runs, waiting longer each time; the others are published re
 from __future__ import annotations
 
 import os
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -31,6 +32,7 @@ class Job:
     title: str | None
     updated: str | None
     why: str  # new | changed | retry
+    item: Entry | None = None  # what the source said of it this run (a full-text feed's article included)
 
 
 @dataclass
@@ -85,15 +87,15 @@ def _mark_removed(ledger: Ledger, feed_dir: Path) -> None:
 
 
 def plan_jobs(ledger: Ledger, sources: list[str], timeout: float, say: Say, now: float,
-              unreadable: dict[str, NarrateError], dry_run: bool = False) -> tuple[list[Job], int]:
+              unreadable: dict[str, NarrateError]) -> tuple[list[Job], int]:
     """What to build this run, and how many listed articles need nothing.
 
     A source that cannot be read (down, moved, not a feed) goes into `unreadable` and the others are
     followed as usual.
 
-    What a source answered is remembered (for the next conditional request) only outside a dry run;
-    the caller records every job as pending, so an article seen but not built yet (--limit, a run cut
-    short) is built on a later run even when its source then answers 304.
+    What a source answered is remembered for the next conditional request; the caller records every job
+    as pending, so an article seen but not built yet (--limit, a run cut short) is built on a later run
+    even when its source then answers 304.
     """
     entries: dict[str, tuple[Entry, str]] = {}
     for source in sources:
@@ -105,7 +107,7 @@ def plan_jobs(ledger: Ledger, sources: list[str], timeout: float, say: Say, now:
             continue
         if reading.unchanged:
             say(f"{source}: unchanged since the last run")
-        elif is_url(source) and not dry_run:
+        elif is_url(source):
             ledger.remember_source(source, reading.validators.etag, reading.validators.last_modified)
         for entry in reading.entries:
             entries.setdefault(entry.url, (entry, source))
@@ -114,16 +116,16 @@ def plan_jobs(ledger: Ledger, sources: list[str], timeout: float, say: Say, now:
     for url, (entry, source) in entries.items():
         known = ledger.item(url)
         if known is None:
-            jobs.append(Job(url, entry.key, source, entry.title, entry.updated, "new"))
+            jobs.append(Job(url, entry.key, source, entry.title, entry.updated, "new", entry))
         elif known.status == "removed":
             skipped += 1
         elif known.status == "built" and known.updated is None and entry.updated is not None:
             ledger.set_status(url, "built", updated=entry.updated)  # rebuilt ledger: the published one is current
             skipped += 1
         elif known.status == "built" and entry.updated is not None and entry.updated != known.updated:
-            jobs.append(Job(url, entry.key, source, entry.title, entry.updated, "changed"))
+            jobs.append(Job(url, entry.key, source, entry.title, entry.updated, "changed", entry))
         elif known.status in ("pending", "failed") and (known.next_try is None or known.next_try <= now):
-            jobs.append(Job(url, entry.key, source, entry.title, entry.updated, "retry"))
+            jobs.append(Job(url, entry.key, source, entry.title, entry.updated, "retry", entry))
         else:
             skipped += 1
     for item in ledger.items():  # pending or failed articles whose source no longer lists them (or answered 304)
@@ -140,7 +142,53 @@ OnBuilt = Callable[["Job", object, dict, "str | None"], None]
 MAX_WORKER_DEATHS = 2
 
 
-def build_one(url: str, config: Config, target: str | None, storage_options: dict):
+# A feed's text is taken for an excerpt, and the page read as well, when it is this short or ends by
+# sending the reader on; the page's article is read instead when it has this many times the words.
+EXCERPT_WORDS = 200
+CLEARLY_MORE = 1.2
+_SENDS_ON = re.compile(r"(read more|continue reading|keep reading|read the (full|rest|whole)\b.*|"
+                       r"\[?(\.\.\.|…)\]?)\W*$", re.IGNORECASE)
+
+
+def _words(article) -> int:
+    return sum(len(text.split()) for section in article.sections for text in section.paragraphs)
+
+
+def read_item(url: str, item: Entry | None, config: Config):
+    """The article to narrate for one listed address: from the feed item that carries it, or from its page
+    (`sync.read_from`). In `auto`, the feed's text is read unless it looks like an excerpt (short, or ending
+    in "Read more" or an ellipsis) and the page, fetched then, gives clearly more of the article; a page that
+    cannot be had (paywalled, forbidden, down) leaves the feed's text, unless that was visibly cut short."""
+    from dataclasses import replace
+
+    from narrate.pipeline import read_article, read_html
+
+    if item is None or item.content is None or config.sync.read_from == "page":
+        return read_article(url, config)
+    import html
+
+    title = html.escape(item.title or "")
+    page = (f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>{title}</title></head><body><article>'
+            f"<h1>{title}</h1>{item.content}</article></body></html>")
+    from_feed = read_html(page, f"{url} (from the feed)", config, url=url if is_url(url) else None)
+    from_feed = replace(from_feed, title=item.title or from_feed.title, author=item.author or from_feed.author,
+                        date=item.published or from_feed.date)
+    if config.sync.read_from == "feed":
+        return from_feed
+    tail = html.unescape(re.sub(r"<[^>]+>", " ", item.content)).strip()
+    cut = bool(_SENDS_ON.search(tail[-80:]))
+    if not cut and _words(from_feed) >= EXCERPT_WORDS:
+        return from_feed
+    try:
+        from_page = read_article(url, config)
+    except NarrateError:
+        if cut:
+            raise
+        return from_feed
+    return from_page if _words(from_page) >= CLEARLY_MORE * _words(from_feed) else from_feed
+
+
+def build_one(url: str, config: Config, target: str | None, storage_options: dict, item: Entry | None = None):
     """Build one article's episode files (in a worker): into the show's episodes folder when `target`
     is None (a local pool), else in a temporary folder, uploaded straight to `target` (a Dask worker).
 
@@ -151,13 +199,12 @@ def build_one(url: str, config: Config, target: str | None, storage_options: dic
     import tempfile
     from dataclasses import replace
 
-    from narrate.pipeline import read_article
     from narrate.podcast.feed import MEDIA_DIR
     from narrate.podcast.publish import build_files
     from narrate.podcast.storage import open_target
 
     try:
-        article = read_article(url, config)
+        article = read_item(url, item, config)
         if is_url(url):
             article = replace(article, source_url=url)
         if target is None:
@@ -190,7 +237,7 @@ def run_pool(jobs: list[Job], config: Config, media: Path, workers: int, on_buil
     options = {"media": str(media)}
     if workers <= 1 or len(jobs) <= 1:
         for job in jobs:
-            on_built(job, *build_one(job.url, config, None, options)[1:])
+            on_built(job, *build_one(job.url, config, None, options, job.item)[1:])
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -203,7 +250,7 @@ def run_pool(jobs: list[Job], config: Config, media: Path, workers: int, on_buil
         broken: list[Job] = []
         with ProcessPoolExecutor(max_workers=min(workers, len(remaining)),
                                  mp_context=multiprocessing.get_context("spawn")) as pool:
-            futures = {pool.submit(build_one, job.url, single, None, options): job for job in remaining}
+            futures = {pool.submit(build_one, job.url, single, None, options, job.item): job for job in remaining}
             for future in as_completed(futures):
                 try:
                     on_built(futures[future], *future.result()[1:])
@@ -237,7 +284,7 @@ def run_dask(jobs: list[Job], config: Config, target: str, address: str, workers
     try:
         with Client(cluster or address, timeout="30s") as client:
             futures = {client.submit(build_one, job.url, single, destination, dict(config.podcast.storage_options),
-                                     pure=False): job for job in jobs}
+                                     job.item, pure=False): job for job in jobs}
             for future in as_completed(futures):
                 try:
                     outcome = future.result()[1:]
@@ -269,72 +316,87 @@ class InOrder:
 
 
 def sync(sources: list[str], config: Config, target: str, *, workers: int = 0, limit: int | None = None,
-         dry_run: bool = False, dask: str | None = None, say: Say = lambda message: None) -> SyncResult:
+         dry_run: bool = False, dask: str | None = None, say: Say = lambda message: None,
+         complain: Say = lambda message: None) -> SyncResult:
+    """One run. `say` hears what happens (progress), `complain` what went wrong (an article or a source).
+
+    A dry run changes nothing anywhere: it reads the ledger from a copy in memory, and a remote show
+    with no staging copy here is read into a temporary folder that goes with the run."""
+    import tempfile
+    from contextlib import ExitStack
+
     from narrate.podcast.publish import require_show
     from narrate.podcast.storage import RemoteShow, is_remote
 
     base_url = require_show(config, None)
-    remote = RemoteShow(target, staging_path(target), dict(config.podcast.storage_options)) \
-        if is_remote(target) else None
-    feed_dir = remote.staging if remote else Path(target)
-    if remote:
-        remote.pull()
-    result = SyncResult()
-    kept = ledger_path(config, target)
-    with Ledger(None if dry_run and not kept.exists() else kept) as ledger:
-        if ledger.is_empty() and (feed_dir / "feed.xml").exists():
-            say(f"ledger rebuilt from the published feed: {_rebuild(ledger, feed_dir)} episodes")
-        _mark_removed(ledger, feed_dir)
-        unreadable: dict[str, NarrateError] = {}
-        jobs, result.skipped = plan_jobs(ledger, sources, config.fetch.timeout, say, time.time(), unreadable,
-                                         dry_run)
-        if len(unreadable) == len(sources):
-            raise next(iter(unreadable.values()))  # nothing to follow: the run's one error
-        for error in unreadable.values():
-            say(f"failed: {error}")
-        result.failed_sources = {source: str(error) for source, error in unreadable.items()}
-        if dry_run:
-            result.jobs = jobs[:limit] if limit is not None else jobs
-            return result
-        for job in jobs:  # a run killed mid-build, or cut by --limit, leaves these pending: a later run builds them
-            known = ledger.item(job.url)
-            ledger.upsert(job.url, guid=job.guid, source=job.source, title=job.title, updated=None,
-                          status="failed" if known and known.status == "failed" else "pending")
-        jobs = jobs[:limit] if limit is not None else jobs
-        result.jobs = jobs
-
-        from narrate.podcast.feed import MEDIA_DIR
-        from narrate.podcast.files import write_atomically
-        from narrate.podcast.publish import add_to_feed
-
-        def commit(job: Job, built, sidecars: dict, error: str | None) -> None:
-            if error is None:
-                try:
-                    for name, data in sidecars.items():
-                        write_atomically(feed_dir / MEDIA_DIR / name, data)
-                    guid = add_to_feed(built, config, feed_dir, base_url).guid
-                except NarrateError as failure:
-                    error = str(failure)
-            if error is None:
-                ledger.built(job.url, job.updated, guid)
-                result.built.append(job.url)
-                say(f"published ({job.why}): {built.title}")
-            else:
-                ledger.failed(job.url, error)
-                result.failed[job.url] = error
-                say(f"failed: {job.url}: {error}")
-
-        (feed_dir / MEDIA_DIR).mkdir(parents=True, exist_ok=True)
-        in_order = InOrder(jobs, commit)
-        count = workers or os.cpu_count() or 1
-        if dask:
-            run_dask(jobs, config, target, dask, count, in_order)
-        else:
-            run_pool(jobs, config, feed_dir / MEDIA_DIR, count, in_order)
+    with ExitStack() as stack:
+        staging = staging_path(target)
+        if dry_run and not (staging / "feed.xml").exists():
+            staging = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="narrate-dry-run-")))
+        remote = RemoteShow(target, staging, dict(config.podcast.storage_options)) if is_remote(target) else None
         if remote:
-            result.pushed = remote.push()
-            from narrate.podcast.feed import FEED_FILE, read_items
-            from narrate.podcast.publish import episode_files
+            remote.pull()
+        kept = ledger_path(config, target)
+        ledger = stack.enter_context(Ledger.in_memory_copy(kept) if dry_run else Ledger(kept))
+        return _run(sources, config, target, ledger, remote.staging if remote else Path(target), remote, base_url,
+                    workers=workers, limit=limit, dry_run=dry_run, dask=dask, say=say, complain=complain)
 
-            remote.sweep({name for item in read_items(feed_dir / FEED_FILE) for name in episode_files(item)})
+
+def _run(sources: list[str], config: Config, target: str, ledger: Ledger, feed_dir: Path, remote, base_url: str, *,
+         workers: int, limit: int | None, dry_run: bool, dask: str | None, say: Say, complain: Say) -> SyncResult:
+    result = SyncResult()
+    if ledger.is_empty() and (feed_dir / "feed.xml").exists():
+        say(f"ledger rebuilt from the published feed: {_rebuild(ledger, feed_dir)} episodes")
+    _mark_removed(ledger, feed_dir)
+    unreadable: dict[str, NarrateError] = {}
+    jobs, result.skipped = plan_jobs(ledger, sources, config.fetch.timeout, say, time.time(), unreadable)
+    if len(unreadable) == len(sources):
+        raise next(iter(unreadable.values()))  # nothing to follow: the run's one error
+    for error in unreadable.values():
+        complain(f"failed: {error}")
+    result.failed_sources = {source: str(error) for source, error in unreadable.items()}
+    if dry_run:
+        result.jobs = jobs[:limit] if limit is not None else jobs
+        return result
+    for job in jobs:  # a run killed mid-build, or cut by --limit, leaves these pending: a later run builds them
+        known = ledger.item(job.url)
+        ledger.upsert(job.url, guid=job.guid, source=job.source, title=job.title, updated=None,
+                      status="failed" if known and known.status == "failed" else "pending")
+    jobs = jobs[:limit] if limit is not None else jobs
+    result.jobs = jobs
+
+    from narrate.podcast.feed import MEDIA_DIR
+    from narrate.podcast.files import write_atomically
+    from narrate.podcast.publish import add_to_feed
+
+    def commit(job: Job, built, sidecars: dict, error: str | None) -> None:
+        if error is None:
+            try:
+                for name, data in sidecars.items():
+                    write_atomically(feed_dir / MEDIA_DIR / name, data)
+                guid = add_to_feed(built, config, feed_dir, base_url).guid
+            except NarrateError as failure:
+                error = str(failure)
+        if error is None:
+            ledger.built(job.url, job.updated, guid)
+            result.built.append(job.url)
+            say(f"published ({job.why}): {built.title}")
+        else:
+            ledger.failed(job.url, error)
+            result.failed[job.url] = error
+            complain(f"failed: {job.url}: {error}")
+
+    (feed_dir / MEDIA_DIR).mkdir(parents=True, exist_ok=True)
+    in_order = InOrder(jobs, commit)
+    count = workers or os.cpu_count() or 1
+    if dask:
+        run_dask(jobs, config, target, dask, count, in_order)
+    else:
+        run_pool(jobs, config, feed_dir / MEDIA_DIR, count, in_order)
+    if remote:
+        result.pushed = remote.push()
+        from narrate.podcast.feed import FEED_FILE, read_items
+        from narrate.podcast.publish import episode_files
+
+        remote.sweep({name for item in read_items(feed_dir / FEED_FILE) for name in episode_files(item)})
     return result
