@@ -263,7 +263,7 @@ BaseUrlOption = typer.Option(None, "--base-url", help="Where the feed folder is 
 def _target(settings, feed: Optional[str]) -> str:
     """The show's folder or fsspec URL: --feed (a folder relative to here), else podcast.feed (relative to
     the config file), else OUTPUT_DIR/feed."""
-    from narrate.podcast.storage import is_remote
+    from narrate.follow.storage import is_remote
 
     chosen = feed or settings.podcast.feed
     if chosen and is_remote(chosen):
@@ -276,7 +276,7 @@ def _target(settings, feed: Optional[str]) -> str:
 def _feed_dir(settings, feed: Optional[Path]) -> Path:
     """The show's folder, for the commands that work on a local one."""
     from narrate.errors import ConfigError
-    from narrate.podcast.storage import is_remote
+    from narrate.follow.storage import is_remote
 
     target = _target(settings, str(feed) if feed is not None else None)
     if is_remote(target):
@@ -335,7 +335,7 @@ def sync(
 ) -> None:
     """Follow sources: publish every new or changed article, retry failed ones, skip the rest."""
     from narrate.config import load_config
-    from narrate.podcast.sync import sync as run_sync
+    from narrate.follow.sync import sync as run_sync
 
     try:
         settings = load_config(config)
@@ -375,8 +375,8 @@ def _sync_status(settings, target: str, json_output: bool) -> None:
     import json
     from datetime import datetime, timezone
 
-    from narrate.podcast.ledger import Ledger
-    from narrate.podcast.sync import ledger_path
+    from narrate.follow.ledger import Ledger
+    from narrate.follow.sync import ledger_path
 
     path = ledger_path(settings, target)
     if not path.exists():

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from narrate.errors import IngestError
-from narrate.podcast.sources import parse_source, read_source
+from narrate.follow.sources import parse_source, read_source
 
 RSS = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>Courier</title><link>https://news.example/</link>
 <item><title>Bridge vote</title><link>https://news.example/bridge</link><guid>bridge-1</guid>

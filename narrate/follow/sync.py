@@ -18,8 +18,8 @@ from pathlib import Path
 
 from narrate.config import Config
 from narrate.errors import NarrateError
-from narrate.podcast.ledger import Ledger
-from narrate.podcast.sources import Entry, Validators, is_url, read_source
+from narrate.follow.ledger import Ledger
+from narrate.follow.sources import Entry, Validators, is_url, read_source
 
 Say = Callable[[str], None]
 
@@ -48,7 +48,7 @@ class SyncResult:
 def ledger_path(config: Config, target: str) -> Path:
     from platformdirs import user_data_dir
 
-    from narrate.podcast.storage import target_key
+    from narrate.follow.storage import target_key
 
     if config.sync.ledger:
         return config.path(config.sync.ledger)
@@ -58,7 +58,7 @@ def ledger_path(config: Config, target: str) -> Path:
 def staging_path(target: str) -> Path:
     from platformdirs import user_cache_dir
 
-    from narrate.podcast.storage import target_key
+    from narrate.follow.storage import target_key
 
     return Path(user_cache_dir("narrate")) / "staging" / target_key(target)
 
@@ -201,7 +201,7 @@ def build_one(url: str, config: Config, target: str | None, storage_options: dic
 
     from narrate.podcast.feed import MEDIA_DIR
     from narrate.podcast.publish import build_files
-    from narrate.podcast.storage import open_target
+    from narrate.follow.storage import open_target
 
     try:
         article = read_item(url, item, config)
@@ -326,7 +326,7 @@ def sync(sources: list[str], config: Config, target: str, *, workers: int = 0, l
     from contextlib import ExitStack
 
     from narrate.podcast.publish import require_show
-    from narrate.podcast.storage import RemoteShow, is_remote
+    from narrate.follow.storage import RemoteShow, is_remote
 
     base_url = require_show(config, None)
     with ExitStack() as stack:
