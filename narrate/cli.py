@@ -375,7 +375,7 @@ def _sync_status(settings, target: str, json_output: bool) -> None:
     import json
     from datetime import datetime, timezone
 
-    from narrate.follow.ledger import Ledger
+    from narrate.follow.database import Ledger
     from narrate.follow.sync import ledger_path
 
     path = ledger_path(settings, target)

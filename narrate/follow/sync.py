@@ -18,7 +18,7 @@ from pathlib import Path
 
 from narrate.config import Config
 from narrate.errors import NarrateError
-from narrate.follow.ledger import Ledger
+from narrate.follow.database import Ledger
 from narrate.follow.sources import Entry, Validators, is_url, read_source
 
 Say = Callable[[str], None]
