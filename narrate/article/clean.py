@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass, replace
 
 from narrate.article.copied_text import drop_link_boxes, find_article
-from narrate.article.ledger import CALL_TO_ACTION_REASON, Ledger
+from narrate.article.omissions import CALL_TO_ACTION_REASON, Ledger
 from narrate.article.patterns import (
     BYLINE,
     CAPTION_TOGGLE,

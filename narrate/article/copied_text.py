@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import replace
 from itertools import groupby, takewhile
 
-from narrate.article.ledger import CALL_TO_ACTION_REASON, Ledger
+from narrate.article.omissions import CALL_TO_ACTION_REASON, Ledger
 from narrate.article.patterns import (
     BYLINE,
     BYLINE_LABEL,
