@@ -375,14 +375,14 @@ def _sync_status(settings, target: str, json_output: bool) -> None:
     import json
     from datetime import datetime, timezone
 
-    from narrate.follow.database import Ledger
+    from narrate.follow.database import SyncDatabase
     from narrate.follow.sync import ledger_path
 
     path = ledger_path(settings, target)
     if not path.exists():
         typer.echo(f"no sync has run for {target} yet", err=True)
         return
-    with Ledger(path) as ledger:
+    with SyncDatabase(path) as ledger:
         items = ledger.items()
     for item in items:
         next_try = (datetime.fromtimestamp(item.next_try, timezone.utc).strftime("%Y-%m-%d %H:%M UTC")

@@ -1,4 +1,4 @@
-"""The sync ledger: what each source answered last, and where each article stands.
+"""The sync database (`sync.ledger`): what each source answered last, and where each article stands.
 
 An embedded SQLite database (WAL mode), local to the machine that runs `narrate sync` and never
 published. Only that process writes it. Losing it costs nothing but a rebuild: the published feed
@@ -55,7 +55,7 @@ def retry_delay(attempts: int) -> float:
     return min(LONGEST_RETRY_S, FIRST_RETRY_S * 2 ** max(0, attempts - 1))
 
 
-class Ledger:
+class SyncDatabase:
     def __init__(self, path: Path | None):
         """The ledger at `path`, created if missing; None gives one in memory (a dry run leaves no file)."""
         try:
@@ -69,7 +69,7 @@ class Ledger:
         self.path = path
 
     @classmethod
-    def in_memory_copy(cls, path: Path) -> Ledger:
+    def in_memory_copy(cls, path: Path) -> SyncDatabase:
         """What the ledger at `path` holds (nothing, when there is none), in memory: a dry run reads and
         writes this copy and leaves the file as it was."""
         import shutil
@@ -96,7 +96,7 @@ class Ledger:
     def close(self) -> None:
         self.db.close()
 
-    def __enter__(self) -> Ledger:
+    def __enter__(self) -> SyncDatabase:
         return self
 
     def __exit__(self, *exc) -> None:

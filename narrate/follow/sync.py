@@ -18,7 +18,7 @@ from pathlib import Path
 
 from narrate.config import Config
 from narrate.errors import NarrateError
-from narrate.follow.database import Ledger
+from narrate.follow.database import SyncDatabase
 from narrate.follow.sources import Entry, Validators, is_url, read_source
 
 Say = Callable[[str], None]
@@ -63,7 +63,7 @@ def staging_path(target: str) -> Path:
     return Path(user_cache_dir("narrate")) / "staging" / target_key(target)
 
 
-def _rebuild(ledger: Ledger, feed_dir: Path) -> int:
+def _rebuild(ledger: SyncDatabase, feed_dir: Path) -> int:
     """A lost ledger is rebuilt from the published feed: each episode names the article it came from."""
     from narrate.podcast.feed import FEED_FILE, read_items
 
@@ -76,7 +76,7 @@ def _rebuild(ledger: Ledger, feed_dir: Path) -> int:
     return count
 
 
-def _mark_removed(ledger: Ledger, feed_dir: Path) -> None:
+def _mark_removed(ledger: SyncDatabase, feed_dir: Path) -> None:
     """An episode taken out of the feed (`narrate feed remove`) stays out: it is not built again."""
     from narrate.podcast.feed import FEED_FILE, read_items
 
@@ -86,7 +86,7 @@ def _mark_removed(ledger: Ledger, feed_dir: Path) -> None:
             ledger.set_status(item.url, "removed")
 
 
-def plan_jobs(ledger: Ledger, sources: list[str], timeout: float, say: Say, now: float,
+def plan_jobs(ledger: SyncDatabase, sources: list[str], timeout: float, say: Say, now: float,
               unreadable: dict[str, NarrateError]) -> tuple[list[Job], int]:
     """What to build this run, and how many listed articles need nothing.
 
@@ -337,13 +337,14 @@ def sync(sources: list[str], config: Config, target: str, *, workers: int = 0, l
         if remote:
             remote.pull()
         kept = ledger_path(config, target)
-        ledger = stack.enter_context(Ledger.in_memory_copy(kept) if dry_run else Ledger(kept))
+        ledger = stack.enter_context(SyncDatabase.in_memory_copy(kept) if dry_run else SyncDatabase(kept))
         return _run(sources, config, target, ledger, remote.staging if remote else Path(target), remote, base_url,
                     workers=workers, limit=limit, dry_run=dry_run, dask=dask, say=say, complain=complain)
 
 
-def _run(sources: list[str], config: Config, target: str, ledger: Ledger, feed_dir: Path, remote, base_url: str, *,
-         workers: int, limit: int | None, dry_run: bool, dask: str | None, say: Say, complain: Say) -> SyncResult:
+def _run(sources: list[str], config: Config, target: str, ledger: SyncDatabase, feed_dir: Path, remote,
+         base_url: str, *, workers: int, limit: int | None, dry_run: bool, dask: str | None, say: Say,
+         complain: Say) -> SyncResult:
     result = SyncResult()
     if ledger.is_empty() and (feed_dir / "feed.xml").exists():
         say(f"ledger rebuilt from the published feed: {_rebuild(ledger, feed_dir)} episodes")
