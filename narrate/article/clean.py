@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass, replace
 
 from narrate.article.copied_text import drop_link_boxes, find_article
-from narrate.article.omissions import CALL_TO_ACTION_REASON, Ledger
+from narrate.article.omissions import CALL_TO_ACTION_REASON, Omissions
 from narrate.article.patterns import (
     BYLINE,
     CAPTION_TOGGLE,
@@ -107,7 +107,7 @@ def clean(draft: Draft, options: CleanOptions = CleanOptions()) -> tuple[Draft, 
             continue
         dropped_lines += [Dropped(line, reason) for line, reason in zip(lines, reasons) if reason]
         blocks.append(replace(block, text=" ".join(line for line, reason in zip(lines, reasons) if not reason)))
-    ledger = Ledger(blocks, options.keep)
+    ledger = Omissions(blocks, options.keep)
     for index, reason in furniture.items():
         ledger.drop(index, reason)
     for pattern in options.drop:
@@ -195,7 +195,7 @@ def _strip_site_name(title: str | None, site: str | None) -> str | None:
     return title
 
 
-def _drop_trailing_sections(ledger: Ledger) -> None:
+def _drop_trailing_sections(ledger: Omissions) -> None:
     """After the article, extractors sometimes keep "You Might Also Like" and what follows: drop from there.
 
     Only a short block that announces such a section, in the last third of the page, counts, even when
@@ -216,7 +216,7 @@ def _drop_trailing_sections(ledger: Ledger) -> None:
         position += ledger.alive[index]
 
 
-def _drop_author_boxes(ledger: Ledger, author: str | None) -> None:
+def _drop_author_boxes(ledger: Omissions, author: str | None) -> None:
     """The author's profile card in the last third of the page: "By Ann Lee @annlee" over "Ann has
     covered the city since 2012...", or a name and a bio with "View Profile" under them.
 
@@ -251,7 +251,7 @@ def _profile_link_follows(blocks: list[Block], index: int) -> bool:
     return index + 1 < len(blocks) and bool(PROFILE_LINK.match(blocks[index + 1].text))
 
 
-def _drop_read_more_teasers(ledger: Ledger) -> None:
+def _drop_read_more_teasers(ledger: Omissions) -> None:
     """A headline, maybe a few words of its story, then "Read more": a link to another story.
 
     Only short blocks that are not full paragraphs, starting with a headline, count.
@@ -269,7 +269,7 @@ def _drop_read_more_teasers(ledger: Ledger) -> None:
                 ledger.drop(index, "link to another story")
 
 
-def _drop_teaser_lines(ledger: Ledger) -> None:
+def _drop_teaser_lines(ledger: Omissions) -> None:
     """ "READ MORE: Another headline", or headlines labelled [VIDEO] and [INSIGHT]: other stories; and a
     reporter's e-mail and phone number alone on a line."""
     for index in ledger.live():
@@ -313,7 +313,8 @@ def _line_reason(line: str, heading: bool = False) -> str | None:
     return None
 
 
-def _drop_credits_and_captions(ledger: Ledger, keep_captions: bool, image_texts: frozenset[str] = frozenset()) -> None:
+def _drop_credits_and_captions(ledger: Omissions, keep_captions: bool,
+                               image_texts: frozenset[str] = frozenset()) -> None:
     blocks = ledger.blocks
     live = ledger.live()
     for position, index in enumerate(live):
@@ -349,7 +350,7 @@ def _drop_credits_and_captions(ledger: Ledger, keep_captions: bool, image_texts:
                 ledger.drop(index, "image caption")
 
 
-def _drop_repeats(ledger: Ledger, title: str | None) -> None:
+def _drop_repeats(ledger: Omissions, title: str | None) -> None:
     blocks = ledger.blocks
     live = ledger.live()
     squashed = {i: squash(blocks[i].text) for i in live}
@@ -407,7 +408,7 @@ def _drop_repeats(ledger: Ledger, title: str | None) -> None:
                 ledger.drop(index, "repeated paragraph (read once)")
 
 
-def _drop_calls_to_action(ledger: Ledger) -> None:
+def _drop_calls_to_action(ledger: Omissions) -> None:
     blocks = ledger.blocks
     live = ledger.live()
     for position, index in enumerate(live):

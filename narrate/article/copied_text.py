@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import replace
 from itertools import groupby, takewhile
 
-from narrate.article.omissions import CALL_TO_ACTION_REASON, Ledger
+from narrate.article.omissions import CALL_TO_ACTION_REASON, Omissions
 from narrate.article.patterns import (
     BYLINE,
     BYLINE_LABEL,
@@ -69,7 +69,7 @@ COMMENT_TEXT_BLOCKS = 3  # paragraphs of one comment, above its "Reply" line
 DATED_ITEMS = 2  # date lines between a list's items from which the list is other stories
 
 
-def drop_link_boxes(ledger: Ledger) -> None:
+def drop_link_boxes(ledger: Omissions) -> None:
     """A box of links set inside the article ("More in Politics" and the headlines around it).
 
     Only a run of LINK_BOX_RUN link-like lines next to a label such as "More in ...", a run of
@@ -117,7 +117,7 @@ def _stacked_headline(text: str) -> bool:
         and not LIST_MARK.match(text)
 
 
-def find_article(ledger: Ledger, title: str | None, author: str | None,
+def find_article(ledger: Omissions, title: str | None, author: str | None,
                   bylines: dict[int, str]) -> tuple[str | None, str | None]:
     """Copied text: keep the article's run of paragraphs, find its headline and the byline under it
     (not one of another story's further down), drop the rest of the page."""
@@ -212,7 +212,7 @@ def _comment_meta(text: str) -> bool:
         or (word_count(line) <= 4 and not SENTENCE_END.search(line)) for line in lines)
 
 
-def _restore_timeline_dates(ledger: Ledger, live: set[int], first: int, last: int) -> None:
+def _restore_timeline_dates(ledger: Omissions, live: set[int], first: int, last: int) -> None:
     """A date line right between two paragraphs of the article heads a part of a timeline: it is read."""
     blocks = ledger.blocks
     for index in range(first + 1, last):
@@ -221,7 +221,7 @@ def _restore_timeline_dates(ledger: Ledger, live: set[int], first: int, last: in
             ledger.restore(index)
 
 
-def _mark_subheadings(ledger: Ledger, first: int, last: int) -> None:
+def _mark_subheadings(ledger: Omissions, first: int, last: int) -> None:
     """A short unpunctuated line right between two paragraphs of the article is a subheading: it
     starts a section (a chapter), as an h2 would on the page."""
     blocks = ledger.blocks

@@ -1,4 +1,4 @@
-"""The cleaning ledger: which blocks are still read, and why each dropped one went.
+"""What the cleaner leaves out, and why: which blocks are still read, and the reason each dropped one went.
 
 Both the general rules (`clean`) and the copied-text search (`copied_text`) drop blocks through it,
 so it stands apart from either.
@@ -14,7 +14,7 @@ from narrate.models import Block
 CALL_TO_ACTION_REASON = "call to action (newsletter, donation, subscription, cookies)"
 
 
-class Ledger:
+class Omissions:
     """The blocks still in play, and why each dropped one went."""
 
     def __init__(self, blocks: list[Block], keep: tuple[str, ...]):
