@@ -237,8 +237,8 @@ def init(
 @app.command()
 def voices(config: Optional[Path] = ConfigOption) -> None:
     """List the engines and the voices each can use."""
-    from narrate.config import load_config
-    from narrate.speech.engines import engine_class, engine_names
+    from narrate.config import engine_names, load_config
+    from narrate.speech.engines import engine_class
 
     try:
         settings = load_config(config)

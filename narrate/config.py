@@ -6,7 +6,9 @@ Every key has a default here; `narrate init` writes the same defaults, commented
 
 from __future__ import annotations
 
+import json
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal, Optional
 
@@ -17,6 +19,25 @@ from narrate.errors import ConfigError
 from narrate.models import LexiconEntry
 
 DEFAULT_CONFIG_NAME = "narrate.yaml"
+ENGINE_ENTRY_POINTS = "narrate.engines"
+"""The entry-point group engines register under (narrate's own in its pyproject, a plugin in its own)."""
+
+
+# The keys that name an engine or an Apple category are checked against what the package declares (its entry
+# points, a data file), so loading the config imports neither the speech room nor the podcast room.
+def engine_names() -> list[str]:
+    from importlib.metadata import entry_points
+
+    return sorted({ep.name for ep in entry_points(group=ENGINE_ENTRY_POINTS)})
+
+
+@lru_cache(maxsize=1)
+def apple_categories() -> dict[str, tuple[str, ...]]:
+    """Apple Podcasts' category list (the values `itunes:category` accepts) and each one's subcategories."""
+    from importlib.resources import files
+
+    text = files("narrate").joinpath("data/apple_categories.json").read_text(encoding="utf-8")
+    return {name: tuple(subcategories) for name, subcategories in json.loads(text).items()}
 
 
 class _Strict(BaseModel):
@@ -232,18 +253,15 @@ class PodcastOptions(_Strict):
     @field_validator("category")
     @classmethod
     def _apple_category(cls, value: Optional[str]) -> Optional[str]:
-        from narrate.podcast.categories import CATEGORIES
-
-        if value is not None and value not in CATEGORIES:
-            raise ValueError(f"not one of Apple's categories: {', '.join(CATEGORIES)}")
+        categories = apple_categories()
+        if value is not None and value not in categories:
+            raise ValueError(f"not one of Apple's categories: {', '.join(categories)}")
         return value
 
     @model_validator(mode="after")
     def _apple_subcategory(self) -> "PodcastOptions":
-        from narrate.podcast.categories import CATEGORIES
-
         if self.subcategory is not None:
-            allowed = CATEGORIES.get(self.category or "", ())
+            allowed = apple_categories().get(self.category or "", ())
             if self.subcategory not in allowed:
                 raise ValueError(f"subcategory {self.subcategory!r} is not under {self.category!r}"
                                  + (f"; choose from {', '.join(allowed)}" if allowed else ""))
@@ -294,8 +312,6 @@ class Config(_Strict):
     @field_validator("engine")
     @classmethod
     def _known_engine(cls, value: str) -> str:
-        from narrate.speech.engines import engine_names
-
         names = engine_names()
         if value not in names:
             raise ValueError(f"unknown engine {value!r}; available: {', '.join(names)}")

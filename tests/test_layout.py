@@ -20,8 +20,6 @@ MAX_HALL_MODULES = 8
 ROOM_ALLOWS = {"podcast": {"narrate.pipeline"}, "follow": {"narrate.pipeline"}}
 ROOMS_ALLOWED = {"follow": {"podcast"}}
 SHARED = {"narrate.models", "narrate.errors", "narrate.config", "narrate.cache", "narrate"}
-# config validates the keys that name an engine or an Apple category against their registries.
-CONFIG_ALLOWS = {"narrate.speech.engines", "narrate.podcast.categories"}
 
 
 def module_name(path: Path) -> str:
@@ -111,7 +109,9 @@ def test_a_room_imports_only_itself_and_the_hall(room):
 def test_the_shared_hall_modules_do_not_reach_into_the_rooms():
     for module in ("narrate.models", "narrate.errors", "narrate.cache"):
         assert not {i for i in MODULES[module] if room_of(i) or i in {"narrate.pipeline", "narrate.cli"}}, module
-    assert {i for i in MODULES["narrate.config"] if room_of(i)} <= CONFIG_ALLOWS
+    # config checks the keys that name an engine or an Apple category against what the package declares
+    # (entry points, a data file), never by importing a room: no room is loaded to read a config.
+    assert not {i for i in MODULES["narrate.config"] if room_of(i)}
 
 
 def test_no_import_cycles_at_run_time():

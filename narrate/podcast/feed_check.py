@@ -9,7 +9,7 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 from urllib.parse import urlparse
 
-from narrate.podcast.categories import CATEGORIES
+from narrate.config import apple_categories
 from narrate.podcast.feed import NAMESPACES, podcast_guid
 
 DESCRIPTION_MAX_BYTES = 4000
@@ -120,11 +120,11 @@ def _check_channel(check: _Checker, channel: ET.Element, self_link: str | None) 
         check.error(where, "<itunes:category> is missing")
     for category in categories:
         name = category.get("text")
-        if name not in CATEGORIES:
+        if name not in apple_categories():
             check.error(where, f"itunes:category {name!r} is not one of Apple's categories")
             continue
         for sub in category.findall("itunes:category", NAMESPACES):
-            if sub.get("text") not in CATEGORIES[name]:
+            if sub.get("text") not in apple_categories()[name]:
                 check.error(where, f"itunes:category {sub.get('text')!r} is not a subcategory of {name!r}")
     explicit = _text(channel, "itunes:explicit")
     if explicit is None:

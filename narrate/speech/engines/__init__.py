@@ -10,21 +10,16 @@ from functools import lru_cache
 from importlib.metadata import entry_points
 from typing import TYPE_CHECKING
 
+from narrate.config import ENGINE_ENTRY_POINTS, engine_names
 from narrate.errors import ConfigError
 
 if TYPE_CHECKING:
     from narrate.config import Config
     from narrate.speech.engines.base import Engine
 
-GROUP = "narrate.engines"
-
-
-def engine_names() -> list[str]:
-    return sorted(ep.name for ep in entry_points(group=GROUP))
-
 
 def engine_class(name: str) -> type:
-    for ep in entry_points(group=GROUP):
+    for ep in entry_points(group=ENGINE_ENTRY_POINTS):
         if ep.name == name:
             return ep.load()
     raise ConfigError(f"engine: unknown engine {name!r}; available: {', '.join(engine_names())}")
