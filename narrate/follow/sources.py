@@ -1,8 +1,9 @@
 """Where a show's articles come from: feeds, sitemaps, OPML lists, lists of URLs, folders of files.
 
 Each source is read into entries: an article's address, the source's own id for it, the date
-the source says it last changed, and, from a full-text feed, the article itself. A source fetched over HTTP is asked conditionally (ETag and
-Last-Modified from the last run), so an unchanged feed costs one request answered 304.
+the source says it last changed, and, from a full-text feed, the article itself. A source fetched
+over HTTP is asked conditionally (ETag and Last-Modified from the last run), so an unchanged feed
+costs one request answered 304.
 """
 
 from __future__ import annotations
