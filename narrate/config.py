@@ -33,10 +33,21 @@ class PiperOptions(_Strict):
     # listening benchmark (README). null keeps the voice's own setting.
     noise_w: Optional[float] = Field(default=0.5, ge=0, le=2)
     threads: int = Field(default=2, ge=1, le=64)
+    download_url: Optional[str] = None
+    """A mirror of Piper's voice collection (default: its own, on Hugging Face)."""
+
+
+class HibariOptions(_Strict):
+    voice: str = "heart"
+    """`heart` is inside the package; hibari's other voices are downloaded once, when named."""
+    threads: int = Field(default=2, ge=1, le=64)
+    download_url: Optional[str] = None
+    """A mirror of hibari's voice folder (default: its own, on Hugging Face)."""
 
 
 class GttsOptions(_Strict):
-    lang: str = "en"
+    lang: Optional[str] = None
+    """None: the article's language."""
     tld: str = "com"
     slow: bool = False
     timeout: float = Field(default=20.0, gt=0, le=300)
@@ -88,22 +99,33 @@ class FetchOptions(_Strict):
 
 
 class Pronunciation(_Strict):
-    """One lexicon entry: exactly one of say, spell or phonemes."""
+    """One lexicon entry: say, spell or ipa (with say beside ipa for engines that take no phonemes)."""
 
     say: Optional[str] = None
     spell: bool = False
-    phonemes: Optional[str] = None
+    ipa: Optional[str] = None
     ignore_case: bool = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def _older_spelling(cls, data: Any) -> Any:
+        """`phonemes:` was the key's first name; configs that use it keep working."""
+        if isinstance(data, dict) and "phonemes" in data and "ipa" not in data:
+            data = {("ipa" if k == "phonemes" else k): v for k, v in data.items()}
+        return data
 
     @model_validator(mode="after")
     def _one_way(self) -> "Pronunciation":
-        ways = sum([self.say is not None, self.spell, self.phonemes is not None])
-        if ways != 1 and not (self.spell and self.say is not None and ways == 2):
-            raise ValueError("give exactly one of say, spell: true, or phonemes")
+        ways = sum([self.say is not None, self.spell, self.ipa is not None])
+        paired = ways == 2 and self.say is not None and (self.spell or self.ipa is not None)
+        if ways != 1 and not paired:
+            raise ValueError("give one of say, spell: true, or ipa (say may go with either)")
         return self
 
 
 class SpeechOptionsModel(_Strict):
+    language: Optional[str] = None
+    """The article's language (ISO 639-1, e.g. en, ru), instead of the one narrate detects."""
     urls: Literal["short", "skip", "full"] = "short"
     date_order: Literal["mdy", "dmy"] = "mdy"
 
@@ -188,10 +210,11 @@ class PodcastOptions(_Strict):
 
 
 class Config(_Strict):
-    engine: str = "piper"
+    engine: str = "hibari"
     speed: float = Field(default=1.0, ge=0.5, le=2.0)
     output_dir: str = "output"
     workers: int = Field(default=0, ge=0, le=64)
+    hibari: HibariOptions = HibariOptions()
     piper: PiperOptions = PiperOptions()
     gtts: GttsOptions = GttsOptions()
     pauses: Pauses = Pauses()
@@ -228,7 +251,7 @@ class Config(_Strict):
             entries.update(load_lexicon_file(shared))
         entries.update(self.pronunciations)
         # Longest first, so "New York Times" is matched before "New York".
-        return tuple(LexiconEntry(word, p.say, p.spell, p.phonemes, p.ignore_case)
+        return tuple(LexiconEntry(word, p.say, p.spell, p.ipa, p.ignore_case)
                      for word, p in sorted(entries.items(), key=lambda kv: -len(kv[0])))
 
     def path(self, value: str | None) -> Path | None:
@@ -302,9 +325,19 @@ def load_config(path: Path | None, overrides: dict[str, Any] | None = None) -> C
             raise ConfigError(f"{path}: base_dir: unknown key")
         data = loaded
         data["base_dir"] = path.resolve().parent
-    for dotted, value in (overrides or {}).items():
+        if "engine" not in data and isinstance(data.get("piper"), dict) and {"voice", "speaker"} & set(data["piper"]):
+            data["engine"] = "piper"  # a show that chose a Piper voice before hibari was the default keeps it
+    overrides = dict(overrides or {})
+    voice = overrides.pop("voice", None)
+    for dotted, value in overrides.items():
         if value is not None:
             _set_dotted(data, dotted, value)
+    if voice is not None:  # --voice: a voice of the chosen engine, or one that says which engine it is
+        if overrides.get("engine") is None:
+            from narrate.speech.engines import engine_for_voice
+
+            data["engine"] = engine_for_voice(voice, data.get("engine", Config.model_fields["engine"].default))
+        _set_dotted(data, f"{data['engine']}.voice", voice)
     try:
         return Config.model_validate(data)
     except ValidationError as exc:
@@ -323,7 +356,7 @@ def load_lexicon_file(path: Path) -> dict[str, Pronunciation]:
     if isinstance(data, dict) and "pronunciations" in data:
         data = data["pronunciations"]
     if not isinstance(data, dict):
-        raise ConfigError(f"{path}: a pronunciation file maps words to {{say: ...}}, {{spell: true}} or {{phonemes: ...}}")
+        raise ConfigError(f"{path}: a pronunciation file maps words to {{say: ...}}, {{spell: true}} or {{ipa: ...}}")
     try:
         return {str(word): Pronunciation.model_validate(entry) for word, entry in data.items()}
     except ValidationError as exc:
