@@ -88,7 +88,7 @@ def test_killed_build_resumes_without_synthesising_anything_twice(tmp_path, own_
     before = clip_files(own_cache)
     assert 8 <= len(before) < 41
     assert not out.exists()  # the episode never appears half-written
-    result = run_cli("build", source, "-o", out, "-q")
+    result = run_cli("build", source, "-o", out, "-q", "-e", "piper")
     assert result.exit_code == 0, result.output
     assert not list(tmp_path.glob(".narrate-*"))  # the killed build's work folder is gone too
     after = clip_files(own_cache)
