@@ -34,7 +34,7 @@ CASES = [
     ("In 1990 it rained.", "In nineteen ninety it rained."),
     ("in 2005", "in two thousand five"),
     ("the 1960s", "the nineteen sixties"),
-    ("9999 items", "nine thousand nine hundred and ninety nine items"),
+    ("9999 items", "nine thousand nine hundred ninety nine items"),
     # dates and times
     ("On March 4, 2025 we met.", "On March fourth twenty twenty five we met."),
     ("on 4 March 2025", "on the fourth of March twenty twenty five"),
@@ -168,7 +168,7 @@ def test_shared_lexicon_file_and_config_entries(tmp_path):
     ("The store is open 24/7.", "The store is open twenty four seven."),
     ("After 9/11 and a 50/50 split.", "After nine eleven and a fifty fifty split."),
     ("Add 3/4 cup and 1/2 spoon.", "Add three quarters cup and one half spoon."),
-    ("see pp. 112-130 and p. 4", "see pages one hundred and twelve to one hundred and thirty and page four"),
+    ("see pp. 112-130 and p. 4", "see pages one hundred twelve to one hundred thirty and page four"),
     ("Read ch. 3, Fig. 2 and vol. 5, no. 7.", "Read chapter three, figure two and volume five, number seven."),
     ("On 3/4/2025 we met.", "On March fourth twenty twenty five we met."),
     ("It ended 12/31/99.", "It ended December thirty first nineteen ninety nine."),

@@ -22,7 +22,9 @@ from narrate.models import LexiconEntry
 
 
 def _clean(words: str) -> str:
-    return words.replace(",", "").replace("-", " ").replace("  ", " ")
+    """num2words' British "two hundred and fifty" read the American way, as the bundled voices speak:
+    with the "and", a recogniser (and a listener) hears 1,250,000 as "1,200,000 and 50,000"."""
+    return words.replace(",", "").replace("-", " ").replace(" and ", " ").replace("  ", " ")
 
 
 def cardinal(number: str | int | float) -> str:
