@@ -95,7 +95,7 @@ def build(
                                           dir_okay=False),
     config: Optional[Path] = ConfigOption,
     engine: Optional[str] = typer.Option(None, "--engine", "-e",
-                                         help="Speech engine: hibari (default), piper or gtts."),
+                                         help="Speech engine: piper (default), hibari or gtts."),
     voice: Optional[str] = typer.Option(None, "--voice", help="Voice: a hibari voice (heart, fenrir, ...), a Piper "
                                         "voice's name (joe, en_GB-alan-medium, ...) or a .onnx path."),
     speed: Optional[float] = typer.Option(None, "--speed", help="Speaking rate, 0.5 to 2.0."),
@@ -166,7 +166,7 @@ def say(
     output: Path = typer.Option(Path("say.wav"), "--output", "-o", help="WAV file to write.", dir_okay=False),
     config: Optional[Path] = ConfigOption,
     engine: Optional[str] = typer.Option(None, "--engine", "-e",
-                                         help="Speech engine: hibari (default), piper or gtts."),
+                                         help="Speech engine: piper (default), hibari or gtts."),
     voice: Optional[str] = typer.Option(None, "--voice", help="Voice: a hibari voice (heart, fenrir, ...), a Piper "
                                         "voice's name (joe, en_GB-alan-medium, ...) or a .onnx path."),
     speed: Optional[float] = typer.Option(None, "--speed", help="Speaking rate, 0.5 to 2.0."),

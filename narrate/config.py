@@ -210,7 +210,7 @@ class PodcastOptions(_Strict):
 
 
 class Config(_Strict):
-    engine: str = "hibari"
+    engine: str = "piper"
     speed: float = Field(default=1.0, ge=0.5, le=2.0)
     output_dir: str = "output"
     workers: int = Field(default=0, ge=0, le=64)
@@ -325,8 +325,6 @@ def load_config(path: Path | None, overrides: dict[str, Any] | None = None) -> C
             raise ConfigError(f"{path}: base_dir: unknown key")
         data = loaded
         data["base_dir"] = path.resolve().parent
-        if "engine" not in data and isinstance(data.get("piper"), dict) and {"voice", "speaker"} & set(data["piper"]):
-            data["engine"] = "piper"  # a show that chose a Piper voice before hibari was the default keeps it
     overrides = dict(overrides or {})
     voice = overrides.pop("voice", None)
     for dotted, value in overrides.items():

@@ -74,9 +74,7 @@ def test_killed_build_resumes_without_synthesising_anything_twice(tmp_path, own_
     sentences = [f"Sentence {n} of a long story about the northern coast and its lighthouses." for n in range(40)]
     source = write_article(tmp_path / "long.md", [" ".join(sentences[i:i + 4]) for i in range(0, 40, 4)])
     out = tmp_path / "long.mp3"
-    # Piper, the slower voice, so the build is still speaking when it is interrupted.
-    process = subprocess.Popen([sys.executable, "-m", "narrate", "build", str(source), "-o", str(out), "-q",
-                                "-e", "piper"],
+    process = subprocess.Popen([sys.executable, "-m", "narrate", "build", str(source), "-o", str(out), "-q"],
                                env={**os.environ, "NARRATE_CACHE_DIR": str(own_cache)},
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 120
@@ -88,7 +86,7 @@ def test_killed_build_resumes_without_synthesising_anything_twice(tmp_path, own_
     before = clip_files(own_cache)
     assert 8 <= len(before) < 41
     assert not out.exists()  # the episode never appears half-written
-    result = run_cli("build", source, "-o", out, "-q", "-e", "piper")
+    result = run_cli("build", source, "-o", out, "-q")
     assert result.exit_code == 0, result.output
     assert not list(tmp_path.glob(".narrate-*"))  # the killed build's work folder is gone too
     after = clip_files(own_cache)
@@ -100,9 +98,7 @@ def test_interrupted_build_says_so_and_leaves_no_episode(tmp_path, own_cache):
     sentences = [f"Line {n} of a story that takes a while to read aloud, about rivers." for n in range(40)]
     source = write_article(tmp_path / "long.md", [" ".join(sentences)])
     out = tmp_path / "out" / "long.mp3"
-    # Piper, the slower voice, so the build is still speaking when it is interrupted.
-    process = subprocess.Popen([sys.executable, "-m", "narrate", "build", str(source), "-o", str(out), "-q",
-                                "-e", "piper"],
+    process = subprocess.Popen([sys.executable, "-m", "narrate", "build", str(source), "-o", str(out), "-q"],
                                env={**os.environ, "NARRATE_CACHE_DIR": str(own_cache)},
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 120

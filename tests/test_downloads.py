@@ -98,8 +98,10 @@ def test_offline_a_voice_not_yet_downloaded_fails_in_one_line(tmp_path, cache):
     assert not (tmp_path / "x.mp3").exists()
 
 
-def test_the_bundled_default_never_downloads(tmp_path, cache):
-    config = _config(tmp_path, "hibari:\n  download_url: http://127.0.0.1:9/\n")
-    result = run_cli("say", "Hello.", "-c", config, "-o", tmp_path / "x.wav")
-    assert result.exit_code == 0, result.output
+def test_the_bundled_voices_never_download(tmp_path, cache):
+    config = _config(tmp_path, "hibari:\n  download_url: http://127.0.0.1:9/\n"
+                               "piper:\n  download_url: http://127.0.0.1:9/\n")
+    for engine in ("hibari", "piper"):
+        result = run_cli("say", "Hello.", "-e", engine, "-c", config, "-o", tmp_path / "x.wav")
+        assert result.exit_code == 0, result.output
     assert not (cache / "voices").exists()

@@ -1,4 +1,4 @@
-"""hibari, the default voice: a real episode, its phonemes, and mixed sample rates joined exactly."""
+"""hibari's voice: a real episode, its phonemes, and mixed sample rates joined exactly."""
 
 import wave
 
@@ -49,7 +49,7 @@ def test_a_hibari_episode_is_podcast_ready(episode):
     assert all(any(abs(s - cue[0]) < 0.002 for cue in cues) for s in starts[1:])
 
 
-def test_the_default_voice_is_hibari_heart_and_its_speech_is_keyed_by_voice_and_model():
+def test_hibari_speaks_heart_and_its_speech_is_keyed_by_voice_and_model():
     engine = HibariEngine.from_config(Config())
     assert (engine.name, engine.voice, engine.sample_rate, engine.language) == ("hibari", "heart", 24000, "en")
     identity = engine.identity()
@@ -86,7 +86,7 @@ def test_ipa_lexicon_entries_reach_hibari_and_piper_as_phonemes(tmp_path):
         with wave.open(str(out)) as wav:
             assert wav.getnframes() / wav.getframerate() > 1.0
     # Without the lexicon, hibari guesses the name otherwise.
-    plain = run_cli("say", "Doctor Nguyen met Haley.", "-o", tmp_path / "plain.wav")
+    plain = run_cli("say", "Doctor Nguyen met Haley.", "-e", "hibari", "-o", tmp_path / "plain.wav")
     assert "ŋwˈɪən" not in plain.stdout
 
 
@@ -99,7 +99,7 @@ def test_ipa_to_hibari_alphabet():
 def test_older_phonemes_key_still_works(tmp_path):
     config = tmp_path / "narrate.yaml"
     config.write_text('pronunciations:\n  Nguyen: {phonemes: "ŋwˈɪən"}\n', encoding="utf-8")
-    result = run_cli("say", "Nguyen", "-c", config, "-o", tmp_path / "x.wav")
+    result = run_cli("say", "Nguyen", "-e", "hibari", "-c", config, "-o", tmp_path / "x.wav")
     assert result.exit_code == 0 and result.stdout.startswith("[[ ŋwˈɪən ]]")
 
 
@@ -107,7 +107,8 @@ def test_mixed_sample_rates_join_without_drift(tmp_path):
     """A 24 kHz body, a 22.05 kHz Piper voice for the title and headings, and a 44.1 kHz intro."""
     make_tone(tmp_path / "intro.wav", 1.0)
     config = tmp_path / "narrate.yaml"
-    config.write_text("audio:\n  intro: intro.wav\nroles:\n  title: {voice: joe}\n", encoding="utf-8")
+    config.write_text("engine: hibari\naudio:\n  intro: intro.wav\nroles:\n  title: {voice: joe}\n",
+                      encoding="utf-8")
     out = tmp_path / "mixed.mp3"
     result = run_cli("build", FIXTURES / "short.md", "-o", out, "-c", config, "-q")
     assert result.exit_code == 0, result.output

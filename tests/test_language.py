@@ -37,7 +37,7 @@ def test_a_non_english_page_fails_before_any_synthesis(tmp_path, isolated_cache)
     page.write_text(_page("ru", "Новый мост через реку", RUSSIAN), encoding="utf-8")
     clips_before = sorted(isolated_cache.rglob("*.wav")) if isolated_cache.exists() else []
     out = tmp_path / "out" / "most.mp3"
-    result = run_cli("build", page, "-o", out)
+    result = run_cli("build", page, "-e", "hibari", "-o", out)
     assert result.exit_code != 0
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
@@ -50,7 +50,7 @@ def test_a_non_english_page_fails_before_any_synthesis(tmp_path, isolated_cache)
 def test_the_check_holds_for_piper_too_and_for_a_language_given(tmp_path):
     page = tmp_path / "most.html"
     page.write_text(_page("ru", "Новый мост через реку", RUSSIAN), encoding="utf-8")
-    piper = run_cli("build", page, "-e", "piper", "-o", tmp_path / "x.mp3")
+    piper = run_cli("build", page, "-o", tmp_path / "x.mp3")
     assert piper.exit_code != 0 and "piper voice en_US-joe-medium speaks English" in piper.stderr
     told = run_cli("say", "Bonjour", "--language", "fr", "-o", tmp_path / "x.wav")
     assert told.exit_code != 0 and "French (fr)" in told.stderr
