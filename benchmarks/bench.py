@@ -1,5 +1,7 @@
 """Speed and memory of `narrate build`, as ratios against the raw Piper engine in the same run.
 
+The builds speak with Piper's `joe` (`-e piper`), so the ratio compares narrate with the engine it drives.
+
 The floor is the engine alone: plain Piper, as its own API loads it, synthesising the build's own
 sentences, nothing else. Builds run as separate processes; their memory is sampled from /proc as the
 sum over narrate and its worker processes (ffmpeg included), every 50 ms.
@@ -128,7 +130,7 @@ def cold_runs(article: Path, runs: int) -> None:
         floor, audio = engine_floor(article)
         with tempfile.TemporaryDirectory() as tmp:
             env = dict(os.environ, NARRATE_CACHE_DIR=str(Path(tmp) / "cache"))
-            cold, _ = run([*NARRATE, "build", str(article), "-o", str(Path(tmp) / "episode.mp3"), "-q"], env)
+            cold, _ = run([*NARRATE, "build", "-e", "piper", str(article), "-o", str(Path(tmp) / "episode.mp3"), "-q"], env)
         ratios.append(cold / floor)
         print(f"run {number}: audio {audio:.1f} s, engine {floor:.2f} s, cold build {cold:.2f} s, "
               f"ratio {ratios[-1]:.3f}", flush=True)
@@ -152,8 +154,8 @@ def main() -> None:
         for article in (EXAMPLE, LONG_READ):
             floor, audio = engine_floor(article)
             out = folder / f"{article.stem}.mp3"
-            cold, cold_mb = run([*NARRATE, "build", str(article), "-o", str(out), "-q"], env)
-            meta, _ = run([*NARRATE, "build", str(article), "-o", str(out), "-q", "--title", "Renamed"], env)
+            cold, cold_mb = run([*NARRATE, "build", "-e", "piper", str(article), "-o", str(out), "-q"], env)
+            meta, _ = run([*NARRATE, "build", "-e", "piper", str(article), "-o", str(out), "-q", "--title", "Renamed"], env)
             edited = folder / f"edited-{article.name}"
             text = article.read_text(encoding="utf-8")
             paragraphs = text.split("\n\n")
@@ -161,8 +163,8 @@ def main() -> None:
             middle = body[len(body) // 2]  # one body paragraph: its first sentence gains a clause
             paragraphs[middle] = paragraphs[middle].replace(".", ", as the story goes.", 1)
             edited.write_text("\n\n".join(paragraphs), encoding="utf-8")
-            run([*NARRATE, "build", str(article), "-o", str(out), "-q"], env)  # warm for the edited copy's sibling
-            edit, _ = run([*NARRATE, "build", str(edited), "-o", str(folder / "edited.mp3"), "-q"], env)
+            run([*NARRATE, "build", "-e", "piper", str(article), "-o", str(out), "-q"], env)  # warm for the edited copy's sibling
+            edit, _ = run([*NARRATE, "build", "-e", "piper", str(edited), "-o", str(folder / "edited.mp3"), "-q"], env)
             rows.append({"article": article.name, "audio_s": round(audio, 1), "engine_s": round(floor, 2),
                          "cold_s": round(cold, 2), "cold_vs_engine": round(cold / floor, 3),
                          "metadata_s": round(meta, 2), "metadata_vs_cold": round(meta / cold, 3),
@@ -176,7 +178,7 @@ def main() -> None:
             source = long_input(folder, minutes)
             fresh = dict(env, NARRATE_CACHE_DIR=str(folder / f"cache-{minutes}-{workers}"))
             config = ["-c", str(one_worker)] if workers == "1" else []
-            seconds, peak = run([*NARRATE, "build", str(source), "-o", str(folder / f"long{minutes}.mp3"), "-q",
+            seconds, peak = run([*NARRATE, "build", "-e", "piper", str(source), "-o", str(folder / f"long{minutes}.mp3"), "-q",
                                  *config], fresh)
             memory[f"{minutes}min, workers {workers}"] = {"seconds": round(seconds, 1), "peak_mb": round(peak)}
         results["memory"] = memory

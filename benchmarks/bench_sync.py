@@ -74,7 +74,7 @@ def main() -> None:
         paths = articles(folder / "articles", count)
         floor = raw_engine(paths, folder)
         config = folder / "narrate.yaml"
-        config.write_text(f"podcast:\n  title: Bench\n  base_url: https://bench.example/\n"
+        config.write_text(f"engine: piper\npodcast:\n  title: Bench\n  base_url: https://bench.example/\n"
                           f"sync:\n  ledger: {folder / 'ledger.sqlite'}\n", encoding="utf-8")
         env = dict(os.environ, NARRATE_CACHE_DIR=str(folder / "cache"))
         start = time.perf_counter()

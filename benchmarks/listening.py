@@ -1,20 +1,21 @@
-"""Listening test: does a speech recogniser hear what a reader should hear? narrate, the raw engine, a peer.
+"""Listening test: does a speech recogniser hear what a reader should hear? narrate's voices, the raw engine, a peer.
 
 For each text in benchmarks/listening/ (numbers, acronyms, symbols, references, measures, history,
-plain prose, and prose in very long sentences), build narrate's episode, have the raw Piper engine
-read the same text as written, and (when installed) have loudness-tts read it with its own text
-preparation and the same voice; transcribe each with an offline recogniser and print the word error
-rate (WER) against `<name>.gold.txt`, the words a listener should hear. Lower is better; the
-recogniser's own errors are in every column alike.
+plain prose, and prose in very long sentences), build narrate's episode with hibari's `heart` voice
+(the default) and with Piper's `joe`, have the raw Piper engine read the same text as written, and
+(when installed) have loudness-tts read it with its own text preparation and the `joe` voice file;
+transcribe each with an offline recogniser and print the word error rate (WER) against
+`<name>.gold.txt`, the words a listener should hear. Lower is better; the recogniser's own errors are
+in every column alike.
 
-Piper samples noise, so every synthesis differs: each reader runs `--runs` times (3 by default), each
-time afresh (narrate with an empty cache), and the table shows mean ± spread (half the range).
+Both voices sample noise, so every synthesis differs: each reader runs `--runs` times (3 by default),
+each time afresh (narrate with an empty cache), and the table shows mean ± spread (half the range).
 
 The recogniser is an external judge (faster-whisper with Whisper base), set up in its own venv:
   scripts/bench-listening JUDGE_PYTHON JUDGE_SCRIPT [--runs N] [--peer LOUDNESS_TTS]
                           [--setting NAME:noise_scale,noise_w,clause ...] [--texts a,b]
-where JUDGE_SCRIPT takes `AUDIO GOLD --json` and prints {"wer": ...}. `--setting` adds narrate rows with
-other delivery settings (Piper's noise_scale and noise_w, and `pauses.clause` in seconds), to choose
+where JUDGE_SCRIPT takes `AUDIO GOLD --json` and prints {"wer": ...}. `--setting` adds narrate columns with
+other Piper delivery settings (noise_scale and noise_w, and `pauses.clause` in seconds), to choose
 defaults from data; `--peer` is the loudness-tts command (found on PATH when not given).
 """
 
@@ -75,12 +76,16 @@ def judge(python: str, script: str, audio: Path, gold: Path) -> float:
     return float(json.loads(out.stdout.strip().splitlines()[-1])["wer"])
 
 
+def engine_config(folder: Path, name: str, text: str) -> Path:
+    path = folder / f"{name}.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
 def setting_config(folder: Path, name: str, values: str) -> Path:
     noise_scale, noise_w, clause = (float(v) for v in values.split(","))
-    path = folder / f"{name}.yaml"
-    path.write_text(f"piper:\n  noise_scale: {noise_scale}\n  noise_w: {noise_w}\npauses:\n  clause: {clause}\n",
-                    encoding="utf-8")
-    return path
+    return engine_config(folder, name, f"engine: piper\npiper:\n  noise_scale: {noise_scale}\n  noise_w: {noise_w}\n"
+                                       f"pauses:\n  clause: {clause}\n")
 
 
 def summary(values: list[float]) -> str:
@@ -103,11 +108,13 @@ def main() -> None:
     if args.texts:
         sources = [p for p in sources if p.stem in args.texts.split(",")]
     results: dict[tuple[str, str], list[float]] = {}
-    readers = ["narrate", *(name for name, _ in (s.split(":", 1) for s in args.setting))]
+    readers = ["hibari", "piper", *(name for name, _ in (s.split(":", 1) for s in args.setting))]
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        configs = {"narrate": None, **{name: setting_config(folder, name, values)
-                                      for name, values in (s.split(":", 1) for s in args.setting)}}
+        configs = {"hibari": engine_config(folder, "hibari", "engine: hibari\n"),
+                   "piper": engine_config(folder, "piper", "engine: piper\n"),
+                   **{name: setting_config(folder, name, values)
+                      for name, values in (s.split(":", 1) for s in args.setting)}}
         for run in range(args.runs):
             for source in sources:
                 gold = source.with_name(source.stem + ".gold.txt")
@@ -120,7 +127,7 @@ def main() -> None:
                 if not args.no_raw:
                     raw = folder / f"{source.stem}-raw.wav"
                     raw_engine_wav(text, raw)
-                    results.setdefault((source.stem, "raw engine"), []).append(
+                    results.setdefault((source.stem, "raw piper"), []).append(
                         judge(args.judge_python, args.judge_script, raw, gold))
                 if args.peer:
                     peer = folder / f"{source.stem}-peer.wav"
@@ -128,7 +135,7 @@ def main() -> None:
                     results.setdefault((source.stem, "loudness-tts"), []).append(
                         judge(args.judge_python, args.judge_script, peer, gold))
             print(f"run {run + 1} of {args.runs} done", file=sys.stderr)
-    columns = readers + ([] if args.no_raw else ["raw engine"]) + (["loudness-tts"] if args.peer else [])
+    columns = readers + ([] if args.no_raw else ["raw piper"]) + (["loudness-tts"] if args.peer else [])
     print(f"WER, mean ± half the range over {args.runs} runs")
     print(f"{'text':<16}" + "".join(f"{c:>18}" for c in columns))
     for source in sources:

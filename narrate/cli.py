@@ -42,9 +42,10 @@ def _main(version: bool = typer.Option(False, "--version", callback=_version, is
 ConfigOption = typer.Option(None, "--config", "-c", help="Config file (default: ./narrate.yaml if present).",
                             dir_okay=False)
 EngineOption = typer.Option(None, "--engine", "-e",
-                            help="Speech engine: piper (the default, offline) or gtts (Google, online).")
+                            help="Speech engine: piper (the default, offline), hibari (offline) or gtts (Google, online).")
 VoiceOption = typer.Option(None, "--voice",
-                           help="Piper voice: joe, a voice found in piper.voice_dirs, or a .onnx path.")
+                           help="Voice: a hibari voice (heart, fenrir, ...), a Piper voice's name (joe, "
+                                "en_GB-alan-medium, ...) or a .onnx path.")
 
 
 def _fail(error: NarrateError) -> None:
@@ -101,6 +102,8 @@ def build(
     engine: Optional[str] = EngineOption,
     voice: Optional[str] = VoiceOption,
     speed: Optional[float] = typer.Option(None, "--speed", help="Speaking rate, 0.5 to 2.0."),
+    language: Optional[str] = typer.Option(None, "--language", "-l", help="The article's language (en, ru, ...), "
+                                           "instead of the one detected."),
     title: Optional[str] = typer.Option(None, "--title", help="Episode title (default: the article's)."),
     author: Optional[str] = typer.Option(None, "--author", help="Episode author (default: the article's)."),
     date: Optional[str] = typer.Option(None, "--date", help="Episode date, YYYY-MM-DD."),
@@ -111,10 +114,13 @@ def build(
     from narrate.config import load_config
     from narrate.pipeline import MetaOverrides, default_output, load_script, read_article
     from narrate.pipeline import build as build_episode
+    from narrate.speech.engines import engine_for_voice
 
     _one_input(source, script)
     try:
-        settings = load_config(config, {"engine": engine, "piper.voice": voice, "speed": speed})
+        settings = load_config(config, {"engine": engine, "voice": voice, "speed": speed,
+                                           "speech.language": language},
+                               voice_owner=engine_for_voice)
         if date is not None:
             _check_date(date)
         article = load_script(script) if script is not None else read_article(source, settings)
@@ -167,24 +173,30 @@ def say(
     engine: Optional[str] = EngineOption,
     voice: Optional[str] = VoiceOption,
     speed: Optional[float] = typer.Option(None, "--speed", help="Speaking rate, 0.5 to 2.0."),
+    language: Optional[str] = typer.Option(None, "--language", "-l", help="The article's language (en, ru, ...), "
+                                           "instead of the one detected."),
 ) -> None:
-    """Speak one line to a WAV and print what the engine was given: for trying pronunciations."""
+    """Speak one line to a WAV and print what the engine was given, and its phonemes: for trying pronunciations."""
     import os
     import tempfile
     import wave
 
     from narrate.config import load_config
     from narrate.errors import OutputError
-    from narrate.pipeline import speech_options
-    from narrate.speech.engines import load_engine
+    from narrate.pipeline import check_language, speech_options
+    from narrate.speech.engines import engine_for_voice, load_engine
     from narrate.speech.normalize import normalize
 
     try:
-        settings = load_config(config, {"engine": engine, "piper.voice": voice, "speed": speed})
+        settings = load_config(config, {"engine": engine, "voice": voice, "speed": speed,
+                                           "speech.language": language},
+                               voice_owner=engine_for_voice)
         spoken = normalize(text, speech_options(settings))
         if not spoken.strip():
             raise OutputError("nothing to say once the text is normalised")
         speaker = load_engine(settings)
+        check_language(settings, {"body": speaker})
+        phonemes = speaker.phonemes(spoken) if hasattr(speaker, "phonemes") else None
         samples = speaker.synthesize(spoken)
         target = output if output.suffix.lower() == ".wav" else output.with_name(output.name + ".wav")
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -201,6 +213,8 @@ def say(
         typer.echo(f"narrate: error: {output}: cannot write ({exc.strerror or exc})", err=True)
         raise typer.Exit(1)
     typer.echo(spoken)
+    if phonemes is not None:
+        typer.echo(f"phonemes: {phonemes}")
     typer.echo(str(target), err=True)
 
 

@@ -10,7 +10,7 @@ import json
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal, Optional
+from typing import Any, Callable, Literal, Optional
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -61,11 +61,22 @@ class PiperOptions(_Strict):
     listening test (docs/benchmarks.md)."""
     threads: int = Field(default=2, ge=1, le=64)
     """CPU threads for the neural network."""
+    download_url: Optional[str] = None
+    """A mirror of Piper's voice collection (default: its own, on Hugging Face)."""
+
+
+class HibariOptions(_Strict):
+    voice: str = "heart"
+    """`heart` is inside the package; hibari's other voices are downloaded once, when named."""
+    threads: int = Field(default=2, ge=1, le=64)
+    """CPU threads for the neural network."""
+    download_url: Optional[str] = None
+    """A mirror of hibari's voice folder (default: its own, on Hugging Face)."""
 
 
 class GttsOptions(_Strict):
-    lang: str = "en"
-    """Language code."""
+    lang: Optional[str] = None
+    """Language code (en, fr, ...); unset, the article's language."""
     tld: str = "com"
     """Google accent host: `com`, `co.uk`, `com.au`, `ca`, `co.in`, `ie`, `co.za`, ..."""
     slow: bool = False
@@ -141,22 +152,33 @@ class FetchOptions(_Strict):
 
 
 class Pronunciation(_Strict):
-    """One lexicon entry: exactly one of say, spell or phonemes."""
+    """One lexicon entry: say, spell or ipa (with say beside ipa for engines that take no phonemes)."""
 
     say: Optional[str] = None
     spell: bool = False
-    phonemes: Optional[str] = None
+    ipa: Optional[str] = None
     ignore_case: bool = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def _older_spelling(cls, data: Any) -> Any:
+        """`phonemes:` was the key's first name; configs that use it keep working."""
+        if isinstance(data, dict) and "phonemes" in data and "ipa" not in data:
+            data = {("ipa" if k == "phonemes" else k): v for k, v in data.items()}
+        return data
 
     @model_validator(mode="after")
     def _one_way(self) -> "Pronunciation":
-        ways = sum([self.say is not None, self.spell, self.phonemes is not None])
-        if ways != 1 and not (self.spell and self.say is not None and ways == 2):
-            raise ValueError("give exactly one of say, spell: true, or phonemes")
+        ways = sum([self.say is not None, self.spell, self.ipa is not None])
+        paired = ways == 2 and self.say is not None and (self.spell or self.ipa is not None)
+        if ways != 1 and not paired:
+            raise ValueError("give one of say, spell: true, or ipa (say may go with either)")
         return self
 
 
 class SpeechOptionsModel(_Strict):
+    language: Optional[str] = None
+    """The article's language (ISO 639-1, e.g. en, ru), instead of the one narrate detects."""
     urls: Literal["short", "skip", "full"] = "short"
     """Web addresses: `short` (the host: example dot com), `full`, or `skip`."""
     date_order: Literal["mdy", "dmy"] = "mdy"
@@ -277,7 +299,7 @@ class PodcastOptions(_Strict):
 
 class Config(_Strict):
     engine: str = "piper"
-    """The speech engine: `piper` (offline) or `gtts` (Google, online); third-party engines register under the
+    """The speech engine: `piper` (offline), `hibari` (offline) or `gtts` (Google, online); third-party engines register under the
     `narrate.engines` entry-point group."""
     speed: float = Field(default=1.0, ge=0.5, le=2.0)
     """Speaking rate: 1.0 is the voice's natural pace, 1.2 is 20% faster (Piper: length scale; gTTS: ffmpeg `atempo`,
@@ -288,6 +310,8 @@ class Config(_Strict):
     """Synthesis processes: 0 picks one per CPU core (up to 4) when there is enough text to be worth it; 1
     synthesises in this process with `piper.threads` threads. Each extra process holds its own copy of the voice
     (about 150 MB for the bundled one)."""
+    hibari: HibariOptions = HibariOptions()
+    """The hibari engine's options."""
     piper: PiperOptions = PiperOptions()
     gtts: GttsOptions = GttsOptions()
     pauses: Pauses = Pauses()
@@ -325,7 +349,7 @@ class Config(_Strict):
             entries.update(load_lexicon_file(shared))
         entries.update(self.pronunciations)
         # Longest first, so "New York Times" is matched before "New York".
-        return tuple(LexiconEntry(word, p.say, p.spell, p.phonemes, p.ignore_case)
+        return tuple(LexiconEntry(word, p.say, p.spell, p.ipa, p.ignore_case)
                      for word, p in sorted(entries.items(), key=lambda kv: -len(kv[0])))
 
     def path(self, value: str | None) -> Path | None:
@@ -366,11 +390,14 @@ def _set_dotted(data: dict, dotted: str, value: Any) -> None:
     node[leaf] = value
 
 
-def load_config(path: Path | None, overrides: dict[str, Any] | None = None) -> Config:
+def load_config(path: Path | None, overrides: dict[str, Any] | None = None,
+                voice_owner: Callable[[str, str], str] | None = None) -> Config:
     """Read `path` (or `./narrate.yaml` if present, else defaults), lay flag `overrides` on top.
 
     `overrides` maps dotted keys (`piper.voice`) to values; None values are ignored, so callers
-    can pass every flag and only the ones the user set take effect.
+    can pass every flag and only the ones the user set take effect. A `voice` override goes to the
+    engine `voice_owner(voice, engine)` names (the caller's, so that no room is imported here), or to
+    the chosen engine.
     """
     source = "defaults"
     data: dict[str, Any] = {}
@@ -399,9 +426,16 @@ def load_config(path: Path | None, overrides: dict[str, Any] | None = None) -> C
             raise ConfigError(f"{path}: base_dir: unknown key")
         data = loaded
         data["base_dir"] = path.resolve().parent
-    for dotted, value in (overrides or {}).items():
+    overrides = dict(overrides or {})
+    voice = overrides.pop("voice", None)
+    for dotted, value in overrides.items():
         if value is not None:
             _set_dotted(data, dotted, value)
+    if voice is not None:  # --voice: a voice of the chosen engine, or one that says which engine it is
+        engine = data.get("engine", Config.model_fields["engine"].default)
+        if overrides.get("engine") is None and voice_owner is not None:
+            data["engine"] = engine = voice_owner(voice, engine)
+        _set_dotted(data, f"{engine}.voice", voice)
     try:
         return Config.model_validate(data)
     except ValidationError as exc:
@@ -420,7 +454,7 @@ def load_lexicon_file(path: Path) -> dict[str, Pronunciation]:
     if isinstance(data, dict) and "pronunciations" in data:
         data = data["pronunciations"]
     if not isinstance(data, dict):
-        raise ConfigError(f"{path}: a pronunciation file maps words to {{say: ...}}, {{spell: true}} or {{phonemes: ...}}")
+        raise ConfigError(f"{path}: a pronunciation file maps words to {{say: ...}}, {{spell: true}} or {{ipa: ...}}")
     try:
         return {str(word): Pronunciation.model_validate(entry) for word, entry in data.items()}
     except ValidationError as exc:

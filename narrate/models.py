@@ -33,6 +33,8 @@ class Draft:
     """For a web page, every block of text it shows, in order: read once, for the second opinions."""
     image_texts: frozenset[str] = frozenset()
     """For a web page, its images' alt texts (squashed): a line that repeats one is the image's caption."""
+    language: str | None = None
+    """The language the input declares for itself (a page's `lang` or `og:locale`, front matter's `lang:`)."""
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,8 @@ class Article:
     image_url: str | None = None
     description: str | None = None
     dropped: tuple[Dropped, ...] = ()
+    language: str | None = None
+    """The language the input declared (ISO 639-1); the text's own is detected when it is spoken."""
 
 
 @dataclass(frozen=True)

@@ -97,16 +97,56 @@ _QUOTATION = re.compile(r"\s*[\"“«][^\"“”«»]+[\"”»][.,!?]?\s*")
 
 
 def speech_language(config: Config) -> str:
-    """The language the words are spoken in: gTTS's language, else the show's."""
-    return (config.gtts.lang if config.engine == "gtts" else config.podcast.language).split("-")[0]
+    """The language the words are spoken in: the article's (or the one asked for), else gTTS's, else the show's."""
+    chosen = config.speech.language or (config.gtts.lang if config.engine == "gtts" else None)
+    return (chosen or config.podcast.language).split("-")[0]
 
 
 def speech_options(config: Config):
     """How the configured show's text is made speakable (language, URLs, dates, the user's lexicon)."""
+    from narrate.speech.engines import engine_class
     from narrate.speech.normalize import SpeechOptions
 
     return SpeechOptions(language=speech_language(config), urls=config.speech.urls, lexicon=config.lexicon(),
-                         supports_phonemes=config.engine == "piper", date_order=config.speech.date_order)
+                         supports_phonemes=getattr(engine_class(config.engine), "takes_phonemes", False),
+                         date_order=config.speech.date_order)
+
+
+def with_article_language(article: Article, config: Config) -> Config:
+    """The config for this article: its language (detected, unless `speech.language` names one) is the
+    one its words are spoken in, and the one gTTS speaks when `gtts.lang` is not set."""
+    from narrate.article.language import article_language, primary
+
+    language = primary(config.speech.language) if config.speech.language else article_language(article)
+    if language is None:
+        return config
+    return config.model_copy(update={"speech": config.speech.model_copy(update={"language": language})})
+
+
+def check_language(config: Config, engines: dict) -> None:
+    """Fail, before anything is synthesised, when a voice would read the text in a language it does not speak."""
+    from narrate.errors import ConfigError
+
+    language = config.speech.language
+    if language is None:
+        return
+    for role, engine in engines.items():
+        spoken = getattr(engine, "language", None)
+        if spoken is None or spoken == language:
+            continue
+        name, its = _language_name(language), _language_name(spoken)
+        voice = getattr(engine, "voice", None) or getattr(getattr(engine, "model", None), "stem", "")
+        whose = "" if role == "body" else f" for the {role}"
+        raise ConfigError(
+            f"the article is in {name} ({language}) and the {engine.name} voice {voice}{whose} speaks {its}: "
+            f"use --engine gtts --language {language} (online), or a Piper voice that speaks {name} "
+            f"(--engine piper --voice NAME, see docs/voices.md), or --language {spoken} if the text is {its}")
+
+
+def _language_name(code: str) -> str:
+    from gtts.lang import tts_langs
+
+    return tts_langs().get(code, code)
 
 
 def _join_abbreviations(sentences: list[str]) -> list[str]:
@@ -265,8 +305,10 @@ def build(article: Article, config: Config, mp3: Path, *, overrides: MetaOverrid
     meta = episode_meta(article, config, overrides)
     if meta.image is not None and not meta.image.is_file():
         raise OutputError(f"podcast.image: no image at {meta.image}")
-    plan = plan_speech(article, config)
+    config = with_article_language(article, config)
     engines = load_role_engines(config)
+    check_language(config, engines)
+    plan = plan_speech(article, config)
     engine = engines["body"]
     out_dir = mp3.parent
     try:

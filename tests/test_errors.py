@@ -64,6 +64,8 @@ def test_bad_date_flag(tmp_path):
 def test_unknown_voice(tmp_path):
     result = run_cli("build", FIXTURES / "plain.txt", "--voice", "nobody", "-o", tmp_path / "x.mp3")
     _one_line_error(result, "piper.voice", "nobody", "joe")
+    result = run_cli("build", FIXTURES / "plain.txt", "-e", "hibari", "--voice", "nobody", "-o", tmp_path / "x.mp3")
+    _one_line_error(result, "hibari.voice", "nobody", "heart")
 
 
 def test_output_where_a_file_blocks_the_folder(tmp_path):

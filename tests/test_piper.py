@@ -4,7 +4,8 @@ import sys
 from hypothesis import given
 from hypothesis import strategies as st
 
-from narrate.speech.engines.piper import MAX_CALL_CHARS, clause_parts
+from narrate.speech.clauses import clause_parts
+from narrate.speech.engines.piper import MAX_CALL_CHARS
 
 LONG = ("Of everyone who answered the survey in those years, just over half were women, three in four were "
         "older than twenty six, and most lived in towns; the rest, who lived on farms or on islands far from "
@@ -12,7 +13,7 @@ LONG = ("Of everyone who answered the survey in those years, just over half were
 
 
 def test_a_long_sentence_is_cut_at_its_clauses_and_nothing_is_lost():
-    parts = clause_parts(LONG)
+    parts = clause_parts(LONG, MAX_CALL_CHARS)
     assert len(parts) >= 2
     assert all(len(p) <= MAX_CALL_CHARS for p in parts)
     assert " ".join(parts) == LONG
@@ -26,7 +27,7 @@ def test_a_sentence_end_inside_a_quote_is_the_first_choice():
 
 
 def test_short_sentences_and_lexicon_phonemes_are_never_cut():
-    assert clause_parts("A short sentence, with a comma.") == ["A short sentence, with a comma."]
+    assert clause_parts("A short sentence, with a comma.", MAX_CALL_CHARS) == ["A short sentence, with a comma."]
     phonemes = "[[" + "a b c d e f g h " * 20 + "]]"
     text = f"The word {phonemes} is said as written, and then the sentence goes on for quite a while more."
     for part in clause_parts(text, limit=80):
@@ -35,7 +36,7 @@ def test_short_sentences_and_lexicon_phonemes_are_never_cut():
 
 @given(st.text(st.sampled_from("abc ,;."), min_size=1, max_size=600))
 def test_parts_rebuild_the_text(text):
-    parts = clause_parts(text)
+    parts = clause_parts(text, MAX_CALL_CHARS)
     assert " ".join(parts).split() == text.split()
 
 
@@ -59,7 +60,7 @@ print(len(audio) / engine.sample_rate, grown // 1024)
 
 
 def test_clauses_are_cut_at_commas_semicolons_colons_and_dashes_never_into_tiny_pieces():
-    from narrate.speech.engines.piper import clauses
+    from narrate.speech.clauses import clauses
 
     assert clauses("When the tide turned, the boats came home; the gulls followed them — as always.") == [
         "When the tide turned,", "the boats came home;", "the gulls followed them", "— as always."]

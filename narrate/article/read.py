@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from narrate.errors import IngestError
+from narrate.article.language import declared_in_html, primary
 from narrate.models import Block, Draft
 
 MAX_INPUT_BYTES = 20 * 1024 * 1024
@@ -221,6 +222,7 @@ def parse_markdown(text: str, *, code: str = "skip", tables: str = "read") -> Dr
         source_url=_meta_str(meta, "url", "source", "canonical_url"),
         description=_meta_str(meta, "description", "summary", "dek"),
         has_markup=not converted,
+        language=primary(declared) if (declared := _meta_str(meta, "lang", "language")) else None,
     )
 
 
@@ -629,4 +631,5 @@ def parse_html(data: bytes, text: str, *, url: str | None = None, code: str = "s
         date=document.date,
         source_url=document.url or url, site_name=document.sitename, image_url=document.image,
         description=document.description, page_blocks=tuple(page.blocks), image_texts=page.image_texts,
+        language=declared_in_html(text),
     )

@@ -276,4 +276,4 @@ def build_article(draft: Draft, dropped: tuple[Dropped, ...] = ()) -> Article:
                          for heading, paragraphs in parts)
     return Article(title=title, sections=sections, author=draft.author, date=draft.date,
                    source_url=draft.source_url, site_name=draft.site_name, image_url=draft.image_url,
-                   description=draft.description, dropped=dropped)
+                   description=draft.description, dropped=dropped, language=draft.language)

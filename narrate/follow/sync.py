@@ -229,7 +229,8 @@ def build_one(url: str, config: Config, target: str | None, storage_options: dic
 
 def _single_threaded(config: Config) -> Config:
     """Each worker builds one article with one thread: one worker per core, no pool inside a pool."""
-    return config.model_copy(update={"workers": 1, "piper": config.piper.model_copy(update={"threads": 1})})
+    return config.model_copy(update={"workers": 1, "piper": config.piper.model_copy(update={"threads": 1}),
+                                     "hibari": config.hibari.model_copy(update={"threads": 1})})
 
 
 def run_pool(jobs: list[Job], config: Config, media: Path, workers: int, on_built: OnBuilt) -> None:

@@ -22,7 +22,9 @@ from narrate.models import LexiconEntry
 
 
 def _clean(words: str) -> str:
-    return words.replace(",", "").replace("-", " ").replace("  ", " ")
+    """num2words' British "two hundred and fifty" read the American way, as the bundled voices speak:
+    with the "and", a recogniser (and a listener) hears 1,250,000 as "1,200,000 and 50,000"."""
+    return words.replace(",", "").replace("-", " ").replace(" and ", " ").replace("  ", " ")
 
 
 def cardinal(number: str | int | float) -> str:
@@ -257,12 +259,6 @@ def _iso_date(match: re.Match) -> str | None:
     return f"{_MONTHS[m - 1]} {ordinal(d)} {year(y)}"
 
 
-def _keeps_full_stop(match: re.Match) -> str:
-    """ "at 5 p.m." ending a sentence: the abbreviation's dot was also the sentence's full stop."""
-    rest = match.string[match.end():]
-    return "." if match.group(0).endswith(".") and (not rest.strip() or re.match(r"\s+[A-Z\"“]", rest)) else ""
-
-
 def _clock(match: re.Match) -> str:
     hours, minutes = int(match.group(1)), match.group(2)
     suffix = match.group(3)
@@ -272,8 +268,13 @@ def _clock(match: re.Match) -> str:
     elif not suffix:
         spoken += " o'clock"
     if suffix:
-        spoken += " " + " ".join(suffix.replace(".", "").lower()) + _keeps_full_stop(match)
+        spoken += " " + _meridiem(suffix)
     return spoken
+
+
+def _meridiem(suffix: str) -> str:
+    """ "PM", "p.m.": "p.m.", which both voices say as letters (spaced, "p m", the "a" of "a m" is the article)."""
+    return ".".join(suffix.replace(".", "").lower()) + "."
 
 
 def _duration(match: re.Match) -> str:
@@ -480,7 +481,7 @@ def normalize(text: str, options: SpeechOptions = SpeechOptions()) -> str:
     state.apply(re.compile(r"\b(\d{1,2}):(\d{2})\s?([AaPp]\.?[Mm]\.?)?(?![\w:])"), _clock)
     state.apply(re.compile(r"\b(\d+):(\d+)\b(?!:)"), lambda m: f"{cardinal(m.group(1))} to {cardinal(m.group(2))}")
     state.apply(re.compile(r"\b(\d{1,2})\s?([AaPp]\.[Mm]\.|[AaPp][Mm]\b)"),
-                lambda m: f"{cardinal(m.group(1))} {' '.join(m.group(2).replace('.', '').lower())}{_keeps_full_stop(m)}")
+                lambda m: f"{cardinal(m.group(1))} {_meridiem(m.group(2))}")
     state.apply(re.compile(r"\b(?:version\s+v?|v)(\d+(?:\.\d+){1,3})\b", re.IGNORECASE),
                 lambda m: "version " + " point ".join(cardinal(p) for p in m.group(1).split(".")))
     state.apply(re.compile(r"(\b)(\d+(?:\.\d+){2,3})\b"), _version)
@@ -519,7 +520,7 @@ def normalize(text: str, options: SpeechOptions = SpeechOptions()) -> str:
 
 
 def _spaces(text: str) -> str:
-    text = re.sub(r"(?<=[A-Z]\.)\.(?!\.)", "", text)  # "...the D.P.R.K.." after an initialism ends the sentence
+    text = re.sub(r"(?<=\b[A-Za-z]\.)\.(?!\.)", "", text)  # "...the D.P.R.K..", "at 5 p.m..": one full stop
     return re.sub(r"\s{2,}", " ", re.sub(r"\s+([,.;:!?])", r"\1", text)).strip()
 
 

@@ -30,10 +30,20 @@ def load_engine(config: Config) -> Engine:
     return engine_class(config.engine).from_config(config)
 
 
+def engine_for_voice(voice: str, engine: str) -> str:
+    """The engine a voice belongs to, when its name says so (hibari's `fenrir`, Piper's `joe` or a .onnx
+    file); else the chosen `engine`, which may know the voice from its own folders."""
+    for name in engine_names():
+        owns = getattr(engine_class(name), "owns_voice", None)
+        if name != engine and owns is not None and owns(voice):
+            return name
+    return engine
+
+
 class _VoiceSettings:
     """The settings that choose and shape the voices, as a key: equal settings, the same loaded engines."""
 
-    FIELDS = {"engine", "speed", "piper", "gtts", "roles", "pauses"}
+    FIELDS = {"engine", "speed", "hibari", "piper", "gtts", "roles", "pauses", "speech"}
 
     def __init__(self, config: Config):
         self.config = config
@@ -63,8 +73,12 @@ def _role_engines(settings: _VoiceSettings) -> dict[str, Engine]:
         override = getattr(config.roles, role)
         if override is None:
             continue
-        piper = config.piper.model_copy(update={k: v for k, v in (("voice", override.voice),
-                                                                    ("speaker", override.speaker)) if v is not None})
-        role_config = config.model_copy(update={"piper": piper, "speed": override.speed or config.speed})
+        engine = engine_for_voice(override.voice, config.engine) if override.voice else config.engine
+        changes = {k: v for k, v in (("voice", override.voice), ("speaker", override.speaker)) if v is not None}
+        if engine != "piper":
+            changes.pop("speaker", None)  # only Piper's voices hold several speakers
+        options = getattr(config, engine)
+        role_config = config.model_copy(update={"engine": engine, engine: options.model_copy(update=changes),
+                                                "speed": override.speed or config.speed})
         engines[role] = load_engine(role_config)
     return engines

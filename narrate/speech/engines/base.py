@@ -29,10 +29,18 @@ class Engine(Protocol):
     sample_rate: int
     parallel_safe: bool
     """True when several worker processes may each run a copy (then `single_threaded` gives one)."""
+    language: str
+    """The language the voice speaks (ISO 639-1): an article in another is refused before synthesis."""
+    takes_phonemes: bool
+    """True when a lexicon's IPA, given as [[ ... ]], is spoken as phonemes (else the word is said)."""
 
     @classmethod
     def from_config(cls, config: Config) -> Engine:
         """Check the engine's options and prepare it; raise ConfigError or EngineError."""
+
+    @classmethod
+    def owns_voice(cls, voice: str) -> bool:
+        """True when `voice` can only mean this engine's (optional: `--voice` then picks the engine)."""
 
     @classmethod
     def voices(cls, config: Config) -> list[VoiceInfo]:

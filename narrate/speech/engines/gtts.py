@@ -23,6 +23,7 @@ class GttsEngine:
 
     def __init__(self, lang: str, tld: str, slow: bool, speed: float, timeout: float):
         self.lang = lang
+        self.language = lang.split("-")[0].lower()
         self.tld = tld
         self.slow = slow
         self.speed = speed
@@ -33,11 +34,13 @@ class GttsEngine:
         from gtts.lang import tts_langs
 
         options = config.gtts
+        # Unset, Google speaks the article's language (the pipeline fills it in), else the one asked for.
+        lang = options.lang or config.speech.language or "en"
         languages = tts_langs()
-        if options.lang not in languages:
-            raise ConfigError(f"gtts.lang: unsupported language {options.lang!r}; "
-                              f"e.g. {', '.join(sorted(languages)[:12])}, ...")
-        return cls(options.lang, options.tld, options.slow, config.speed, options.timeout)
+        if lang not in languages:
+            key = "gtts.lang" if options.lang else "language"
+            raise ConfigError(f"{key}: gtts does not speak {lang!r}; e.g. {', '.join(sorted(languages)[:12])}, ...")
+        return cls(lang, options.tld, options.slow, config.speed, options.timeout)
 
     @classmethod
     def voices(cls, config: Config) -> list[VoiceInfo]:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from narrate.errors import ConfigError, EngineError
+from narrate.speech.clauses import clause_parts, clauses
 from narrate.speech.engines.base import VoiceInfo
 
 if TYPE_CHECKING:
@@ -22,54 +23,10 @@ BUNDLED_VOICE = "joe"
 MAX_CALL_CHARS = 200
 # The pause Piper itself leaves at a comma (measured on the bundled voice: 0.28-0.39 s).
 CLAUSE_PAUSE_S = 0.3
-# Where a long sentence may be cut, best first: the cost added to the distance from its middle.
-_CUTS = (
-    (re.compile(r"[.!?][\"”’)]*\s"), -0.1),  # a sentence inside a quotation
-    (re.compile(r"[;:]\s"), 0.0),
-    (re.compile(r"\s[—–]\s|—"), 0.05),
-    (re.compile(r",\s"), 0.1),
-    (re.compile(r"\s(?=(?:and|but|or|which|while|because|where|when|although|though)\s)"), 0.3),
-    (re.compile(r"\s"), 0.6),
-)
-_MIN_PART_CHARS = 12
-
-
-def clause_parts(text: str, limit: int = MAX_CALL_CHARS) -> list[str]:
-    """Cut `text` into parts of at most `limit` characters, at the strongest break nearest the middle."""
-    text = text.strip()
-    if len(text) <= limit:
-        return [text]
-    best: tuple[float, int] | None = None
-    for pattern, cost in _CUTS:
-        for match in pattern.finditer(text):
-            cut = match.end()
-            left, right = text[:cut], text[cut:]
-            if len(left.strip()) < _MIN_PART_CHARS or len(right.strip()) < _MIN_PART_CHARS:
-                continue
-            if left.count("[[") != left.count("]]"):
-                continue  # never inside a lexicon's phonemes
-            score = abs(cut - len(text) / 2) / len(text) + cost
-            if best is None or score < best[0]:
-                best = (score, cut)
-    if best is None:  # one enormous word: nothing to cut at
-        return [text]
-    return clause_parts(text[:best[1]], limit) + clause_parts(text[best[1]:], limit)
-
-
-_CLAUSE_BREAK = re.compile(r"(?<=[,;:])\s+|\s+(?=[—–]\s)")
-
-
-def clauses(text: str) -> list[str]:
-    """The clauses of a sentence, cut after a comma, semicolon or colon and around a dash, never
-    leaving a piece of under 12 characters alone nor cutting inside a lexicon's [[ phonemes ]]."""
-    pieces: list[str] = []
-    for piece in _CLAUSE_BREAK.split(text.strip()):
-        if pieces and (len(pieces[-1]) < _MIN_PART_CHARS or len(piece) < _MIN_PART_CHARS
-                       or pieces[-1].count("[[") != pieces[-1].count("]]")):
-            pieces[-1] = f"{pieces[-1]} {piece}"
-        else:
-            pieces.append(piece)
-    return [p for p in pieces if p]
+# A voice of Piper's published collection, by name: language_REGION-name-quality.
+VOICE_NAME = re.compile(r"[a-z]{2,3}_[A-Z]{2}-\w+-(?:x_low|low|medium|high)")
+# Where Piper's voices are published; `piper.download_url` names a mirror of the same layout.
+VOICES_URL = "https://huggingface.co/rhasspy/piper-voices/resolve/main/"
 
 
 def _bundled_model() -> Path:
@@ -86,8 +43,40 @@ def _voice_files(dirs: list[Path]) -> list[Path]:
     return found
 
 
-def resolve_voice(voice: str, dirs: list[Path]) -> Path:
-    """Turn the config's `piper.voice` into a model path: bundled name, folder name, or file."""
+def download_dir(config: Config) -> Path:
+    from narrate.speech.engines.download import voices_dir
+
+    return voices_dir(config.path(config.cache.dir)) / "piper"
+
+
+def download_voice(name: str, config: Config) -> Path:
+    """A voice of Piper's collection, fetched once into the user cache, its files checked against the
+    MD5 sums the collection's index publishes."""
+    from narrate.speech.engines.download import fetch, fetch_text
+
+    base = (config.piper.download_url or VOICES_URL).rstrip("/") + "/"
+    target = download_dir(config)
+    offline = f"connect once to download it, or put {name}.onnx and {name}.onnx.json in a piper.voice_dirs folder"
+    try:
+        entry = json.loads(fetch_text(base + "voices.json", f"piper voice {name!r}", offline)).get(name)
+    except ValueError:
+        raise EngineError(f"piper: the voice list at {base}voices.json is not JSON") from None
+    if not isinstance(entry, dict) or not isinstance(entry.get("files"), dict):
+        raise ConfigError(f"piper.voice: {name!r} is not in Piper's voice collection ({base}voices.json)")
+    files = entry["files"]
+    for suffix in (".onnx.json", ".onnx"):  # the model last: its presence means the voice is whole
+        path = next((p for p in files if p.endswith(f"/{name}{suffix}")), None)
+        if path is None:
+            raise EngineError(f"piper: the voice list names no {name}{suffix} file")
+        size = files[path].get("size_bytes", 0)
+        fetch(base + path, target / f"{name}{suffix}", files[path]["md5_digest"], "md5",
+              f"piper voice {name!r}" + (f" ({size / 1e6:.1f} MB)" if suffix == ".onnx" and size else ""), offline)
+    return target / f"{name}.onnx"
+
+
+def resolve_voice(voice: str, dirs: list[Path], config: Config | None = None) -> Path:
+    """Turn the config's `piper.voice` into a model path: bundled name, folder name, or file; with a
+    `config`, a voice of Piper's collection named but not found is downloaded."""
     if voice == BUNDLED_VOICE:
         return _bundled_model()
     for model in _voice_files(dirs):
@@ -100,6 +89,8 @@ def resolve_voice(voice: str, dirs: list[Path]) -> Path:
         if not Path(f"{candidate}.json").is_file():
             raise ConfigError(f"piper.voice: {candidate} needs its config {candidate.name}.json beside it")
         return candidate
+    if config is not None and VOICE_NAME.fullmatch(voice):
+        return download_voice(voice, config)
     names = [BUNDLED_VOICE] + [m.stem for m in _voice_files(dirs)]
     raise ConfigError(f"piper.voice: unknown voice {voice!r}; available offline: {', '.join(names)}")
 
@@ -126,8 +117,14 @@ def _speaker_id(speaker: int | str | None, voice_config: dict[str, Any], model: 
     return speakers[speaker]
 
 
+def _language_tag(voice_config: dict[str, Any]) -> str:
+    """The voice's language as its config gives it: "en_US", or espeak's "en-us" in older voices."""
+    return (voice_config.get("language") or {}).get("code") or voice_config.get("espeak", {}).get("voice", "?")
+
+
 class PiperEngine:
     name = "piper"
+    takes_phonemes = True  # a lexicon's [[ IPA ]] is spoken as written
     parallel_safe = True
 
     def __init__(self, model: Path, voice_config: dict[str, Any], speaker_id: int | None,
@@ -143,24 +140,29 @@ class PiperEngine:
         self.noise_w = noise_w if noise_w is not None else float(inference.get("noise_w", 0.8))
         self.threads = threads
         self.clause_pause = clause_pause
+        self.language = re.split(r"[-_]", _language_tag(voice_config))[0].lower()
         self._voice = None
 
     @classmethod
     def from_config(cls, config: Config) -> PiperEngine:
         options = config.piper
-        dirs = [config.path(d) for d in options.voice_dirs]
+        dirs = [config.path(d) for d in options.voice_dirs] + [download_dir(config)]
         voice = options.voice
         if Path(voice).suffix == ".onnx":
             voice = str(config.path(voice))
-        model = resolve_voice(voice, dirs)
+        model = resolve_voice(voice, dirs, config)
         voice_config = _read_voice_config(model)
         speaker_id = _speaker_id(options.speaker, voice_config, model)
         return cls(model, voice_config, speaker_id, config.speed, options.noise_scale, options.noise_w, options.threads,
                    clause_pause=config.pauses.clause)
 
     @classmethod
+    def owns_voice(cls, voice: str) -> bool:
+        return voice == BUNDLED_VOICE or Path(voice).suffix == ".onnx" or bool(VOICE_NAME.fullmatch(voice))
+
+    @classmethod
     def voices(cls, config: Config) -> list[VoiceInfo]:
-        dirs = [config.path(d) for d in config.piper.voice_dirs]
+        dirs = [config.path(d) for d in config.piper.voice_dirs] + [download_dir(config)]
         models = [_bundled_model()] + _voice_files(dirs)
         infos = []
         for model in models:
@@ -169,7 +171,7 @@ class PiperEngine:
             infos.append(VoiceInfo(
                 engine=cls.name,
                 name=BUNDLED_VOICE if model == _bundled_model() else model.stem,
-                language=(meta.get("language") or {}).get("code") or meta.get("espeak", {}).get("voice", "?"),
+                language=_language_tag(meta),
                 quality=(meta.get("audio") or {}).get("quality") or "?",
                 speakers=tuple(sorted(meta.get("speaker_id_map") or {})) or (dataset,),
                 sample_rate=int(meta["audio"]["sample_rate"]),
@@ -221,13 +223,17 @@ class PiperEngine:
                 raise EngineError(f"piper: cannot load voice {self.model.name} ({exc})") from None
         return self._voice
 
+    def phonemes(self, text: str) -> str:
+        """The phonemes Piper will speak for `text` (espeak's, or a lexicon's own), sentence by sentence."""
+        return " | ".join("".join(sentence) for sentence in self._load().phonemize(text))
+
     def synthesize(self, text: str) -> np.ndarray:
         import numpy as np
 
         if self.clause_pause:
-            parts = [part for clause in clauses(text) for part in clause_parts(clause)]
+            parts = [part for clause in clauses(text) for part in clause_parts(clause, MAX_CALL_CHARS)]
         else:
-            parts = clause_parts(text)
+            parts = clause_parts(text, MAX_CALL_CHARS)
         if len(parts) == 1:
             return self._synthesize_call(text)
         from narrate.speech.silence import trim_silence

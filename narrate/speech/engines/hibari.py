@@ -1,0 +1,185 @@
+"""hibari: a small offline neural voice (a distilled Kokoro voice), with `heart` inside its package.
+
+hibari reads text with its own grapheme-to-phoneme rules (a lexicon and a small network for unknown
+words) and its own normaliser; narrate's spoken forms go first, so its normaliser finds little left to
+do. A lexicon entry's IPA reaches the model as phonemes, in hibari's alphabet (misaki's, where the
+diphthongs are single letters).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from narrate.errors import ConfigError, EngineError
+from narrate.speech.clauses import clauses
+from narrate.speech.engines.base import VoiceInfo
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from narrate.config import Config
+
+SAMPLE_RATE = 24_000
+LANGUAGE = "en"
+_PHONEMES = re.compile(r"\[\[\s*(.*?)\s*\]\]")
+_STOPS = (".", "!", "?", "…")
+_FINAL_STOP = re.compile(r"([.!?])[\"'”’)\]]*\s*$")
+# IPA as dictionaries write it, to the symbols hibari's model was trained on (longest first).
+_IPA_TO_MISAKI = (("eɪ", "A"), ("aɪ", "I"), ("aʊ", "W"), ("ɔɪ", "Y"), ("oʊ", "O"), ("əʊ", "Q"),
+                  ("dʒ", "ʤ"), ("tʃ", "ʧ"), ("ɝ", "ɜɹ"), ("ɚ", "əɹ"), ("ɫ", "l"), ("r", "ɹ"), ("g", "ɡ"),
+                  ("'", "ˈ"), (",", "ˌ"))
+
+
+def misaki(ipa: str) -> str:
+    """Standard IPA in hibari's alphabet: "ˈheɪ.li" -> "ˈhAli"."""
+    text = ipa.replace(".", "").replace("/", "")
+    for written, symbol in _IPA_TO_MISAKI:
+        text = text.replace(written, symbol)
+    return text
+
+
+def _registry() -> dict[str, dict[str, Any]]:
+    from hibari.voices import VOICES
+
+    return VOICES
+
+
+def _voice_model(name: str, config: Config) -> Path:
+    """The voice's ONNX file: inside the package for `heart`, else downloaded once into the user cache."""
+    import hibari.voices
+
+    voice = _registry()[name]
+    if voice.get("bundled"):
+        return Path(hibari.voices.ASSETS) / voice["file"]
+    from narrate.speech.engines.download import fetch, voices_dir
+
+    target = voices_dir(config.path(config.cache.dir)) / "hibari" / voice["file"]
+    base = config.hibari.download_url or hibari.voices.BASE_URL
+    return fetch(base.rstrip("/") + "/" + voice["file"], target, voice["sha256"], "sha256",
+                 f"hibari voice {name!r} ({voice['bytes'] / 1e6:.1f} MB)",
+                 f"connect once to download it, or copy {voice['file']} into {target.parent}, "
+                 f"or use the bundled voice heart")
+
+
+class HibariEngine:
+    name = "hibari"
+    takes_phonemes = True  # a lexicon's [[ IPA ]] is spoken as written
+    sample_rate = SAMPLE_RATE
+    language = LANGUAGE
+    parallel_safe = True
+
+    def __init__(self, voice: str, model: Path, speed: float, threads: int, clause_pause: float):
+        self.voice = voice
+        self.model = model
+        self.speed = speed
+        self.threads = threads
+        self.clause_pause = clause_pause
+        self._tts = None
+
+    @classmethod
+    def from_config(cls, config: Config) -> HibariEngine:
+        options = config.hibari
+        voices = _registry()
+        if options.voice not in voices:
+            names = ", ".join(f"{n} (bundled)" if v.get("bundled") else n for n, v in voices.items())
+            raise ConfigError(f"hibari.voice: unknown voice {options.voice!r}; hibari's voices: {names}")
+        model = _voice_model(options.voice, config)
+        return cls(options.voice, model, config.speed, options.threads, config.pauses.clause)
+
+    @classmethod
+    def owns_voice(cls, voice: str) -> bool:
+        return voice in _registry()
+
+    @classmethod
+    def voices(cls, config: Config) -> list[VoiceInfo]:
+        from narrate.speech.engines.download import voices_dir
+
+        folder = voices_dir(config.path(config.cache.dir)) / "hibari"
+        infos = []
+        for name, voice in _registry().items():
+            if voice.get("bundled"):
+                location = "bundled"
+            elif (folder / voice["file"]).is_file():
+                location = str(folder / voice["file"])
+            else:
+                location = f"downloaded when named ({voice['bytes'] / 1e6:.1f} MB)"
+            infos.append(VoiceInfo(engine=cls.name, name=name, language=voice["language"], quality=voice["gender"],
+                                   speakers=(voice["accent"],), sample_rate=SAMPLE_RATE, location=location))
+        return infos
+
+    def single_threaded(self) -> HibariEngine:
+        return HibariEngine(self.voice, self.model, self.speed, 1, self.clause_pause)
+
+    def __getstate__(self):
+        return {**self.__dict__, "_tts": None}  # workers load their own network
+
+    def identity(self) -> dict[str, Any]:
+        from importlib.metadata import version
+
+        return {
+            "engine": self.name,
+            "voice": self.voice,
+            "model": self.model.name,
+            "sha256": _registry()[self.voice]["sha256"],
+            "version": version("hibari-tts"),  # its phonemiser ships with it: a new one may say words otherwise
+            "speed": self.speed,
+            "clause_pause": self.clause_pause,
+            "sample_rate": SAMPLE_RATE,
+        }
+
+    def _load(self):
+        if self._tts is None:
+            from hibari import Hibari
+
+            try:
+                self._tts = Hibari(voice=self.voice, model=str(self.model), threads=self.threads)
+            except Exception as exc:  # onnxruntime raises its own untyped errors for a bad model
+                raise EngineError(f"hibari: cannot load voice {self.voice} from {self.model} ({exc})") from None
+        return self._tts
+
+    @staticmethod
+    def _marked(text: str) -> str:
+        """A lexicon's [[ IPA ]] as hibari's own phoneme markup, [word](/phonemes/)."""
+        return _PHONEMES.sub(lambda m: f"[word](/{misaki(m.group(1))}/)", text)
+
+    def _phoneme_parts(self, text: str) -> list[list[str]]:
+        """What the model is given: per clause (when clause pauses are on), its phoneme strings.
+
+        hibari's phonemiser takes a closing "p.m." or "N.S.A." for an abbreviation and drops the
+        sentence's full stop with it; the stop is put back, so the voice still falls at the end.
+        """
+        tts = self._load()
+        parts = clauses(text) if self.clause_pause else [text]
+        planned = []
+        for part in parts:
+            chunks = tts.phonemize(self._marked(part))
+            stop = _FINAL_STOP.search(part)
+            for index, chunk in enumerate(chunks):
+                final = index == len(chunks) - 1
+                if not chunk.endswith(_STOPS) and (stop or not final):  # hibari cut a sentence there
+                    chunks[index] += stop.group(1) if final else "."
+            planned.append(chunks)
+        return planned
+
+    def phonemes(self, text: str) -> str:
+        """The phonemes hibari will speak for `text`, a bar between the pieces spoken apart."""
+        return " | ".join(chunk for chunks in self._phoneme_parts(text) for chunk in chunks)
+
+    def synthesize(self, text: str) -> np.ndarray:
+        import numpy as np
+
+        from narrate.speech.silence import trim_silence
+
+        tts = self._load()
+        planned = self._phoneme_parts(text)
+        pause = np.zeros(round(self.clause_pause * SAMPLE_RATE), dtype=np.int16)
+        pieces = []
+        for chunks in planned:
+            audio = [tts.from_ids(tts.ids(chunk), self.speed) for chunk in chunks]
+            audio = np.concatenate(audio) if audio else np.zeros(0, dtype=np.float32)
+            if len(audio):
+                samples = (np.clip(audio, -1.0, 1.0) * 32767).astype(np.int16)
+                pieces += [trim_silence(samples, SAMPLE_RATE) if len(planned) > 1 else samples, pause]
+        return np.concatenate(pieces[:-1]) if pieces else np.zeros(0, dtype=np.int16)

@@ -1,0 +1,132 @@
+"""hibari's voice: a real episode, its phonemes, and mixed sample rates joined exactly."""
+
+import wave
+
+import pytest
+from mutagen.id3 import ID3
+from mutagen.mp3 import MP3
+
+from narrate.config import Config
+from narrate.speech.engines.hibari import HibariEngine, misaki
+
+from conftest import FIXTURES, decode, loudness, make_tone, read_chapters_json, run_cli
+
+
+def _cue_seconds(vtt_path):
+    def seconds(stamp):
+        h, m, s = stamp.split(":")
+        return int(h) * 3600 + int(m) * 60 + float(s)
+
+    return [tuple(seconds(t) for t in line.split(" --> "))
+            for line in vtt_path.read_text(encoding="utf-8").splitlines() if "-->" in line]
+
+
+@pytest.fixture(scope="module")
+def episode(tmp_path_factory):
+    out = tmp_path_factory.mktemp("hibari") / "tides.mp3"
+    result = run_cli("build", FIXTURES / "short.md", "-o", out, "-q", "--engine", "hibari")
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_a_hibari_episode_is_podcast_ready(episode):
+    samples, rate, channels = decode(episode)
+    assert rate == 44100 and channels == 1
+    assert len(samples) / rate > 5 and float(abs(samples).max()) > 0.1
+    lufs, true_peak = loudness(episode)
+    assert -17.0 <= lufs <= -15.0 and true_peak <= -1.0
+    chaps = sorted(ID3(episode).getall("CHAP"), key=lambda c: c.start_time)
+    assert [str(c.sub_frames["TIT2"]) for c in chaps] == [
+        "Tides & Time: a <short> test", "Why the moon matters", "What sailors do"]
+    assert chaps[0].start_time == 0
+    assert all(a.end_time == b.start_time for a, b in zip(chaps, chaps[1:]))
+    assert abs(chaps[-1].end_time / 1000 - len(samples) / rate) < 0.06
+    cues = _cue_seconds(episode.with_suffix(".vtt"))
+    assert len(cues) == 9
+    assert "Dr. Smith measured it for years." in episode.with_suffix(".vtt").read_text(encoding="utf-8")
+    # Each chapter after the first starts where its heading's cue does.
+    starts = [c["startTime"] for c in read_chapters_json(episode.with_suffix(".chapters.json"))["chapters"]]
+    assert all(any(abs(s - cue[0]) < 0.002 for cue in cues) for s in starts[1:])
+
+
+def test_hibari_speaks_heart_and_its_speech_is_keyed_by_voice_and_model():
+    engine = HibariEngine.from_config(Config())
+    assert (engine.name, engine.voice, engine.sample_rate, engine.language) == ("hibari", "heart", 24000, "en")
+    identity = engine.identity()
+    assert identity["model"] == "hibari.onnx" and len(identity["sha256"]) == 64
+    faster = HibariEngine.from_config(Config(speed=1.3)).identity()
+    assert faster != identity and faster["speed"] == 1.3
+
+
+def test_speed_and_clause_pauses_change_the_speech():
+    text = "When the tide turned at last, the boats came slowly home; the gulls followed them in."
+    short = HibariEngine.from_config(Config.model_validate({"pauses": {"clause": 0.15}}))
+    long = HibariEngine.from_config(Config.model_validate({"pauses": {"clause": 0.6}}))
+    fast = HibariEngine.from_config(Config.model_validate({"pauses": {"clause": 0.15}, "speed": 1.5}))
+    base, paused = short.synthesize(text), long.synthesize(text)
+    assert len(paused) > len(base) + 2 * 0.4 * 24000  # two clause pauses, 0.45 s longer each
+    silent = "".join("1" if abs(int(s)) < 200 else "0" for s in paused)
+    assert max(len(run) for run in silent.split("0")) >= 0.6 * 24000
+    assert len(fast.synthesize(text)) < 0.8 * len(base)
+
+
+def test_ipa_lexicon_entries_reach_hibari_and_piper_as_phonemes(tmp_path):
+    config = tmp_path / "narrate.yaml"
+    config.write_text('pronunciations:\n  Nguyen: {ipa: "ŋwˈɪən"}\n  Haley: {ipa: "ˈheɪli", say: Hailey}\n',
+                      encoding="utf-8")
+    for engine in ("hibari", "piper"):
+        out = tmp_path / f"{engine}.wav"
+        result = run_cli("say", "Doctor Nguyen met Haley.", "-e", engine, "-c", config, "-o", out)
+        assert result.exit_code == 0, result.output
+        spoken, phonemes = result.stdout.splitlines()
+        assert spoken == "Doctor [[ ŋwˈɪən ]] met [[ ˈheɪli ]]."
+        assert "ŋwˈɪən" in phonemes
+        # hibari's alphabet writes the diphthong as one letter; Piper takes the IPA as given.
+        assert ("ˈhAli" if engine == "hibari" else "ˈheɪli") in phonemes
+        with wave.open(str(out)) as wav:
+            assert wav.getnframes() / wav.getframerate() > 1.0
+    # Without the lexicon, hibari guesses the name otherwise.
+    plain = run_cli("say", "Doctor Nguyen met Haley.", "-e", "hibari", "-o", tmp_path / "plain.wav")
+    assert "ŋwˈɪən" not in plain.stdout
+
+
+def test_ipa_to_hibari_alphabet():
+    assert misaki("ˈheɪli") == "ˈhAli"
+    assert misaki("dʒɔɪ tʃaɪm") == "ʤY ʧIm"
+    assert misaki("ˈroʊz") == "ˈɹOz"
+
+
+def test_older_phonemes_key_still_works(tmp_path):
+    config = tmp_path / "narrate.yaml"
+    config.write_text('pronunciations:\n  Nguyen: {phonemes: "ŋwˈɪən"}\n', encoding="utf-8")
+    result = run_cli("say", "Nguyen", "-e", "hibari", "-c", config, "-o", tmp_path / "x.wav")
+    assert result.exit_code == 0 and result.stdout.startswith("[[ ŋwˈɪən ]]")
+
+
+def test_mixed_sample_rates_join_without_drift(tmp_path):
+    """A 24 kHz body, a 22.05 kHz Piper voice for the title and headings, and a 44.1 kHz intro."""
+    make_tone(tmp_path / "intro.wav", 1.0)
+    config = tmp_path / "narrate.yaml"
+    config.write_text("engine: hibari\naudio:\n  intro: intro.wav\nroles:\n  title: {voice: joe}\n",
+                      encoding="utf-8")
+    out = tmp_path / "mixed.mp3"
+    result = run_cli("build", FIXTURES / "short.md", "-o", out, "-c", config, "-q")
+    assert result.exit_code == 0, result.output
+    samples, rate, _ = decode(out)
+    chapters = read_chapters_json(out.with_suffix(".chapters.json"))["chapters"]
+    assert abs(len(samples) / rate - chapters[-1]["endTime"]) < 0.06
+    assert abs(MP3(out).info.length - chapters[-1]["endTime"]) < 0.1
+    cues = _cue_seconds(out.with_suffix(".vtt"))
+    assert abs(cues[0][0] - 1.0) < 0.002  # the title starts when the one-second intro ends
+    # Every cue sits on speech, every gap between cues is (near) silence, to the end of the episode:
+    # a clip placed a little late or early would show its speech in a gap.
+    for (start, stop), (next_start, _) in zip(cues, cues[1:]):
+        speech = abs(samples[int(start * rate):int(stop * rate)]).mean()
+        gap = samples[int(stop * rate) + 900:int(next_start * rate) - 900]
+        assert speech > 0.01 and (len(gap) == 0 or abs(gap).max() < 0.02), (start, stop)
+    # No click where a clip meets silence: each clip starts and ends in the quiet its engine left there.
+    edge = int(0.005 * rate)
+    for start, stop in cues:
+        for at in (int(start * rate), int(stop * rate)):
+            assert abs(samples[max(0, at - edge):at + edge]).max() < 0.05, at / rate
+
