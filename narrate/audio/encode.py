@@ -91,18 +91,19 @@ class Encoder:
         self.writer.start()
         self.reader.start()
 
-    def _send(self, samples: np.ndarray) -> None:
-        if self.broken or not len(samples):
+    def _send(self, limit, samples: np.ndarray | None) -> None:
+        """Limit and pass on; after any failure, only keep the queue moving (finish() reports it)."""
+        if self.broken:
             return
         try:
-            self.process.stdin.write(samples.tobytes())
-        except (BrokenPipeError, OSError):
-            self.broken = True  # reported by finish()
+            self.process.stdin.write(limit(samples).tobytes())
+        except Exception:  # a closed pipe (ffmpeg stopped) or anything else: the encode has failed
+            self.broken = True
 
     def _write(self) -> None:
         while (data := self.queue.get()) is not None:
-            self._send(self.limiter.process(pcm_floats(data)))
-        self._send(self.limiter.finish())
+            self._send(self.limiter.process, pcm_floats(data))
+        self._send(lambda _: self.limiter.finish(), None)
         try:
             self.process.stdin.close()
         except OSError:
@@ -111,9 +112,14 @@ class Encoder:
     def _read(self) -> None:
         left_over = b""
         while chunk := self.process.stdout.read(1 << 16):
+            if self.broken:
+                continue  # keep reading, so ffmpeg never waits on a full pipe
             chunk = left_over + chunk
             whole = len(chunk) // 4 * 4
-            self.meter.add(np.frombuffer(chunk[:whole], dtype=np.float32))
+            try:
+                self.meter.add(np.frombuffer(chunk[:whole], dtype=np.float32))
+            except Exception:
+                self.broken = True
             left_over = chunk[whole:]
 
     def feed(self, data: bytes) -> None:
@@ -128,24 +134,30 @@ class Encoder:
         code = self.process.wait()
         if code != 0 or self.broken:
             self.errors.seek(0)
-            lines = [line for line in self.errors.read().decode("utf-8", "replace").splitlines() if line.strip()]
+            said = self.errors.read().decode("utf-8", "replace")
             self.errors.close()
+            if "Unrecognized option 'dec'" in said:
+                raise AudioToolError("encoding MP3: this ffmpeg is older than 7.0, whose loopback decoder narrate "
+                                     "needs; unset IMAGEIO_FFMPEG_EXE or point it at ffmpeg 7 or later")
+            lines = [line for line in said.splitlines() if line.strip()]
             raise AudioToolError(f"encoding MP3: {lines[-1] if lines else f'exit status {code}'}")
         self.errors.close()
         return Loudness(self.meter.integrated_lufs(), self.meter.true_peak_dbtp())
 
     def abandon(self) -> None:
+        import queue
+
+        self.broken = True
         self.process.kill()
         self.process.wait()
-        self.broken = True
         while True:  # let the writer see the end even if the queue is full
             try:
                 self.queue.put_nowait(None)
                 break
-            except Exception:
+            except queue.Full:
                 self.queue.get_nowait()
-        self.writer.join(timeout=5)
-        self.reader.join(timeout=5)
+        self.writer.join()
+        self.reader.join()
         self.errors.close()
 
 
