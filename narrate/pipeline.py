@@ -290,8 +290,8 @@ def build(article: Article, config: Config, mp3: Path, *, overrides: MetaOverrid
         else:
             report("encoding", 0, 1)
             whole = stream.close(outro) if stream is not None else write_pcm(plan, clips, rate, raw, intro, outro)
-            streamed, encoder = encoder, None  # encode() finishes or abandons it from here
-            loudness, learnt = encode(raw, rate, staged_mp3, config.audio, whole, hint, streamed)
+            loudness, learnt = encode(raw, rate, staged_mp3, config.audio, whole, hint, encoder)
+            encoder = None  # finished
             raw.unlink()
             if use_cache:
                 cache.put_hint(hint_key, learnt)
