@@ -16,9 +16,9 @@ Usage: scripts/bench [--engine NAME] [--reference NAME] [--runs N] [--article PA
   --engine   the engine builds use (default: the configured default) and whose raw speed is the floor
   --reference  another engine's raw speed on the same sentences, printed beside (e.g. hibari)
   --article  instead of the bundled example and benchmarks/long-read.txt
-  --long     adds a two-hour input, for memory, with workers: 1: the long read over and over, so the
-             voice speaks each sentence once and the audio end (assembly, metering, limiter, encoder
-             and its check) handles two hours
+  --long     adds a two-hour script, for memory, with workers: 1: the long read's sections over and over,
+             so the voice speaks each sentence once and the audio end (assembly, metering, limiter,
+             encoder and its check) handles two hours
 """
 
 from __future__ import annotations
@@ -215,18 +215,19 @@ def one_run(article: Path, engine: str, folder: Path, reference: str) -> dict:
             "metadata_ratio": metadata["wall"] / cold["wall"]}
 
 
-def long_input(folder: Path, minutes: int) -> Path:
-    """An article of about `minutes` of speech: the long read's paragraphs, over and over."""
-    paragraphs = [p for p in LONG_READ.read_text(encoding="utf-8").split("\n\n")[1:] if p.strip()]
-    words_needed, words, out = minutes * WORDS_PER_MINUTE, 0, []
-    while words < words_needed:
-        for paragraph in paragraphs:
-            out.append(paragraph.strip())
-            words += len(paragraph.split())
-            if words >= words_needed:
-                break
-    path = folder / f"long-{minutes}min.txt"
-    path.write_text(f"A Long Read of {minutes} Minutes\n\n" + "\n\n".join(out), encoding="utf-8")
+def long_script(folder: Path, minutes: int, env: dict) -> Path:
+    """A script (`narrate script --format json`) of about `minutes` of speech: the long read's sections
+    over and over. The voice speaks each sentence once (the rest comes from
+    the cache), and everything after it, the audio end, handles the whole length."""
+    printed = subprocess.run([sys.executable, "-m", "narrate", "script", "--format", "json", str(LONG_READ)],
+                             env=env, capture_output=True, check=True, text=True).stdout
+    script = json.loads(printed)
+    words = sum(len(p.split()) for section in script["sections"] for p in section["paragraphs"])
+    repeats = max(1, round(minutes * WORDS_PER_MINUTE / words))
+    script["sections"] = [{**section, "chapter": f"Part {part}: {section['chapter']}"}
+                          for part in range(1, repeats + 1) for section in script["sections"]]
+    path = folder / f"long-{minutes}min.json"
+    path.write_text(json.dumps(script), encoding="utf-8")
     return path
 
 
@@ -297,18 +298,17 @@ def main() -> None:
             results["articles"].append(report(article, article_runs, reference))
         print(f"\nnarrate --help: {results['help_s']:.2f} s (median of 5)")
         if "--long" in argv:
-            source = long_input(folder, 120)
             one_worker = folder / "one-worker.yaml"
             one_worker.write_text("workers: 1\n" + (f"engine: {engine}\n" if engine else ""), encoding="utf-8")
             fresh = dict(env, NARRATE_CACHE_DIR=str(folder / "cache-long"))
-            seconds, peak, _ = run([sys.executable, "-m", "narrate", "build", str(source), "-o",
+            script = long_script(folder, 120, fresh)
+            seconds, peak, _ = run([sys.executable, "-m", "narrate", "build", "--script", str(script), "-o",
                                     str(folder / "long.mp3"), "-q", "-c", str(one_worker)], fresh)
-            results["two_hours"] = {"seconds": seconds, "peak_mb": peak}
             from mutagen.mp3 import MP3
 
-            length = MP3(folder / "long.mp3").info.length / 3600
-            results["two_hours"]["hours"] = length
-            print(f"{length:.2f} hours of audio, workers 1: built in {seconds:.0f} s, peak {peak:.0f} MB (all processes)")
+            hours = MP3(folder / "long.mp3").info.length / 3600
+            results["two_hours"] = {"seconds": seconds, "peak_mb": peak, "hours": hours}
+            print(f"{hours:.2f} hours of audio, workers 1: built in {seconds:.0f} s, peak {peak:.0f} MB (all processes)")
     print(json.dumps(results, default=str))
 
 
