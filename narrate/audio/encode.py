@@ -37,6 +37,8 @@ LOUDNESS_TOLERANCE_LU = 0.4
 SPEC_TOLERANCE_LU = 1.0
 # Raw PCM is read back for a re-encode this many bytes at a time (memory stays flat).
 READ_BYTES = 1 << 20
+# The decoded MP3 comes back from ffmpeg this many bytes at a time: fewer, larger reads cost less.
+PIPE_BYTES = 1 << 19
 
 
 def _output_args(mp3: Path, bitrate: int) -> list[str]:
@@ -49,16 +51,22 @@ def _output_args(mp3: Path, bitrate: int) -> list[str]:
             "-f", "mp3", file_arg(mp3)]
 
 
+def _pcm_bytes(samples: np.ndarray) -> bytes:
+    """Float samples as 16-bit PCM: half the bytes of floats through the pipe, far below audibility."""
+    return (np.clip(np.rint(samples * 32767), -32768, 32767)).astype(np.int16).tobytes()
+
+
 class Encoder:
     """Gain and limiter here, LAME in ffmpeg, and the MP3 metered as ffmpeg decodes it back.
 
     Fed 16-bit PCM as it becomes ready, so encoding can run while speech is still synthesised. A
     writer thread limits and hands the audio to ffmpeg from a bounded queue, so feeding never stalls
-    synthesis (unless the encoder falls QUEUE_CHUNKS clips behind, which bounds the memory used); a
+    synthesis (unless the encoder falls QUEUE_CHUNKS clips behind, which bounds the memory used: about two
+    minutes of audio); a
     reader thread meters the decoded MP3. The MP3 is a file, so ffmpeg writes its Xing/LAME header.
     """
 
-    QUEUE_CHUNKS = 256
+    QUEUE_CHUNKS = 32
 
     def __init__(self, sample_rate: int, mp3: Path, gain_db: float, ceiling_db: float, bitrate: int):
         import queue
@@ -75,10 +83,10 @@ class Encoder:
         self.meter = LoudnessMeter(OUTPUT_RATE, true_peak=True)
         self.errors = tempfile.TemporaryFile()
         command = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y",
-                   "-f", "f32le", "-ar", str(sample_rate), "-ac", "1", "-i", "pipe:0", *_output_args(mp3, bitrate),
+                   "-f", "s16le", "-ar", str(sample_rate), "-ac", "1", "-i", "pipe:0", *_output_args(mp3, bitrate),
                    # The loopback decoder: the encoder's own packets, decoded for the check.
                    "-dec", "0:0", "-filter_complex", "[dec:0]anull[written]", "-map", "[written]",
-                   "-f", "f32le", "-ac", "1", "pipe:1"]
+                   "-f", "s16le", "-ac", "1", "pipe:1"]
         try:
             self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                             stderr=self.errors)
@@ -96,7 +104,7 @@ class Encoder:
         if self.broken:
             return
         try:
-            self.process.stdin.write(limit(samples).tobytes())
+            self.process.stdin.write(_pcm_bytes(limit(samples)))
         except Exception:  # a closed pipe (ffmpeg stopped) or anything else: the encode has failed
             self.broken = True
 
@@ -111,13 +119,13 @@ class Encoder:
 
     def _read(self) -> None:
         left_over = b""
-        while chunk := self.process.stdout.read(1 << 16):
+        while chunk := self.process.stdout.read(PIPE_BYTES):
             if self.broken:
                 continue  # keep reading, so ffmpeg never waits on a full pipe
             chunk = left_over + chunk
-            whole = len(chunk) // 4 * 4
+            whole = len(chunk) // 2 * 2
             try:
-                self.meter.add(np.frombuffer(chunk[:whole], dtype=np.float32))
+                self.meter.add_pcm(chunk[:whole])
             except Exception:
                 self.broken = True
             left_over = chunk[whole:]

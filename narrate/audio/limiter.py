@@ -1,10 +1,11 @@
 """One gain and a look-ahead true-peak limiter, applied in this process as samples stream by.
 
 The limiter looks at the signal 4x oversampled (soxr), so peaks between samples count, and
-works out for every sample the gain that keeps it under the ceiling. That gain is held for
-HOLD_SECONDS after a peak (speech peaks come in bursts, one per pitch period) and smoothed over
-SMOOTH_SECONDS either side; since the smoothing never reaches past the hold, the smoothed gain
-is never above what any sample needs. The output is delayed by nothing: every sample keeps its
+works out for every sample the gain that keeps it under the ceiling. That gain is taken from
+SMOOTH_SECONDS before a peak (the look-ahead), held for HOLD_SECONDS after it (speech peaks come in
+bursts, one per pitch period), and smoothed over SMOOTH_SECONDS either side; since the smoothing
+reaches no further than the look-ahead and the hold, the smoothed gain is never above what any
+sample needs. The output is delayed by nothing: every sample keeps its
 place, so chapter and transcript times stay exact.
 """
 
