@@ -37,8 +37,8 @@ LOUDNESS_TOLERANCE_LU = 0.4
 SPEC_TOLERANCE_LU = 1.0
 # Raw PCM is read back for a re-encode this many bytes at a time (memory stays flat).
 READ_BYTES = 1 << 20
-# The decoded MP3 comes back from ffmpeg this many bytes at a time: fewer, larger reads cost less.
-PIPE_BYTES = 1 << 19
+# The decoded MP3 comes back from ffmpeg this many bytes at a time (small pieces keep memory flat).
+PIPE_BYTES = 1 << 16
 
 
 def _output_args(mp3: Path, bitrate: int) -> list[str]:
@@ -164,8 +164,9 @@ class Encoder:
                 break
             except queue.Full:
                 self.queue.get_nowait()
-        self.writer.join()
-        self.reader.join()
+        # Daemon threads: should either still be busy with a last chunk, the build does not wait on it.
+        self.writer.join(timeout=5)
+        self.reader.join(timeout=5)
         self.errors.close()
 
 
