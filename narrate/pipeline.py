@@ -13,7 +13,7 @@ from pathlib import Path
 
 from narrate.config import Config
 from narrate.errors import OutputError
-from narrate.models import Article, Episode, EpisodeMeta, Utterance
+from narrate.models import Article, Episode, EpisodeMeta, Loudness, Utterance
 
 DESCRIPTION_CHARS = 400
 # The ID3 album (and feed title) when the config names no show: podcast apps expect one.
@@ -237,7 +237,7 @@ def default_output(article: Article, config: Config, overrides: MetaOverrides) -
     return config.path(config.output_dir) / f"{slugify(overrides.title or article.title)}.mp3"
 
 
-RENDITION_VERSION = 1  # bump when encoding changes, so older cached renditions are not reused
+RENDITION_VERSION = 2  # bump when encoding changes, so older cached renditions are not reused
 
 
 def _file_identity(path: Path | None) -> str | None:
@@ -292,8 +292,6 @@ def build(article: Article, config: Config, mp3: Path, *, overrides: MetaOverrid
           use_cache: bool = True, progress: Progress | None = None) -> Episode:
     """Narrate `article` into `mp3` and its sidecars; nothing appears at `mp3` unless all succeeded."""
     from narrate.audio.assemble import PcmStream, layout, write_pcm
-    from narrate.audio.encode import StreamingEncoder, check_streamed, encode, hinted_gain
-    from narrate.audio.ffmpeg import Loudness
     from narrate.audio.jingles import load_jingle
     from narrate.audio.sidecars import chapters_json, srt, webvtt
     from narrate.audio.tags import write_tags
@@ -330,10 +328,12 @@ def build(article: Article, config: Config, mp3: Path, *, overrides: MetaOverrid
         hint_key = content_key({"voice": identity, "audio": [config.audio.loudness, config.audio.true_peak]})
         hint = cache.hint(hint_key) or bundled_hint(identity)
         stream = None
+        if reused is None:
+            from narrate.audio.encode import Encoder, encode, hinted_gain
         if reused is None and hint and "typical_lufs" in hint:
             # The gain is known before the first sentence: encode while the engine speaks.
             gain, ceiling = hinted_gain(hint["typical_lufs"], config.audio, hint)
-            encoder = StreamingEncoder(rate, staged_mp3, gain, ceiling, config.audio.bitrate)
+            encoder = Encoder(rate, staged_mp3, gain, ceiling, config.audio.bitrate)
             stream = PcmStream(plan, rate, raw, intro, encoder)
         clips = speak(plan, engines, cache, lambda done, total: report("speaking", done, total), config.workers,
                       on_ready=stream.ready if stream else None)
@@ -344,20 +344,15 @@ def build(article: Article, config: Config, mp3: Path, *, overrides: MetaOverrid
             loudness = Loudness(reused[1]["integrated_lufs"], reused[1]["true_peak_dbtp"])
         else:
             report("encoding", 0, 1)
-            loudness, whole = None, None
-            if stream is not None:
-                stream.close(outro)
-                loudness, whole, learnt = check_streamed(raw, rate, encoder, config.audio)
-                hint, encoder = learnt or hint, None
-            else:
-                write_pcm(plan, clips, rate, raw, intro, outro)
-            if loudness is None:
-                loudness, learnt = encode(raw, rate, staged_mp3, config.audio, hint, whole)
+            whole = stream.close(outro) if stream is not None else write_pcm(plan, clips, rate, raw, intro, outro)
+            loudness, learnt = encode(raw, rate, staged_mp3, config.audio, whole, hint, encoder)
+            encoder = None  # finished
             raw.unlink()
             if use_cache:
                 cache.put_hint(hint_key, learnt)
                 cache.put_rendition(key, staged_mp3, {"integrated_lufs": loudness.integrated_lufs,
                                                       "true_peak_dbtp": loudness.true_peak_dbtp})
+        report("writing", 0, 1)
         write_tags(staged_mp3, meta, timeline)
         targets = sidecar_paths(mp3)
         contents = (chapters_json(timeline, meta), webvtt(timeline), srt(timeline))

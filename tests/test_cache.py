@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from mutagen.id3 import ID3
+from mutagen.mp3 import MP3
 
 from conftest import run_cli
 
@@ -162,3 +163,22 @@ def test_cache_location_precedence_and_commands(tmp_path, monkeypatch):
     assert "3 clips" in run_cli("cache", "info").stdout
     assert run_cli("cache", "clear").exit_code == 0
     assert "0 clips" in run_cli("cache", "info").stdout
+
+
+def test_a_build_from_cached_speech_loads_no_voice_and_no_web_page_reader(tmp_path, own_cache):
+    source = write_article(tmp_path / "a.md", PARAGRAPHS)
+    assert run_cli("build", source, "-o", tmp_path / "first.mp3", "-q").exit_code == 0
+    # Longer pauses: the encoded audio must be made anew, but every sentence is in the cache.
+    config = tmp_path / "narrate.yaml"
+    config.write_text("pauses:\n  sentence: 0.9\n", encoding="utf-8")
+    out = tmp_path / "second.mp3"
+    probe = ("import runpy, sys\n"
+             f"sys.argv = ['narrate', 'build', {str(source)!r}, '-o', {str(out)!r}, '-c', {str(config)!r}, '-q']\n"
+             "try:\n    runpy.run_module('narrate', run_name='__main__')\n"
+             "except SystemExit as exit:\n    assert not exit.code, exit.code\n"
+             "print(' '.join(m for m in ('onnxruntime', 'piper', 'trafilatura') if m in sys.modules))\n")
+    result = subprocess.run([sys.executable, "-c", probe], env={**os.environ, "NARRATE_CACHE_DIR": str(own_cache)},
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == ""  # none of them was imported
+    assert MP3(out).info.length > MP3(tmp_path / "first.mp3").info.length + 1  # the new pauses are in it

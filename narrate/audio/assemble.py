@@ -2,7 +2,8 @@
 
 Positions are counted in samples, so chapter and transcript times are exact, not estimated. The
 layout is computed from clip lengths alone, so a rebuild that reuses a finished rendition knows its
-timeline without touching the audio; the PCM is streamed to disk one clip at a time.
+timeline without touching the audio; the PCM is streamed to disk one clip at a time, and metered for
+loudness on its way there.
 """
 
 from __future__ import annotations
@@ -55,14 +56,18 @@ def layout(article: Article, plan: list[Utterance], clips: list[Clip], rate: int
 
 
 class PcmStream:
-    """Writes the episode's PCM in plan order as clips become ready, to a file and optionally an encoder.
+    """Writes the episode's PCM in plan order as clips become ready, to a file and optionally an encoder,
+    measuring its loudness as it goes.
 
     Clips may arrive out of order (cached ones at once, synthesised ones as workers finish); each is
     written as soon as every clip before it has been, so the encoder can run while speech is synthesised.
     """
 
     def __init__(self, plan: list[Utterance], rate: int, raw_path: Path, intro: bytes = b"", encoder=None):
+        from narrate.audio.loudness import LoudnessMeter
+
         self.plan, self.rate, self.encoder = plan, rate, encoder
+        self.meter = LoudnessMeter(rate)
         self.pending: dict[int, Clip] = {}
         self.next = 0
         try:
@@ -79,6 +84,7 @@ class PcmStream:
             raise OutputError(f"{self.path.parent}: cannot write audio ({exc.strerror or exc})") from None
         if self.encoder is not None:
             self.encoder.feed(data)
+        self.meter.add_pcm(data)
 
     def ready(self, position: int, clip: Clip) -> None:
         self.pending[position] = clip
@@ -90,18 +96,20 @@ class PcmStream:
             self._write(samples.tobytes() + bytes(2 * round(self.plan[self.next].pause_after * self.rate)))
             self.next += 1
 
-    def close(self, outro: bytes = b"") -> None:
+    def close(self, outro: bytes = b"") -> float:
+        """Write the outro and close; the whole programme's integrated loudness (LUFS)."""
         self._write(outro)
         self.file.close()
+        return self.meter.integrated_lufs()
 
     def abandon(self) -> None:
         self.file.close()
 
 
 def write_pcm(plan: list[Utterance], clips: list[Clip], rate: int, raw_path: Path,
-              intro: bytes = b"", outro: bytes = b"") -> None:
-    """Write the episode as raw 16-bit mono PCM to `raw_path`, one clip at a time."""
+              intro: bytes = b"", outro: bytes = b"") -> float:
+    """Write the episode as raw 16-bit mono PCM to `raw_path`, one clip at a time; its loudness (LUFS)."""
     stream = PcmStream(plan, rate, raw_path, intro)
     for position, clip in enumerate(clips):
         stream.ready(position, clip)
-    stream.close(outro)
+    return stream.close(outro)

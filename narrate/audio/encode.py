@@ -1,22 +1,26 @@
-"""Loudness-normalise and encode: measure, apply one gain and a true-peak limiter, verify.
+"""Loudness-normalise and encode: one gain, a true-peak limiter, one MP3 encode, and its check.
 
-One-pass `loudnorm` misses its target by a couple of LU on speech, and plain gain pushes Piper's
-peaks over full scale, so narrate measures the whole programme first (ITU-R BS.1770, streamed by
-ffmpeg's ebur128), encodes once with the exact gain and an oversampled limiter, then measures
-the MP3 it wrote. If encoding overshoot broke the ceiling, it re-encodes with a lower one.
+The programme's loudness (ITU-R BS.1770) is measured in this process while it is assembled; the
+gain and the oversampled limiter are applied here too, as the samples go to ffmpeg, which only
+encodes. The same ffmpeg decodes what its encoder wrote (a loopback decoder, on another thread)
+and hands the samples back to be metered, so the finished MP3 is checked during its own encode,
+without a second pass. If the check finds the target missed (-16 ±0.4 LUFS aimed at, the -1 dBTP
+ceiling), the episode is encoded again from what the miss taught.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from narrate.audio.ffmpeg import Loudness, file_arg, measure_loudness
+import numpy as np
+
+from narrate.audio.ffmpeg import file_arg
+from narrate.audio.loudness import pcm_floats
 from narrate.config import AudioOptions
 from narrate.errors import AudioToolError
+from narrate.models import Loudness
 
 OUTPUT_RATE = 44_100
-# The limiter runs at 4x the output rate, where sample peaks are a close stand-in for true peaks.
-OVERSAMPLED_RATE = 4 * OUTPUT_RATE
 # Headroom under the ceiling for what MP3 encoding adds back. With noise shaping (LAME's default
 # quality 5), quantisation put peaks up to 2.6 dB above the limiter's output on a 30-minute Piper
 # episode; without it (quality 7) at most 0.3 dB, at a higher signal-to-noise ratio (24.9 against
@@ -25,32 +29,16 @@ LAME_QUALITY = 7
 FIRST_MARGIN_DB = 0.8
 # Loudness the encoder takes away (its low-pass removes high frequencies that K-weighting favours).
 ENCODER_LOSS_LU = 0.4
-# The excerpt on which the limiter's loudness cost is learnt before the one full encode.
+# The excerpt on which the limiter's loudness cost is learnt when nothing is known of the voice.
 EXCERPT_SECONDS = 90
 CALIBRATION_STEPS = 4
 MAX_ATTEMPTS = 4
 LOUDNESS_TOLERANCE_LU = 0.4
 SPEC_TOLERANCE_LU = 1.0
-
-
-def _raw_input(raw: Path, sample_rate: int, start: float = 0.0, length: float | None = None) -> list[str]:
-    window = ["-ss", f"{start:.3f}"] + (["-t", f"{length:.3f}"] if length else [])
-    return ["-f", "s16le", "-ar", str(sample_rate), "-ac", "1", *window, "-i", file_arg(raw)]
-
-
-def _chain(gain_db: float, ceiling_db: float, sample_rate: int) -> str:
-    limit = 10 ** (ceiling_db / 20)
-    return ",".join([
-        f"volume={gain_db:.3f}dB",
-        f"aresample={OVERSAMPLED_RATE}",
-        # level=0: no automatic make-up gain; latency=1: keep every sample where it was, so
-        # chapter and transcript times stay exact.
-        f"alimiter=limit={limit:.5f}:attack=5:release=100:level=0:latency=1",
-        # The limiter's fast gain changes add harmonics above the voice's own band; left in, the
-        # encoder's low-pass turns them into overshoot. The source's Nyquist frequency is a free cut.
-        f"lowpass=f={sample_rate // 2}:poles=2",
-        f"aresample={OUTPUT_RATE}",
-    ])
+# Raw PCM is read back for a re-encode this many bytes at a time (memory stays flat).
+READ_BYTES = 1 << 20
+# The decoded MP3 comes back from ffmpeg this many bytes at a time (small pieces keep memory flat).
+PIPE_BYTES = 1 << 16
 
 
 def _output_args(mp3: Path, bitrate: int) -> list[str]:
@@ -63,129 +51,155 @@ def _output_args(mp3: Path, bitrate: int) -> list[str]:
             "-f", "mp3", file_arg(mp3)]
 
 
-def _start_encoder(input_args: list[str], stdin, gain_db: float, ceiling_db: float, sample_rate: int,
-                   mp3: Path, bitrate: int, stderr) -> tuple:
-    """Limiter and MP3 encoder as two piped ffmpeg processes, so they run on two cores at once.
-
-    One ffmpeg would run them one after the other; split, an encode takes about 30% less time,
-    which is what a rebuild from cached speech waits for. Float samples pass between them, so the
-    split changes no sample.
-    """
-    import subprocess
-
-    from narrate.audio.ffmpeg import ffmpeg_exe
-
-    quiet = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error"]
-    limiter = subprocess.Popen([*quiet, *input_args, "-af", _chain(gain_db, ceiling_db, sample_rate),
-                                "-f", "f32le", "-ac", "1", "pipe:1"],
-                               stdin=stdin, stdout=subprocess.PIPE, stderr=stderr)
-    lame = subprocess.Popen([*quiet, "-nostdin", "-y", "-f", "f32le", "-ar", str(OUTPUT_RATE), "-ac", "1",
-                             "-i", "pipe:0", *_output_args(mp3, bitrate)],
-                            stdin=limiter.stdout, stdout=subprocess.DEVNULL, stderr=stderr)
-    limiter.stdout.close()  # the encoder holds the pipe now; the limiter sees it close if the encoder dies
-    return limiter, lame
+def _pcm_bytes(samples: np.ndarray) -> bytes:
+    """Float samples as 16-bit PCM: half the bytes of floats through the pipe, far below audibility."""
+    return (np.clip(np.rint(samples * 32767), -32768, 32767)).astype(np.int16).tobytes()
 
 
-def _encode_once(raw: Path, sample_rate: int, mp3: Path, gain_db: float, ceiling_db: float, bitrate: int) -> None:
-    import subprocess
+class Encoder:
+    """Gain and limiter here, LAME in ffmpeg, and the MP3 metered as ffmpeg decodes it back.
 
-    try:
-        processes = _start_encoder(["-nostdin", *_raw_input(raw, sample_rate)], subprocess.DEVNULL, gain_db,
-                                   ceiling_db, sample_rate, mp3, bitrate, subprocess.PIPE)
-    except OSError as exc:
-        raise AudioToolError(f"encoding MP3: cannot run ffmpeg ({exc})") from None
-    for process in processes:
-        errors = process.stderr.read().decode("utf-8", "replace")
-        if process.wait() != 0:
-            lines = [line for line in errors.splitlines() if line.strip()]
-            raise AudioToolError(f"encoding MP3: {lines[-1] if lines else f'exit status {process.returncode}'}")
-
-
-class StreamingEncoder:
-    """ffmpeg encoding PCM as it is fed, while speech is still being synthesised.
-
-    Used when the gain is known in advance (a voice's hint): the encoder's work then overlaps the
-    engine's instead of following it. The output is a file, so the Xing header is still written.
-    A writer thread feeds ffmpeg from a bounded queue, so handing over audio never stalls synthesis
-    (unless the encoder falls more than QUEUE_CHUNKS clips behind, which bounds the memory used).
+    Fed 16-bit PCM as it becomes ready, so encoding can run while speech is still synthesised. A
+    writer thread limits and hands the audio to ffmpeg from a bounded queue, so feeding never stalls
+    synthesis (unless the encoder falls QUEUE_CHUNKS clips behind, which bounds the memory used: about two
+    minutes of audio); a
+    reader thread meters the decoded MP3. The MP3 is a file, so ffmpeg writes its Xing/LAME header.
     """
 
-    QUEUE_CHUNKS = 256
+    QUEUE_CHUNKS = 32
 
     def __init__(self, sample_rate: int, mp3: Path, gain_db: float, ceiling_db: float, bitrate: int):
         import queue
         import subprocess
+        import tempfile
         import threading
 
+        from narrate.audio.ffmpeg import ffmpeg_exe
+        from narrate.audio.limiter import Limiter
+        from narrate.audio.loudness import LoudnessMeter
+
         self.mp3, self.gain, self.ceiling = mp3, gain_db, ceiling_db
-        self.processes = _start_encoder(["-f", "s16le", "-ar", str(sample_rate), "-ac", "1", "-i", "pipe:0"],
-                                        subprocess.PIPE, gain_db, ceiling_db, sample_rate, mp3, bitrate,
-                                        subprocess.DEVNULL)
-        self.stdin = self.processes[0].stdin
+        self.limiter = Limiter(sample_rate, gain_db, ceiling_db)
+        self.meter = LoudnessMeter(OUTPUT_RATE, true_peak=True)
+        self.errors = tempfile.TemporaryFile()
+        command = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y",
+                   "-f", "s16le", "-ar", str(sample_rate), "-ac", "1", "-i", "pipe:0", *_output_args(mp3, bitrate),
+                   # The loopback decoder: the encoder's own packets, decoded for the check.
+                   "-dec", "0:0", "-filter_complex", "[dec:0]anull[written]", "-map", "[written]",
+                   "-f", "s16le", "-ac", "1", "pipe:1"]
+        try:
+            self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                            stderr=self.errors)
+        except OSError as exc:
+            raise AudioToolError(f"encoding MP3: cannot run ffmpeg ({exc})") from None
         self.broken = False
         self.queue: queue.Queue[bytes | None] = queue.Queue(self.QUEUE_CHUNKS)
         self.writer = threading.Thread(target=self._write, daemon=True)
+        self.reader = threading.Thread(target=self._read, daemon=True)
         self.writer.start()
+        self.reader.start()
+
+    def _send(self, limit, samples: np.ndarray | None) -> None:
+        """Limit and pass on; after any failure, only keep the queue moving (finish() reports it)."""
+        if self.broken:
+            return
+        try:
+            self.process.stdin.write(_pcm_bytes(limit(samples)))
+        except Exception:  # a closed pipe (ffmpeg stopped) or anything else: the encode has failed
+            self.broken = True
 
     def _write(self) -> None:
         while (data := self.queue.get()) is not None:
+            self._send(self.limiter.process, pcm_floats(data))
+        self._send(lambda _: self.limiter.finish(), None)
+        try:
+            self.process.stdin.close()
+        except OSError:
+            self.broken = True
+
+    def _read(self) -> None:
+        left_over = b""
+        while chunk := self.process.stdout.read(PIPE_BYTES):
             if self.broken:
-                continue
+                continue  # keep reading, so ffmpeg never waits on a full pipe
+            chunk = left_over + chunk
+            whole = len(chunk) // 2 * 2
             try:
-                self.stdin.write(data)
-            except (BrokenPipeError, OSError):
-                self.broken = True  # reported by finish(); the PCM file still gets everything
+                self.meter.add_pcm(chunk[:whole])
+            except Exception:
+                self.broken = True
+            left_over = chunk[whole:]
 
     def feed(self, data: bytes) -> None:
         if data:
             self.queue.put(data)
 
-    def finish(self) -> bool:
-        """Close the input and wait; True when ffmpeg wrote the MP3."""
+    def finish(self) -> Loudness:
+        """Wait for the MP3; its loudness and true peak, as decoded from what was written."""
         self.queue.put(None)
         self.writer.join()
-        try:
-            self.stdin.close()
-        except OSError:
-            self.broken = True
-        codes = [process.wait() for process in self.processes]
-        return codes == [0, 0] and not self.broken
+        self.reader.join()
+        code = self.process.wait()
+        if code != 0 or self.broken:
+            self.errors.seek(0)
+            said = self.errors.read().decode("utf-8", "replace")
+            self.errors.close()
+            if "Unrecognized option 'dec'" in said:
+                raise AudioToolError("encoding MP3: this ffmpeg is older than 7.0, whose loopback decoder narrate "
+                                     "needs; unset IMAGEIO_FFMPEG_EXE or point it at ffmpeg 7 or later")
+            lines = [line for line in said.splitlines() if line.strip()]
+            raise AudioToolError(f"encoding MP3: {lines[-1] if lines else f'exit status {code}'}")
+        self.errors.close()
+        return Loudness(self.meter.integrated_lufs(), self.meter.true_peak_dbtp())
 
     def abandon(self) -> None:
-        for process in self.processes:
-            process.kill()
-            process.wait()
+        import queue
+
         self.broken = True
-        self.queue.put(None)
+        self.process.kill()
+        self.process.wait()
+        while True:  # let the writer see the end even if the queue is full
+            try:
+                self.queue.put_nowait(None)
+                break
+            except queue.Full:
+                self.queue.get_nowait()
+        # Daemon threads: should either still be busy with a last chunk, the build does not wait on it.
         self.writer.join(timeout=5)
+        self.reader.join(timeout=5)
+        self.errors.close()
+
+
+def _read_raw(raw: Path, start: int = 0, length: int | None = None):
+    """The raw PCM's bytes from sample `start`, `length` samples (all when None), a piece at a time."""
+    remaining = None if length is None else 2 * length
+    with raw.open("rb") as handle:
+        handle.seek(2 * start)
+        while remaining is None or remaining > 0:
+            data = handle.read(READ_BYTES if remaining is None else min(READ_BYTES, remaining))
+            if not data:
+                return
+            if remaining is not None:
+                remaining -= len(data)
+            yield data
+
+
+def _encode_file(raw: Path, sample_rate: int, mp3: Path, gain_db: float, ceiling_db: float,
+                 bitrate: int) -> Loudness:
+    encoder = Encoder(sample_rate, mp3, gain_db, ceiling_db, bitrate)
+    try:
+        for data in _read_raw(raw):
+            encoder.feed(data)
+        return encoder.finish()
+    except BaseException:
+        encoder.abandon()
+        raise
 
 
 def hinted_gain(whole_lufs: float, options: AudioOptions, hint: dict) -> tuple[float, float]:
     """Gain and limiter ceiling from what worked last time for this voice."""
     ceiling = min(options.true_peak - FIRST_MARGIN_DB, float(hint.get("ceiling", options.true_peak - FIRST_MARGIN_DB)))
     return options.loudness - whole_lufs + float(hint["cost"]), ceiling
-
-
-def check_streamed(raw: Path, sample_rate: int, encoder: StreamingEncoder, options: AudioOptions
-                   ) -> tuple[Loudness | None, Loudness | None, dict | None]:
-    """Judge a streamed MP3: (its loudness if it meets the target as well as a second encode would,
-    the source's loudness, and what to try next for this voice). Nones when the encoder failed."""
-    if not encoder.finish():
-        return None, None, None
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(2) as pool:  # two ffmpeg processes, one per core
-        checking = pool.submit(measure_loudness, ["-i", file_arg(encoder.mp3)])
-        source = pool.submit(measure_loudness, _raw_input(raw, sample_rate), peak=None)
-        result, whole = checking.result(), source.result()
-    cost = encoder.gain - (options.loudness - whole.integrated_lufs)
-    learnt = {"cost": round(cost, 3), "ceiling": round(encoder.ceiling, 3), "typical_lufs": whole.integrated_lufs}
-    if result.true_peak_dbtp > options.true_peak or abs(result.integrated_lufs - options.loudness) > LOUDNESS_TOLERANCE_LU:
-        # The miss says how far off the guess was: the next encode starts corrected, not from scratch.
-        excess = max(0.0, result.true_peak_dbtp - options.true_peak + 0.2)
-        return None, whole, {**learnt, "cost": round(cost + options.loudness - result.integrated_lufs + excess / 2, 3),
-                             "ceiling": round(encoder.ceiling - excess, 3)}
-    return result, whole, learnt
 
 
 def _secant(tried: list[tuple[float, float]], target: float) -> float:
@@ -199,22 +213,37 @@ def _secant(tried: list[tuple[float, float]], target: float) -> float:
     return gain + (target - measured)
 
 
-def _calibrated_gain(raw: Path, sample_rate: int, whole: Loudness, target: float, ceiling: float) -> float:
+def _limited_loudness(excerpt: np.ndarray, sample_rate: int, gain_db: float, ceiling_db: float) -> float:
+    from narrate.audio.limiter import Limiter
+    from narrate.audio.loudness import LoudnessMeter
+
+    limiter, meter = Limiter(sample_rate, gain_db, ceiling_db), LoudnessMeter(sample_rate)
+    meter.add(limiter.process(excerpt))
+    meter.add(limiter.finish())
+    return meter.integrated_lufs()
+
+
+def _calibrated_gain(raw: Path, sample_rate: int, whole_lufs: float, target: float, ceiling: float) -> float:
     """Find the gain that reaches `target` after limiting, on an excerpt (cheap) instead of the episode.
 
     The limiter's loudness cost depends on the voice, not on where in the episode we are, so the
     cost learnt on a representative stretch carries over to the whole.
     """
-    duration = raw.stat().st_size / 2 / sample_rate
-    length = min(EXCERPT_SECONDS, duration)
-    excerpt = _raw_input(raw, sample_rate, start=max(0.0, (duration - length) / 2), length=length)
-    excerpt_source = measure_loudness(excerpt, peak=None)
-    gain = target - whole.integrated_lufs
+    from narrate.audio.loudness import LoudnessMeter
+
+    total = raw.stat().st_size // 2
+    length = min(EXCERPT_SECONDS * sample_rate, total)
+    excerpt = pcm_floats(b"".join(_read_raw(raw, (total - length) // 2, length)))
+    meter = LoudnessMeter(sample_rate)
+    meter.add(excerpt)
+    excerpt_lufs = meter.integrated_lufs()
+    gain = target - whole_lufs
+    if excerpt_lufs < -70:
+        return gain  # a silent stretch teaches nothing; the check after the encode corrects
     tried: list[tuple[float, float]] = []
     for _ in range(CALIBRATION_STEPS):
-        limited = measure_loudness(excerpt, peak=None, before=_chain(gain, ceiling, sample_rate))
-        cost = (excerpt_source.integrated_lufs + gain) - limited.integrated_lufs
-        predicted = whole.integrated_lufs + gain - cost
+        cost = excerpt_lufs + gain - _limited_loudness(excerpt, sample_rate, gain, ceiling)
+        predicted = whole_lufs + gain - cost
         if abs(predicted - target) < 0.1:
             break
         tried.append((gain, predicted))
@@ -222,29 +251,36 @@ def _calibrated_gain(raw: Path, sample_rate: int, whole: Loudness, target: float
     return gain
 
 
-def encode(raw: Path, sample_rate: int, mp3: Path, options: AudioOptions,
-           hint: dict | None = None, whole: Loudness | None = None) -> tuple[Loudness, dict]:
+def encode(raw: Path, sample_rate: int, mp3: Path, options: AudioOptions, whole_lufs: float,
+           hint: dict | None = None, streamed: Encoder | None = None) -> tuple[Loudness, dict]:
     """Encode `raw` PCM to a CBR MP3 at the target loudness under the true-peak ceiling.
 
-    `hint` is what worked last time for this voice: the gain beyond the plain loudness difference
-    that the limiter and encoder cost ("cost"), and the limiter ceiling ("ceiling"). Starting there
-    skips calibration. `whole` is the source's loudness when it is already known. Returns the MP3's
-    measured loudness and what worked this time, the next hint.
+    `whole_lufs` is the programme's loudness, measured as it was assembled. `streamed` is an
+    encoder already fed the whole programme while it was synthesised (with a gain from `hint`);
+    its MP3 is kept when it meets the target. `hint` is what worked last time for this voice: the
+    gain beyond the plain loudness difference that the limiter and encoder cost ("cost"), and the
+    limiter ceiling ("ceiling"); starting there skips calibration. Returns the MP3's measured
+    loudness and what worked this time, the next hint.
     """
-    whole = whole or measure_loudness(_raw_input(raw, sample_rate), peak=None)
-    if whole.integrated_lufs == float("-inf") or whole.integrated_lufs < -70:
+    if whole_lufs < -70:
+        if streamed is not None:
+            streamed.abandon()
         raise AudioToolError("loudness: the narration is silent; check the voice")
-    ceiling = options.true_peak - FIRST_MARGIN_DB
-    if hint:  # what worked for this voice last time; the check of the MP3 below confirms it
-        gain, ceiling = hinted_gain(whole.integrated_lufs, options, hint)
+    if streamed is not None:
+        gain, ceiling = streamed.gain, streamed.ceiling
+    elif hint:  # what worked for this voice last time; the check of the MP3 below confirms it
+        gain, ceiling = hinted_gain(whole_lufs, options, hint)
     else:
-        gain = _calibrated_gain(raw, sample_rate, whole, options.loudness + ENCODER_LOSS_LU, ceiling)
+        ceiling = options.true_peak - FIRST_MARGIN_DB
+        gain = _calibrated_gain(raw, sample_rate, whole_lufs, options.loudness + ENCODER_LOSS_LU, ceiling)
     tried: list[tuple[float, float]] = []
     best: tuple[float, Loudness, float, Path, float] | None = None  # (miss, loudness, gain, file, ceiling)
     for attempt in range(MAX_ATTEMPTS):
-        candidate = mp3.with_name(f"{mp3.stem}.try{attempt}.mp3")
-        _encode_once(raw, sample_rate, candidate, gain, ceiling, options.bitrate)
-        result = measure_loudness(["-i", file_arg(candidate)])
+        if attempt == 0 and streamed is not None:
+            candidate, result = streamed.mp3, streamed.finish()
+        else:
+            candidate = mp3.with_name(f"{mp3.stem}.try{attempt}.mp3")
+            result = _encode_file(raw, sample_rate, candidate, gain, ceiling, options.bitrate)
         miss = abs(result.integrated_lufs - options.loudness)
         peak_ok = result.true_peak_dbtp <= options.true_peak
         if peak_ok and (best is None or miss < best[0]):
@@ -266,6 +302,7 @@ def encode(raw: Path, sample_rate: int, mp3: Path, options: AudioOptions,
             f"loudness: could not reach {options.loudness} LUFS under {options.true_peak} dBTP "
             f"(got {result.integrated_lufs:.1f} LUFS, {result.true_peak_dbtp:.1f} dBTP)")
     _, loudness, gain, chosen, used_ceiling = best
-    chosen.replace(mp3)
-    return loudness, {"cost": round(gain - (options.loudness - whole.integrated_lufs), 3),
-                      "ceiling": round(used_ceiling, 3), "typical_lufs": whole.integrated_lufs}
+    if chosen != mp3:
+        chosen.replace(mp3)
+    return loudness, {"cost": round(gain - (options.loudness - whole_lufs), 3),
+                      "ceiling": round(used_ceiling, 3), "typical_lufs": round(whole_lufs, 2)}
