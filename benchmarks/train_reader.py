@@ -57,6 +57,7 @@ class Page:
     rules_text: str
     peers: dict[str, str]
     fallback: list[int]
+    text: bool = False  # copied text: read as at run time, the rules' choice and what the scorer is sure of
 
 
 def page_folders(corpora: list[Path]) -> list[Path]:
@@ -203,7 +204,9 @@ def extract_text(job: tuple[Path, Path, Path | None]) -> Page | None:
         return None
     features = text_features(reading.blocks, reading.alive, reading.reasons, reading.title)
     blocks = [PageBlock(b.text, b.kind, b.level) for b in reading.blocks]
-    return labelled_page(folder, reading, blocks, features, text_fallback(blocks, reading.alive))
+    page = labelled_page(folder, reading, blocks, features, text_fallback(blocks, reading.alive))
+    page.text = True
+    return page
 
 
 def train(pages: list[Page], rounds: int = ROUNDS):
@@ -219,8 +222,11 @@ def train(pages: list[Page], rounds: int = ROUNDS):
 def read_page(page: Page, probability: np.ndarray, threshold: float) -> str:
     """What narrate would speak from the model's probabilities: the same steps as at run time."""
     from narrate.article.clean import CleanOptions
-    from narrate.article.scorer import assemble
+    from narrate.article.scorer import assemble, text_choice, text_feature_names
 
+    if page.text:
+        kept = page.features[:, text_feature_names().index("rule_kept")] >= 0.5
+        probability, threshold = text_choice(list(kept), probability), 0.5
     chosen, _, _ = assemble(page.blocks, probability, threshold, page.title, CleanOptions(), page.fallback)
     return "\n\n".join(b.text for b in chosen)
 

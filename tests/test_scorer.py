@@ -96,6 +96,18 @@ def test_read_once_drops_a_repeated_block_and_trims_a_partly_repeated_one():
     assert repeated_sentences([b.text for b in kept]) == []
 
 
+def test_read_once_drops_a_copy_of_the_body_in_other_markup_and_keeps_a_sentence_that_says_more():
+    body = [Block(p) for p in BODY]
+    copy = Block("# Harbour board votes _" + BODY[0] + "_ " + " ".join(
+        p.replace("steel piles", "[steel piles](https://example.com/piles)") for p in BODY[1:]))
+    kept, gone = read_once([*body, copy])
+    assert kept == body and [d.text for d in gone] == [copy.text]
+    dek = Block("The harbour board agreed on Monday to rebuild the north pier.")
+    longer = Block("The harbour board agreed on Monday to rebuild the north pier, which storms have battered.")
+    kept, gone = read_once([dek, longer])
+    assert kept == [dek, longer] and gone == []
+
+
 def test_when_the_model_keeps_nothing_a_peers_reading_is_read():
     html = PAGE.read_text(encoding="utf-8")
     blocks, elements = cut_page(html)
