@@ -354,12 +354,12 @@ def main() -> None:
     print(f"cross-validation done in {time.time() - started:.0f} s", file=sys.stderr)
 
     threshold = args.threshold
-    if threshold is None:  # the threshold that reads the most of the article for the precision it costs
+    if threshold is None:  # recall first, as everywhere in narrate: a sentence not read is the worst failure
         trials = {}
         for candidate in (0.3, 0.4, 0.5):
             rows = [measure(p, read_page(p, held_out[p.name], candidate)) for p in pages]
-            trials[candidate] = (sum(r["recall"] for r in rows) + sum(r["body precision"] for r in rows)) / len(rows)
-            print(f"threshold {candidate}: recall + precision {trials[candidate]:.4f}", file=sys.stderr)
+            trials[candidate] = sum(2 * r["recall"] + r["body precision"] for r in rows) / len(rows)
+            print(f"threshold {candidate}: 2 recall + precision {trials[candidate]:.4f}", file=sys.stderr)
         threshold = max(trials, key=lambda t: (trials[t], t))
     rows = report(pages, held_out, threshold)
     print(f"Held-out figures (each page scored by a model trained without its site), threshold {threshold}:")
