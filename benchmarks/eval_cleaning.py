@@ -10,13 +10,18 @@ readability-lxml and narrate's own rules without the second opinions, and score 
 Matching ignores case, punctuation and white space (letters of any script count), so typography does
 not count.
 
-The pages are split once, by site, into two halves: `dev`, for developing rules on, and `held`,
-only ever measured. A site's half comes from a hash of its name (the folder name without its
-benchmark prefix and page number), so no list names a page and both halves stay fixed as pages are
-added. Means are printed for each half.
+Means are printed per dataset (from each page's meta.json), narrate beside trafilatura (defaults, no
+comments) and readability-lxml on the same pages, with the pages read whole (recall >= 0.99) and those
+of which nothing was read.
+
+narrate's block scorer was trained on corpus pages. To measure it on pages it was not trained on, give
+`--folds DIR` with the fold models `scripts/train-reader --save-folds DIR` wrote: each page is then read
+with the model of the fold that left its site out (folds split by site, as in training).
+The older split is kept too: `--half dev|held` picks one of two halves of the sites, from a hash of the
+site's name, for the hand rules that were developed on one half.
 
 Usage: scripts/eval-cleaning CORPUS_DIR [--kind html|txt|copied|markdown|gold|both|all] [--half dev|held]
-                              [--show PAGE] [--json]
+                              [--folds DIR] [--show PAGE] [--json]
 A folder holding `article.txt` and `expected.txt` (a scraped page as text) is scored as one page.
 """
 
@@ -48,6 +53,31 @@ def site_of(folder: str) -> str:
     return _PAGE_NUMBER.sub("", _BENCHMARK_PREFIX.sub("", folder))
 
 
+def registered_domain(host: str) -> str:
+    """The site a host belongs to ("news.example.co.uk" -> "example.co.uk"): folds never split one."""
+    parts = host.lower().removeprefix("www.").split(".")
+    second_level = len(parts) >= 3 and parts[-2] in {"co", "com", "org", "net", "ac", "gov", "edu"} and len(parts[-1]) == 2
+    return ".".join(parts[-3:] if second_level else parts[-2:])
+
+
+def origin(folder: Path) -> tuple[str, str]:
+    """(dataset, site) of a page folder, from its meta.json (the dataset is "pages" when it names none)."""
+    meta_path = folder / "meta.json"
+    meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.is_file() else {}
+    dataset = meta.get("dataset") or "pages"
+    host = meta.get("registered_domain") or meta.get("host") or meta.get("site") or ""
+    if not host and meta.get("url"):
+        from urllib.parse import urlparse
+
+        host = urlparse(meta["url"]).hostname or ""
+    return dataset, registered_domain(host or site_of(folder.name))
+
+
+def fold_of(site: str, folds: int) -> int:
+    """The cross-validation fold of a site: every page of a site in the same one."""
+    return hashlib.sha256(site.encode()).digest()[0] % folds
+
+
 def half_of(folder: str) -> str:
     """`dev` or `held`, fixed for every page of a site."""
     return "dev" if hashlib.sha256(site_of(folder).encode()).digest()[0] % 2 == 0 else "held"
@@ -76,14 +106,14 @@ def score(gold: str, spoken: str) -> dict:
     }
 
 
-def narrate_text(source: Path, second_opinions: bool = True) -> tuple[str, str]:
+def narrate_text(source: Path, second_opinions: bool = True, reader_model: str | None = None) -> tuple[str, str]:
     """What narrate reads: the title, and the rest (section headings and paragraphs)."""
     from narrate.config import Config
     from narrate.pipeline import read_article
 
     config = Config()
     config = config.model_copy(update={"clean": config.clean.model_copy(update={"second_opinions": second_opinions})})
-    article = read_article(str(source), config)
+    article = read_article(str(source), config, reader_model=reader_model)
     parts = []
     for section in article.sections:
         if section.has_heading:
@@ -97,7 +127,7 @@ def trafilatura_text(source: Path) -> str:
 
     raw = source.read_text(encoding="utf-8", errors="replace")
     if source.suffix == ".html":
-        return (trafilatura.extract(raw) or "").replace("\n", "\n\n")
+        return (trafilatura.extract(raw, include_comments=False) or "").replace("\n", "\n\n")
     return raw  # plain text has no markup for an HTML extractor to use: the baseline reads it all
 
 
@@ -158,9 +188,9 @@ def pages(corpus: Path, kind: str, scratch: Path) -> list[tuple[str, Path, Path]
     return found
 
 
-def _score_narrate(gold: str, source: Path, second_opinions: bool) -> dict:
+def _score_narrate(gold: str, source: Path, second_opinions: bool, reader_model: str | None = None) -> dict:
     try:
-        title, body = narrate_text(source, second_opinions)
+        title, body = narrate_text(source, second_opinions, reader_model)
         result = score(gold, f"{title}\n\n{body}")
         result["body precision"] = score(gold, body)["precision"]
     except Exception as exc:  # report and go on: one bad page must not hide the rest
@@ -169,10 +199,11 @@ def _score_narrate(gold: str, source: Path, second_opinions: bool) -> dict:
     return result
 
 
-def score_page(source: Path, gold_path: Path) -> dict[str, dict]:
+def score_page(source: Path, gold_path: Path, reader_model: str | None = None) -> dict[str, dict]:
     """Every system's score on one input: narrate, and the baselines that apply to its kind."""
     gold = gold_path.read_text(encoding="utf-8")
-    systems = {"narrate": _score_narrate(gold, source, True), "trafilatura": score(gold, trafilatura_text(source))}
+    systems = {"narrate": _score_narrate(gold, source, True, reader_model),
+               "trafilatura": score(gold, trafilatura_text(source))}
     if source.suffix == ".html":
         systems["narrate alone"] = _score_narrate(gold, source, False)
         systems["readability"] = score(gold, readability_text(source))
@@ -180,6 +211,19 @@ def score_page(source: Path, gold_path: Path) -> dict[str, dict]:
 
 
 SHOWN = ("recall", "precision", "body precision", "repeated")
+
+
+def fold_model(folds: Path | None, folder: Path, source: Path) -> str | None:
+    """The fold model that was trained without this page's site, when fold models are given (the copied-text
+    scorer's for a page read as text, "text-fold-K-of-N.npz")."""
+    if folds is None or source.suffix == ".md" or source.suffix == ".gold":
+        return None
+    prefix = "" if source.suffix == ".html" else "text-"
+    models = sorted(folds.glob(f"{prefix}fold-*-of-*.npz"))
+    if not models:
+        raise SystemExit(f"{folds}: no fold models (fold-K-of-N.npz); write them with scripts/train-reader --save-folds")
+    count = int(re.search(r"-of-(\d+)", models[0].name).group(1))
+    return str(folds / f"{prefix}fold-{fold_of(origin(folder)[1], count)}-of-{count}.npz")
 
 
 def main() -> None:
@@ -190,6 +234,7 @@ def main() -> None:
                              "markdown: each HTML page converted whole to Markdown (html2text); "
                              "gold: the gold text itself, a clean article from which nothing may be lost")
     parser.add_argument("--half", choices=["dev", "held"], help="only the pages of one half (default: both)")
+    parser.add_argument("--folds", type=Path, help="fold models: read each page with the one not trained on its site")
     parser.add_argument("--show", help="print missing and extra sentences for pages whose name contains this")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
@@ -199,26 +244,30 @@ def main() -> None:
         half = half_of(name.split("/")[0])
         if args.half and half != args.half:
             continue
-        systems = score_page(source, gold_path)
-        rows.append((name, half, systems))
+        folder = gold_path.parent
+        systems = score_page(source, gold_path, fold_model(args.folds, folder, source))
+        rows.append((name, origin(folder)[0], systems))
         if args.show and args.show in name:
             ours = systems["narrate"]
             print(f"--- {name}\nMISSING:\n  " + "\n  ".join(ours["missing"]) + "\nEXTRA:\n  " + "\n  ".join(ours["extra"]))
     shutil.rmtree(scratch, ignore_errors=True)
     if args.json:
-        print(json.dumps([{"page": n, "half": h, **{system: {k: s[k] for k in SHOWN if k in s}
-                                                  for system, s in systems.items()}} for n, h, systems in rows]))
+        print(json.dumps([{"page": n, "dataset": d, **{system: {k: s[k] for k in SHOWN if k in s}
+                                                       for system, s in systems.items()}}
+                          for n, d, systems in rows]))
         return
-    print(f"{'page':<48}{'half':>5}{'recall':>8}{'prec':>7}{'body':>7}{'rep':>5}   {'base rec':>8}{'prec':>7}{'rep':>5}")
-    for name, half, systems in rows:
+    print(f"{'page':<48}{'recall':>8}{'prec':>7}{'body':>7}{'rep':>5}   {'base rec':>8}{'prec':>7}{'rep':>5}")
+    for name, _, systems in rows:
         o, b = systems["narrate"], systems["trafilatura"]
-        print(f"{name:<48}{half:>5}{o['recall']:>8.3f}{o['precision']:>7.3f}{o['body precision']:>7.3f}"
+        print(f"{name:<48}{o['recall']:>8.3f}{o['precision']:>7.3f}{o['body precision']:>7.3f}"
               f"{o['repeated']:>5}   {b['recall']:>8.3f}{b['precision']:>7.3f}{b['repeated']:>5}")
     print()
-    print(f"{'mean':<36}{'pages':>6}{'recall':>8}{'prec':>7}{'body':>7}{'rep':>5}{'>=0.99':>8}")
+    if args.folds:
+        print("narrate: each page read by the model of the fold that left its site out")
+    print(f"{'mean':<44}{'pages':>6}{'recall':>8}{'prec':>7}{'body':>7}{'rep':>5}{'>=0.99':>8}{'none':>6}")
     for kind in ("html", "txt", "copied", "markdown", "gold"):
-        for half in ("dev", "held", "all"):
-            chosen = [s for n, h, s in rows if n.endswith(f".{kind}") and half in (h, "all")]
+        for dataset in [*sorted({d for _, d, _ in rows}), "all"]:
+            chosen = [s for n, d, s in rows if n.endswith(f".{kind}") and dataset in (d, "all")]
             if not chosen:
                 continue
             for system in ("narrate", "narrate alone", "trafilatura", "readability"):
@@ -226,9 +275,9 @@ def main() -> None:
                 if not scores:
                     continue
                 mean = lambda key: sum(s.get(key, s["precision"]) for s in scores) / len(scores)  # noqa: E731
-                print(f"{f'{kind} {half} {system}':<36}{len(scores):>6}{mean('recall'):>8.3f}{mean('precision'):>7.3f}"
-                      f"{mean('body precision'):>7.3f}{sum(s['repeated'] for s in scores):>5}"
-                      f"{sum(s['recall'] >= 0.99 for s in scores):>8}")
+                print(f"{f'{kind} {dataset} {system}':<44}{len(scores):>6}{mean('recall'):>8.3f}"
+                      f"{mean('precision'):>7.3f}{mean('body precision'):>7.3f}{sum(s['repeated'] for s in scores):>5}"
+                      f"{sum(s['recall'] >= 0.99 for s in scores):>8}{sum(s['recall'] == 0 for s in scores):>6}")
 
 
 if __name__ == "__main__":

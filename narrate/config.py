@@ -125,8 +125,8 @@ class CleanOptionsModel(_Strict):
     """Data tables in web pages and Markdown: read them row by row (cells parted by commas), skip them, or announce
     that one is skipped."""
     second_opinions: bool = True
-    """Web pages: let three other readings of the page (trafilatura's defaults, readability-lxml and the copied-text
-    reader) vote on what is article; false reads with narrate's rules alone."""
+    """Web pages: three other readings of the page (trafilatura's defaults, readability-lxml and the copied-text
+    reader) and the rules feed the block scorer, which decides what is article; false reads with the rules alone."""
 
     @field_validator("keep", "drop")
     @classmethod

@@ -38,11 +38,14 @@ def slugify(text: str) -> str:
     return slug[:80].rstrip("-") or "episode"
 
 
-def read_article(source: str, config: Config) -> Article:
-    """Ingest, clean and segment: the script narrate will speak for `source` (path, URL or -)."""
+def read_article(source: str, config: Config, reader_model: str | None = None) -> Article:
+    """Ingest, clean and segment: the script narrate will speak for `source` (path, URL or -).
+
+    `reader_model` is another block scorer's weights than the shipped ones (to measure a model on the pages
+    it was not trained on)."""
     from narrate.article.read import read_source
 
-    return _script(read_source(source, fetch_timeout=config.fetch.timeout), config)
+    return _script(read_source(source, fetch_timeout=config.fetch.timeout), config, reader_model)
 
 
 def read_html(html: str, name: str, config: Config, url: str | None = None) -> Article:
@@ -53,23 +56,36 @@ def read_html(html: str, name: str, config: Config, url: str | None = None) -> A
     return _script(Source(text=html, name=name, kind="html", url=url, raw=html.encode("utf-8")), config)
 
 
-def _script(raw, config: Config) -> Article:
+def _script(raw, config: Config, reader_model: str | None = None) -> Article:
     from narrate.article.clean import CleanOptions, clean
     from narrate.article.read import parse
     from narrate.article.sections import build_article
     from narrate.errors import IngestError
 
     draft = parse(raw, code=config.clean.code, tables=config.clean.tables)
-    cleaned, dropped = clean(draft, CleanOptions(keep_captions=config.clean.captions,
-                                                 keep=config.clean.keep, drop=config.clean.drop))
+    options = CleanOptions(keep_captions=config.clean.captions, keep=config.clean.keep, drop=config.clean.drop)
+    if raw.kind == "text" and not draft.has_markup:  # copied text: the rules' verdicts feed the text scorer
+        from narrate.article.clean import judge
+        from narrate.article.scorer import read_text_with_model
+
+        cleaned, dropped = read_text_with_model(draft, judge(draft, options), options, model_path=reader_model)
+    else:
+        cleaned, dropped = clean(draft, options)
     if raw.kind == "html" and config.clean.second_opinions:
         from narrate.article.consensus import agree, read_opinions
+        from narrate.article.scorer import opinions_of, read_with_model
 
-        cleaned, dropped = agree(cleaned, dropped, read_opinions(raw.text, draft.page_blocks),
-                                  keep=config.clean.keep)
+        readings = read_opinions(raw.text, draft.page_blocks)
+        agreed, agreed_dropped = agree(cleaned, dropped, readings, keep=config.clean.keep)
+        cleaned, dropped = read_with_model(
+            raw.text, opinions_of(draft, cleaned, dropped, agreed, agreed_dropped, readings), agreed, options,
+            model_path=reader_model)
     article = build_article(cleaned, dropped)
-    if not any(re.search(r"\w", p) for section in article.sections for p in (section.title, *section.paragraphs)):
-        raise IngestError(f"{raw.name}: no words to read")
+    if not any(re.search(r"\w", p) for section in article.sections for p in section.paragraphs):
+        if raw.kind == "html":
+            raise IngestError(f"{raw.name}: no article text found in the HTML")
+        if not any(re.search(r"\w", section.title) for section in article.sections):
+            raise IngestError(f"{raw.name}: no words to read")
     return article
 
 

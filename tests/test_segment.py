@@ -108,6 +108,21 @@ def test_a_made_up_title_opens_with_a_word_not_a_dialogue_dash_and_repeats_no_wo
     assert "Wyze Wyze" not in section_title(kit, ELSEWHERE)
 
 
+@pytest.mark.parametrize("section", [
+    ["Nov 18, 2019 at 3:04 pm", "Ferry fares went up again this winter, and nobody on the island was told."],
+    ["Nov 18, 2019 at 3:04 pm Ferry fares went up again this winter, and nobody on the island was told."],
+    ["Updated: 12/05/2021 10:30 GMT", "Ferry fares went up again this winter, and nobody on the island was told."],
+])
+def test_a_made_up_title_is_about_the_section_never_a_date_or_time_line(section):
+    title = section_title(section, ELSEWHERE)
+    assert title.startswith("Ferry fares"), title
+    assert not any(ch.isdigit() for ch in title)
+
+
+def test_a_month_that_opens_a_sentence_without_a_date_stays_in_the_title():
+    assert section_title(["May I say the council was right to close the pier."], ELSEWHERE).startswith("May I say")
+
+
 def test_a_vague_quantity_is_never_a_section_title():
     section = ["Thousands of people walked to the harbour wall on Sunday, and it took a little bit of courage to "
                "stand on it.", "A little bit of rain fell on the harbour wall, and thousands of people stayed.",

@@ -87,8 +87,28 @@ class CleanOptions:
     drop: tuple[str, ...] = ()
 
 
+@dataclass
+class Verdicts:
+    """What the rules make of a draft: its blocks (lines of furniture taken out) with the ledger of which are
+    read and why the others are not, the lines dropped from inside blocks, and the title and author found."""
+
+    ledger: Omissions
+    dropped_lines: list[Dropped]
+    title: str | None
+    author: str | None
+
+
 def clean(draft: Draft, options: CleanOptions = CleanOptions()) -> tuple[Draft, tuple[Dropped, ...]]:
     """The draft with only what should be read, and every dropped block with its reason."""
+    verdicts = judge(draft, options)
+    blocks, ledger = verdicts.ledger.blocks, verdicts.ledger
+    kept = tuple(blocks[i] for i in ledger.live())
+    reported = verdicts.dropped_lines + [Dropped(blocks[i].text, reason) for i, reason in sorted(ledger.reasons.items())]
+    return replace(draft, blocks=kept, title=verdicts.title, author=tidy_author(verdicts.author)), tuple(reported)
+
+
+def judge(draft: Draft, options: CleanOptions = CleanOptions()) -> Verdicts:
+    """Run the rules over the draft: every block's verdict and reason (see `clean`)."""
     dropped_lines: list[Dropped] = []
     blocks: list[Block] = []
     furniture: dict[int, str] = {}  # whole blocks of furniture stay in place: they mark where the article ends
@@ -137,10 +157,7 @@ def clean(draft: Draft, options: CleanOptions = CleanOptions()) -> tuple[Draft, 
     _drop_credits_and_captions(ledger, options.keep_captions, draft.image_texts)
     _drop_repeats(ledger, title)
     _drop_calls_to_action(ledger)
-
-    kept = tuple(blocks[i] for i in ledger.live())
-    reported = dropped_lines + [Dropped(blocks[i].text, reason) for i, reason in sorted(ledger.reasons.items())]
-    return replace(draft, blocks=kept, title=title, author=tidy_author(author)), tuple(reported)
+    return Verdicts(ledger, dropped_lines, title, author)
 
 
 _DATE_WORD = re.compile(r"^(monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|"

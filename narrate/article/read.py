@@ -396,13 +396,8 @@ class PageText:
 
 
 def html_text_blocks(html: str) -> PageText:
-    """Every block of visible text in page order (what select-all and copy would give), which of them
-    sit in a box marked as a chart or a promotion, and the page's h1 headings.
-
-    A block is a leaf element's text, or a run of text set straight into a container between its
-    child blocks, as pages that lay out their article with line breaks do; two or more line breaks
-    in a row end a paragraph there.
-    """
+    """Every block of visible text in page order (what select-all and copy would give, see `text_runs`),
+    which of them sit in a box marked as a chart or a promotion, and the page's h1 headings."""
     import lxml.html
 
     from narrate.article.patterns import squash
@@ -421,12 +416,7 @@ def html_text_blocks(html: str) -> PageText:
     found: list[str] = []
     boxed: set[int] = set()
     embedded: set[int] = set()
-    containers = {ancestor for element in root.iter(*_BLOCK_HTML) for ancestor in element.iterancestors()}
-
-    def add(parts: list[str], container) -> None:
-        text = normalise_space("".join(parts))
-        if not text:
-            return
+    for text, container in text_runs(root):
         boxes = [box for box in (container, *container.iterancestors()) if box.tag not in _PAGE_CONTAINERS]
         if any(_NOT_PROSE_BOX.search(word) for box in boxes
                for word in f"{box.get('class') or ''} {box.get('id') or ''}".split()):
@@ -435,10 +425,27 @@ def html_text_blocks(html: str) -> PageText:
                for box in boxes):
             embedded.add(len(found))
         found.append(text)
+    return PageText(found, boxed, headlines, image_texts, title, frozenset(embedded))
+
+
+def text_runs(root, block_tags: frozenset[str] | set[str] = _BLOCK_HTML) -> list[tuple[str, object]]:
+    """Every block of visible text under `root` in page order, each with the element it stands in.
+
+    A block is a leaf element's text, or a run of text set straight into a container between its
+    child blocks, as pages that lay out their article with line breaks do; two or more line breaks
+    in a row end a paragraph there. Shared by the page's plain reading and the block scorer.
+    """
+    found: list[tuple[str, object]] = []
+    containers = {ancestor for element in root.iter(*block_tags) for ancestor in element.iterancestors()}
+
+    def add(parts: list[str], container) -> None:
+        text = normalise_space("".join(parts))
+        if text:
+            found.append((text, container))
 
     def walk(element) -> None:
         if element not in containers:
-            if element.tag in _BLOCK_HTML:
+            if element.tag in block_tags:
                 add([element.text_content()], element)
             return
         parts, breaks = [element.text or ""], 0
@@ -449,7 +456,7 @@ def html_text_blocks(html: str) -> PageText:
             if child.tag == "br":
                 breaks += 1
                 parts.append(" ")
-            elif child in containers or child.tag in _BLOCK_HTML:
+            elif child in containers or child.tag in block_tags:
                 add(parts, element)
                 walk(child)
                 parts, breaks = [], 0
@@ -470,7 +477,7 @@ def html_text_blocks(html: str) -> PageText:
         add(parts, element)
 
     walk(root)
-    return PageText(found, boxed, headlines, image_texts, title, frozenset(embedded))
+    return found
 
 
 def _fill_gaps(blocks: list[Block], page_blocks: list[str], boxed: set[int],
@@ -609,7 +616,8 @@ def _headline(meta_title: str | None, page: PageText, blocks: list[Block]) -> st
 
 
 def parse_html(data: bytes, text: str, *, url: str | None = None, code: str = "skip", tables: str = "read") -> Draft:
-    """Main content and metadata with trafilatura, its gaps filled from the page's own text blocks.
+    """Main content and metadata with trafilatura, its gaps filled from the page's own text blocks (no
+    blocks, and the page's headline, when trafilatura finds no article).
 
     `text` is the page already decoded (with the HTTP charset when there was one).
     """
@@ -618,11 +626,12 @@ def parse_html(data: bytes, text: str, *, url: str | None = None, code: str = "s
     document = trafilatura.bare_extraction(
         data, url=url, favor_recall=True, include_comments=False, include_tables=True,
         include_images=False, include_links=False, include_formatting=False, with_metadata=True)
-    if document is None or document.body is None:
-        raise IngestError(f"{url or 'page'}: no article text found in the HTML")
+    page = html_text_blocks(text)
+    if document is None or document.body is None:  # the extractor found nothing: the block scorer may
+        return Draft(blocks=(), title=next((h for h in page.headlines if h), page.title), source_url=url,
+                     page_blocks=tuple(page.blocks), image_texts=page.image_texts)
     blocks: list[Block] = []
     _walk_trafilatura(document.body, blocks, code, tables)
-    page = html_text_blocks(text)
     blocks = _fill_gaps(blocks, page.blocks, page.boxed, page.embedded)
     blocks = _with_standfirst(blocks, document.description, page.blocks)
     blocks = _with_author_notes(blocks, page.blocks)

@@ -169,8 +169,28 @@ def topic_title(paragraphs: list[str], elsewhere: list[str]) -> str | None:
 
 
 def section_title(paragraphs: list[str], elsewhere: list[str]) -> str:
-    """A chapter title for a section without a heading: its key phrase, else its opening words."""
-    return topic_title(paragraphs, elsewhere) or opening_phrase(paragraphs[0])
+    """A chapter title for a section without a heading: its key phrase, else the opening words of its first
+    paragraph that says something (a date or a time line says nothing of the section: "Nov 18, 2019 at")."""
+    found = topic_title(paragraphs, elsewhere)
+    if found:
+        return found
+    for paragraph in paragraphs:
+        words = paragraph.split()
+        dated = 0
+        while dated < len(words) and _DATE_WORD.match(words[dated].strip(",.;:()[]|-–—·•")):
+            dated += 1
+        if any(re.search(r"\d", word) for word in words[:dated]):  # "May I say" opens with no date
+            words = words[dated:]
+        if words:
+            return opening_phrase(" ".join(words))
+    return opening_phrase(paragraphs[0])
+
+
+# The words of a date or a time line ("Nov 18, 2019 at 3:04 pm", "Updated: Monday 12/05"), stripped from the
+# front of a paragraph before its opening words name a chapter.
+_DATE_WORD = re.compile(r"^((jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*|(mon|tue|wed|thu|fri|sat|sun)"
+                        r"[a-z]*|\d[\d,:/.h-]*(st|nd|rd|th)?|at|on|am|pm|a\.m|p\.m|updated|published|posted|"
+                        r"utc|gmt|[ecmp][sd]t|bst|cet|)$", re.IGNORECASE)
 
 
 def opening_phrase(paragraph: str) -> str:

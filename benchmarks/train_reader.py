@@ -1,0 +1,388 @@
+"""Train the block scorer that finds a web page's article, and measure it on pages it was not trained on.
+
+Every page (a folder with `source.html` and `expected.txt`) is read by narrate's own stages (trafilatura,
+the rules, the readings' vote) and cut into the blocks the scorer sees (`narrate.article.scorer`). A block is
+article when half of its sentences (by length) are in the gold text; a short block without a full sentence,
+when it is a whole paragraph of the gold. Gradient-boosted trees (LightGBM) learn it, cross-validated with
+folds split by site (a site's pages all sit in one fold, from a hash of its registered domain), so each
+page is scored by a model that never saw its site. Per dataset, the script prints recall, precision and
+pages read whole for the model on its held-out fold, for narrate's rules (the reading before the model),
+trafilatura (defaults, no comments) and readability-lxml on the same pages; then it trains on every page
+and writes the trees to `narrate/data/reader_model.npz` (plain arrays, read with numpy at run time).
+
+Usage: scripts/train-reader CORPUS_DIR [CORPUS_DIR ...] [--cache DIR] [--workers N] [--folds K]
+                            [--save-folds DIR] [--no-write]
+The readings of each page are cached (default: a folder in the system's temp dir), so a second run only trains.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import pickle
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from multiprocessing import Pool
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from eval_cleaning import fold_of, origin, readability_text, score, squash  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+READING_VERSION = "1"  # bump when narrate's stages before the scorer change: the cache is keyed on it
+FEATURE_VERSION = "1"  # bump when the scorer's features change
+PARAMS = {"objective": "binary", "learning_rate": 0.1, "num_leaves": 31, "min_data_in_leaf": 20,
+          "feature_fraction": 0.8, "bagging_fraction": 0.8, "bagging_freq": 1, "lambda_l2": 1.0, "verbose": -1,
+          "num_threads": 1, "seed": 7, "deterministic": True}
+ROUNDS = 150
+
+
+@dataclass
+class Page:
+    name: str
+    dataset: str
+    site: str
+    blocks: list  # PageBlock
+    features: np.ndarray
+    labels: np.ndarray
+    weights: np.ndarray
+    title: str | None
+    gold: str
+    rules_text: str
+    peers: dict[str, str]
+    fallback: list[int]
+    text: bool = False  # copied text: read as at run time, the rules' choice and what the scorer is sure of
+
+
+def page_folders(corpora: list[Path]) -> list[Path]:
+    found = []
+    for corpus in corpora:
+        for folder in sorted(corpus.iterdir()):
+            if (folder / "source.html").is_file() and (folder / "expected.txt").is_file():
+                found.append(folder)
+    return found
+
+
+def label(text: str, gold_key: str, gold_paragraphs: set[str]) -> tuple[float, float]:
+    """(is article, weight): the block's share of gold sentences decides; the weight is its sentences."""
+    from narrate.article.scorer import held_share, sentence_keys
+
+    sentences = sentence_keys(text)
+    if sentences:
+        return float(held_share(text, gold_key) >= 0.5), float(len(sentences))
+    return float(squash(text) in gold_paragraphs), 0.2
+
+
+@dataclass
+class Reading:
+    """What narrate's stages and the peers make of a page: the slow part, cached."""
+
+    dataset: str
+    site: str
+    opinions: object  # PageOpinions
+    title: str | None
+    rules_text: str
+    peers: dict[str, str]
+
+
+def read_stages(folder: Path) -> Reading:
+    """Read one page with narrate's stages (extraction, rules, the readings' vote) and the two peers."""
+    from narrate.article.clean import CleanOptions, clean
+    from narrate.article.consensus import _extractor_text, agree, read_opinions
+    from narrate.article.read import parse, read_source
+    from narrate.article.scorer import opinions_of
+
+    dataset, site = origin(folder)
+    source = read_source(str(folder / "source.html"))
+    draft = parse(source)
+    rules, rules_dropped = clean(draft, CleanOptions())
+    readings = read_opinions(source.text, draft.page_blocks)
+    agreed, agreed_dropped = agree(rules, rules_dropped, readings)
+    return Reading(dataset=dataset, site=site,
+                   opinions=opinions_of(draft, rules, rules_dropped, agreed, agreed_dropped, readings),
+                   title=agreed.title, rules_text="\n\n".join(b.text for b in agreed.blocks),
+                   peers={"trafilatura": _extractor_text(source.text).replace("\n", "\n\n"),
+                          "readability": readability_text(folder / "source.html")})
+
+
+def extract(job: tuple[Path, Path]) -> Page | None:
+    """A page's blocks, their features and their labels (cached for this FEATURE_VERSION)."""
+    folder, cache = job
+    key = hashlib.sha256((folder / "source.html").read_bytes() + READING_VERSION.encode()).hexdigest()[:20]
+    path = cache / f"page-{folder.name}-{key}-f{FEATURE_VERSION}.pkl"
+    return cached(path, folder.name, lambda: described(folder, cache, key))
+
+
+def cached(path: Path, name: str, make):
+    """The value pickled at `path`, made and saved (whole or not at all) when missing; None, and a line on
+    stderr, when making it failed (one unreadable page is reported, not fatal)."""
+    if path.is_file():
+        return pickle.loads(path.read_bytes())
+    try:
+        value = make()
+    except Exception as exc:  # noqa: BLE001
+        print(f"  {name}: {exc}", file=sys.stderr)
+        value = None
+    temporary = path.with_suffix(".tmp")
+    temporary.write_bytes(pickle.dumps(value))
+    temporary.replace(path)
+    return value
+
+
+def described(folder: Path, cache: Path, key: str) -> Page | None:
+    """Read the page (the readings cached), cut it into blocks and describe them."""
+    from narrate.article.read import read_source
+    from narrate.article.scorer import cut_page, fallback, page_features
+
+    reading = cached(cache / f"{folder.name}-{key}.pkl", folder.name, lambda: read_stages(folder))
+    if reading is None:
+        return None
+    blocks, elements = cut_page(read_source(str(folder / "source.html")).text)
+    features = page_features(blocks, elements, reading.opinions)
+    return labelled_page(folder, reading, blocks, features, fallback(blocks, features))
+
+
+def labelled_page(folder: Path, reading, blocks: list, features: np.ndarray, backup: list[int]) -> Page:
+    gold = (folder / "expected.txt").read_text(encoding="utf-8")
+    gold_key = squash(gold)
+    paragraphs = {squash(p) for p in gold.split("\n\n") if squash(p)}
+    labelled = [label(b.text, gold_key, paragraphs) for b in blocks]
+    gold_sentences = max(1, sum(w for y, w in labelled if y and w >= 1))
+    return Page(
+        name=folder.name, dataset=reading.dataset, site=reading.site, blocks=blocks, features=features,
+        labels=np.array([y for y, _ in labelled]), weights=np.array([w / gold_sentences * 20 for _, w in labelled]),
+        title=reading.title, gold=gold, rules_text=reading.rules_text, peers=reading.peers, fallback=backup)
+
+
+@dataclass
+class TextReading:
+    """What the rules make of a page's copied text (cached): its blocks, verdicts and reasons, and its title."""
+
+    dataset: str
+    site: str
+    blocks: list
+    alive: list[bool]
+    reasons: dict[int, str]
+    title: str | None
+    rules_text: str
+    peers: dict[str, str]
+
+
+def copied_text(folder: Path, text_dir: Path | None) -> str:
+    """The page as copied text: a rendering in `text_dir` when there is one, else narrate's own select-all."""
+    rendered = text_dir / f"{folder.name}.txt" if text_dir else None
+    if rendered and rendered.is_file():
+        return rendered.read_text(encoding="utf-8")
+    from narrate.article.read import html_text_blocks
+
+    return "\n\n".join(html_text_blocks((folder / "source.html").read_text(encoding="utf-8", errors="replace")).blocks)
+
+
+def extract_text(job: tuple[Path, Path, Path | None]) -> Page | None:
+    """A page's copied text, cut into blocks as narrate reads text, with the rules' verdicts as features."""
+    from narrate.article.clean import judge
+    from narrate.article.read import parse_text
+    from narrate.article.scorer import PageBlock, text_fallback, text_features
+
+    folder, cache, text_dir = job
+    text = copied_text(folder, text_dir)
+    key = hashlib.sha256(text.encode() + READING_VERSION.encode()).hexdigest()[:20]
+    def read() -> TextReading:
+        verdicts = judge(parse_text(text))
+        ledger = verdicts.ledger
+        return TextReading(*origin(folder), ledger.blocks, ledger.alive, ledger.reasons, verdicts.title,
+                           "\n\n".join(ledger.blocks[i].text for i in ledger.live()), {"all text": text})
+
+    reading = cached(cache / f"text-{folder.name}-{key}.pkl", folder.name, read)
+    if reading is None:
+        return None
+    features = text_features(reading.blocks, reading.alive, reading.reasons, reading.title)
+    blocks = [PageBlock(b.text, b.kind, b.level) for b in reading.blocks]
+    page = labelled_page(folder, reading, blocks, features, text_fallback(blocks, reading.alive))
+    page.text = True
+    return page
+
+
+def train(pages: list[Page], rounds: int = ROUNDS):
+    import lightgbm
+
+    features = np.vstack([p.features for p in pages])
+    labels = np.concatenate([p.labels for p in pages])
+    weights = np.concatenate([p.weights for p in pages])
+    data = lightgbm.Dataset(features, labels, weight=weights, free_raw_data=False)
+    return lightgbm.train(PARAMS, data, num_boost_round=rounds)
+
+
+def read_page(page: Page, probability: np.ndarray, threshold: float) -> str:
+    """What narrate would speak from the model's probabilities: the same steps as at run time."""
+    from narrate.article.clean import CleanOptions
+    from narrate.article.scorer import assemble, text_choice, text_feature_names
+
+    if page.text:
+        kept = page.features[:, text_feature_names().index("rule_kept")] >= 0.5
+        probability, threshold = text_choice(list(kept), probability), 0.5
+    chosen, _, _ = assemble(page.blocks, probability, threshold, page.title, CleanOptions(), page.fallback)
+    return "\n\n".join(b.text for b in chosen)
+
+
+def measure(page: Page, body: str) -> dict:
+    result = score(page.gold, f"{page.title or ''}\n\n{body}")
+    result["body precision"] = score(page.gold, body)["precision"]
+    return result
+
+
+def summary(rows: list[dict], system: str) -> str:
+    scores = [r[system] for r in rows]
+    mean = lambda key: sum(s[key] for s in scores) / max(1, len(scores))  # noqa: E731
+    return (f"{mean('recall'):>8.3f}{mean('body precision'):>7.3f}{sum(s['recall'] >= 0.99 for s in scores):>7}"
+            f"{sum(s['repeated'] for s in scores):>6}{sum(s['recall'] == 0 for s in scores):>6}")
+
+
+def report(pages: list[Page], held_out: dict[str, np.ndarray], threshold: float) -> list[dict]:
+    rows = []
+    for page in pages:
+        row = {"page": page.name, "dataset": page.dataset,
+               "narrate": measure(page, read_page(page, held_out[page.name], threshold)),
+               "narrate rules": measure(page, page.rules_text)}
+        for peer, text in page.peers.items():
+            row[peer] = score(page.gold, text)
+            row[peer]["body precision"] = row[peer]["precision"]
+        rows.append(row)
+    return rows
+
+
+def print_table(rows: list[dict]) -> None:
+    print(f"{'dataset':<20}{'system':<15}{'pages':>6}{'recall':>8}{'body':>7}{'whole':>7}{'twice':>6}{'none':>6}")
+    systems = [key for key in rows[0] if key not in ("page", "dataset")]
+    for dataset in sorted({r["dataset"] for r in rows}) + ["all"]:
+        chosen = [r for r in rows if dataset in (r["dataset"], "all")]
+        for system in systems:
+            print(f"{dataset:<20}{system:<15}{len(chosen):>6}{summary(chosen, system)}")
+
+
+def export(booster, path: Path, threshold: float, check: np.ndarray, names: list[str]) -> None:
+    """The trees as flat arrays (see `narrate.article.scorer.Trees`), checked against LightGBM's own scores."""
+    from narrate.article.scorer import load_model
+
+    dump = booster.dump_model()
+    feature, threshold_at, left, right, value, roots = [], [], [], [], [], []
+
+    def add(node) -> int:
+        index = len(feature)
+        feature.append(-1)
+        threshold_at.append(0.0)
+        left.append(-1)
+        right.append(-1)
+        value.append(node.get("leaf_value", node.get("internal_value", 0.0)))
+        if "split_index" in node:
+            if node["decision_type"] != "<=" or node.get("missing_type", "None") not in ("None", "NaN"):
+                raise ValueError(f"unexpected split {node['decision_type']} {node.get('missing_type')}")
+            feature[index] = node["split_feature"]
+            threshold_at[index] = node["threshold"]
+            left[index] = add(node["left_child"])
+            right[index] = add(node["right_child"])
+        return index
+
+    for tree in dump["tree_info"]:
+        roots.append(add(tree["tree_structure"]))
+    temporary = path.with_suffix(".tmp.npz")
+    np.savez_compressed(temporary, feature=np.array(feature, dtype=np.int16), threshold=np.array(threshold_at),
+                        left=np.array(left, dtype=np.int32), right=np.array(right, dtype=np.int32),
+                        value=np.array(value), roots=np.array(roots, dtype=np.int32),
+                        names=np.array(names), threshold_probability=np.array(threshold),
+                        base=np.array(0.0))
+    temporary.replace(path)
+    load_model.cache_clear()
+    ours, _ = load_model(str(path), tuple(names)).raw(check)
+    theirs = booster.predict(check, raw_score=True)
+    if not np.allclose(ours, theirs, atol=1e-6):
+        raise SystemExit(f"exported trees disagree with LightGBM (max difference {np.abs(ours - theirs).max()})")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("corpora", type=Path, nargs="+")
+    parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "narrate-reader-features")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--threshold", type=float, help="probability to keep a block (default: chosen on the folds)")
+    parser.add_argument("--save-folds", type=Path, help="write each fold's model here, for eval-cleaning --folds")
+    parser.add_argument("--json", type=Path, help="write per-page held-out scores here")
+    parser.add_argument("--no-write", action="store_true", help="measure only; leave the shipped model alone")
+    parser.add_argument("--text", nargs="?", const=Path(""), type=Path, metavar="DIR",
+                        help="train the copied-text scorer instead, on each page as copied text: DIR/<page>.txt "
+                             "when DIR holds renderings, else narrate's own select-all reading of the page")
+    args = parser.parse_args()
+    from narrate.article import scorer
+
+    names = scorer.text_feature_names() if args.text is not None else scorer.feature_names()
+    prefix = "text-" if args.text is not None else ""
+    args.cache.mkdir(parents=True, exist_ok=True)
+    folders = page_folders(args.corpora)
+    if not folders:
+        raise SystemExit("no page folders (with source.html and expected.txt) found")
+    started = time.time()
+    if args.text is not None:
+        work, jobs = extract_text, [(folder, args.cache, args.text if str(args.text) else None) for folder in folders]
+    else:
+        work, jobs = extract, [(folder, args.cache) for folder in folders]
+    if args.workers > 1:
+        with Pool(args.workers) as pool:
+            pages = [p for p in pool.imap(work, jobs, chunksize=2) if p is not None]
+    else:
+        pages = [p for p in map(work, jobs) if p is not None]
+    print(f"{len(pages)} pages, {sum(len(p.blocks) for p in pages)} blocks, features in {time.time() - started:.0f} s",
+          file=sys.stderr)
+
+    held_out: dict[str, np.ndarray] = {}
+    for fold in range(args.folds):
+        training = [p for p in pages if fold_of(p.site, args.folds) != fold]
+        testing = [p for p in pages if fold_of(p.site, args.folds) == fold]
+        booster = train(training)
+        for page in testing:
+            held_out[page.name] = booster.predict(page.features) if len(page.blocks) else np.zeros(0)
+        if args.save_folds:
+            args.save_folds.mkdir(parents=True, exist_ok=True)
+            export(booster, args.save_folds / f"{prefix}fold-{fold}-of-{args.folds}.npz",
+                   args.threshold or 0.5, testing[0].features if testing else pages[0].features, names)
+    print(f"cross-validation done in {time.time() - started:.0f} s", file=sys.stderr)
+
+    threshold = args.threshold
+    if threshold is None:  # recall first, as everywhere in narrate: a sentence not read is the worst failure
+        trials = {}
+        for candidate in (0.3, 0.4, 0.5):
+            rows = [measure(p, read_page(p, held_out[p.name], candidate)) for p in pages]
+            trials[candidate] = sum(2 * r["recall"] + r["body precision"] for r in rows) / len(rows)
+            print(f"threshold {candidate}: 2 recall + precision {trials[candidate]:.4f}", file=sys.stderr)
+        threshold = max(trials, key=lambda t: (trials[t], t))
+    rows = report(pages, held_out, threshold)
+    print(f"Held-out figures (each page scored by a model trained without its site), threshold {threshold}:")
+    print_table(rows)
+    if args.json:
+        args.json.write_text(json.dumps(rows, default=str), encoding="utf-8")
+
+    final = train(pages)
+    gains = final.feature_importance(importance_type="gain")
+    print("\nStrongest features (share of the trees' gain):")
+    for index in np.argsort(-gains)[:15]:
+        print(f"  {names[index]:<28}{gains[index] / gains.sum():>7.1%}")
+    if args.save_folds:
+        for path in args.save_folds.glob(f"{prefix}fold-*.npz"):  # the folds' models keep the chosen threshold too
+            with np.load(path) as data:
+                arrays = dict(data)
+            arrays["threshold_probability"] = np.array(threshold)
+            np.savez_compressed(path, **arrays)
+    if not args.no_write:
+        target = scorer.TEXT_MODEL_PATH if args.text is not None else scorer.MODEL_PATH
+        export(final, target, threshold, np.vstack([p.features for p in pages[:50]]), names)
+        print(f"\nwrote {target.relative_to(ROOT)} ({os.path.getsize(target) // 1024} KB)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,633 @@
+"""Which blocks of a web page are its article: a block scorer learned from pages with gold text.
+
+The page is cut into its visible blocks (`text_runs`), and each block is described by numbers: its text
+(length, sentences, punctuation, the shapes the rules know: bylines, date lines, credits, appeals), its
+links, its tag and the tags and class words around it, the text density of its parent and grandparent,
+its position, and the opinions of the page's other readings (trafilatura's defaults, readability-lxml,
+the copied-text reader, narrate's own rules) on it and on its neighbours. Small gradient-boosted trees,
+trained by `benchmarks/train_reader.py` on the corpus and shipped as `narrate/data/reader_model.npz`,
+turn those numbers into the chance that the block is article. Inference is plain numpy: the same page
+gives the same blocks every time.
+
+Whatever the model says: a sentence already read is never read again, the user's `clean.keep` and
+`clean.drop` patterns win, and when the model keeps nothing the rules' reading (or a peer's) is used.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from narrate.article.clean import CleanOptions, tidy_author
+from narrate.article.patterns import (
+    BYLINE,
+    DATELINE,
+    FURNITURE,
+    SENTENCE_END,
+    TEASER_LINE,
+    is_call_to_action,
+    is_credit,
+    is_legal_notice,
+    is_prose,
+    is_title_case,
+    squash,
+    word_count,
+)
+from narrate.models import Block, Draft, Dropped
+
+MODEL_PATH = Path(__file__).resolve().parent.parent / "data" / "reader_model.npz"
+TEXT_MODEL_PATH = MODEL_PATH.with_name("text_reader_model.npz")
+# Copied text: the scorer adds a block the rules dropped when it is this sure, and drops none they keep. Held
+# out, the scorer alone read more of the wide pages than the rules but less of the news pages the rules were
+# written on; adding only what it is sure of kept the news pages' figures and most of the gain elsewhere.
+TEXT_ADD_PROBABILITY = 0.7
+SKIPPED = ("script", "style", "noscript", "template", "svg", "iframe", "button", "select", "head", "textarea",
+           "option", "input")
+# The blocks the scorer sees: those of the page's plain reading, and the boxes that reading skips whole
+# (navigation, footers, asides, figures, forms), so the model, not a rule, decides on them.
+BLOCK_TAGS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "td", "th", "dd", "dt",
+                        "div", "section", "article", "header", "main", "ul", "ol", "table", "tr", "tbody", "center",
+                        "nav", "footer", "aside", "figure", "figcaption", "form", "address", "dl"})
+ANCESTOR_REACH = 6  # class and id words count from the block up to this many containers above it
+# Class and id words, grouped by what they say of a box; matched as parts of a word ("post-body").
+CLASS_WORDS = {
+    "content": r"content|article|body|post|entry|story|text|main|prose|rich",
+    "comment": r"comments?|replies|reply|disqus|respond",
+    "related": r"related|recommend\w*|more|popular|trending|recirc|teaser|promo\w*|outbrain|taboola|read-?next",
+    "share": r"share|sharing|social|follow|tweet|facebook",
+    "navigation": r"nav\w*|menu|breadcrumbs?|pagination|pager|tabs?",
+    "footer": r"footer|foot|bottom|copyright|legal",
+    "header": r"header|masthead|banner|top|topbar",
+    "sidebar": r"sidebar|side|rail|widget|aside",
+    "advert": r"ad|ads|advert\w*|sponsor\w*|dfp|gpt",
+    "signup": r"newsletter|subscribe|subscription|signup|sign-up|paywall|donate|cta",
+    "caption": r"caption|credit|figure|photo|image|gallery|media|video",
+    "meta": r"byline|author|meta|date|time|published|dateline|info",
+    "tags": r"tags?|categor\w*|topics?|keywords?",
+    "hidden": r"hidden|hide|sr-only|visually-hidden|screen-reader\w*|print-only|noprint|modal|popup",
+}
+_CLASS_PATTERNS = {name: re.compile(rf"(^|[-_\s]|(?<=[a-z])(?=[A-Z]))({words})($|[-_\s0-9]|(?=[A-Z]))", re.IGNORECASE)
+                   for name, words in CLASS_WORDS.items()}
+ANCESTOR_TAGS = ("article", "main", "nav", "footer", "aside", "header", "form", "figure", "table", "a", "li")
+BLOCK_KINDS = ("p", "h1", "h2", "h3", "li", "blockquote", "td", "pre", "div", "figcaption", "other")
+RULE_REASONS = {
+    "furniture": r"furniture",
+    "byline": r"byline|author",
+    "date": r"date line",
+    "caption": r"caption|credit",
+    "repeat": r"repeat|pull quote|read once",
+    "appeal": r"call to action",
+    "teaser": r"another story|other stories|links to|related",
+    "outside": r"outside the article|after the article|before the article|filled in|between the|title",
+    "legal": r"legal",
+}
+READINGS = ("trafilatura", "readability", "copied_text", "narrate_draft", "narrate_rules", "narrate_agreed")
+_SENTENCE = re.compile(r"(?<=[.!?…。])[\"'”’)\]]*\s+(?=[\"'“‘(\[«]?[A-Z0-9À-ÖØ-ÞΑ-ΩА-ЯЁ])")
+MIN_SENTENCE_CHARS = 12
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")
+
+
+def feature_names() -> list[str]:
+    """The model's inputs, in order; the training script and the shipped weights share this list."""
+    names = ["log_chars", "log_words", "sentences", "mean_sentence_words", "ends_sentence", "is_prose", "title_case",
+             "digit_share", "commas_per_word", "starts_quoted", "link_share", "links_per_word",
+             "byline", "dateline", "furniture_line", "legal", "teaser_line", "appeal", "credit",
+             "depth", "hidden", "parent_log_chars", "parent_link_share", "grandparent_log_chars",
+             "grandparent_link_share", "ancestor3_log_chars", "share_of_parent", "parent_paragraphs",
+             "position", "char_position", "page_log_chars", "page_blocks_log",
+             "repeat_before", "repeat_contained", "is_title", "is_h1"]
+    names += [f"kind_{kind}" for kind in BLOCK_KINDS]
+    names += [f"in_{tag}" for tag in ANCESTOR_TAGS]
+    names += [f"class_{name}" for name in CLASS_WORDS]
+    names += [f"own_class_{name}" for name in CLASS_WORDS]
+    names += [f"held_{name}" for name in READINGS]
+    names += ["held_count", "held_count_prev", "held_count_next", "held_window_5", "held_window_15"]
+    names += ["between_agreed", "agreed_distance", "agreed_char_distance", "before_first_agreed", "after_last_agreed"]
+    names += [f"rule_{name}" for name in RULE_REASONS] + ["rule_kept"]
+    return names
+
+
+@dataclass(frozen=True)
+class PageBlock:
+    """A block of the page as the scorer sees it: its text, what it will be read as, and its numbers."""
+
+    text: str
+    kind: str  # paragraph | heading | item | quote | row | caption
+    level: int = 0
+
+
+@dataclass(frozen=True)
+class PageOpinions:
+    """What the page's readings hold, each as one squashed string, and the reasons narrate's rules gave."""
+
+    readings: dict[str, str]
+    reasons: dict[str, str]  # squashed text of a block the rules dropped -> the reason
+    title: str | None = None
+
+
+def sentence_keys(text: str) -> list[str]:
+    """The squashed sentences of a text that are long enough to count (as the gold's scorer counts them)."""
+    return [k for k in (squash(s) for s in _SENTENCE.split(" ".join(text.split()))) if len(k) >= MIN_SENTENCE_CHARS]
+
+
+def held_share(text: str, reading: str) -> float:
+    """How much of a block (by the length of its sentences) a reading holds."""
+    keys = sentence_keys(text) or [k for k in (squash(text),) if k]
+    total = sum(len(k) for k in keys)
+    return sum(len(k) for k in keys if k in reading) / total if total else 0.0
+
+
+def cut_page(html: str):
+    """The page's blocks and, for each, the element it stands in; the lxml root is returned too."""
+    import lxml.html
+
+    from narrate.article.read import text_runs
+
+    try:
+        root = lxml.html.fromstring(html)
+    except (ValueError, lxml.etree.ParserError):
+        return [], []
+    for element in list(root.iter(*SKIPPED)):
+        if element.getparent() is not None:
+            element.drop_tree()
+    runs = text_runs(root, BLOCK_TAGS)
+    blocks, elements = [], []
+    for text, element in runs:
+        blocks.append(PageBlock(text, *_kind(element)))
+        elements.append(element)
+    return blocks, elements
+
+
+def _kind(element) -> tuple[str, int]:
+    tag = element.tag
+    if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+        return "heading", int(tag[1])
+    if tag in ("li", "dd", "dt"):
+        return "item", 0
+    if tag == "blockquote":
+        return "quote", 0
+    if tag in ("td", "th", "tr"):
+        return "row", 0
+    if tag == "figcaption":
+        return "caption", 0
+    return "paragraph", 0
+
+
+class _Densities:
+    """Text and link length of elements, each measured once."""
+
+    def __init__(self):
+        self.seen: dict[object, tuple[int, int]] = {}
+
+    def of(self, element) -> tuple[int, int]:
+        if element is None:
+            return 0, 0
+        if element not in self.seen:
+            text = len(" ".join(element.text_content().split()))
+            links = sum(len(" ".join(a.text_content().split())) for a in element.iter("a"))
+            self.seen[element] = (text, min(links, text))
+        return self.seen[element]
+
+
+def _class_words(element) -> str:
+    return f"{element.get('class') or ''} {element.get('id') or ''}".strip()
+
+
+def _text_features(text: str) -> list[float]:
+    words = text.split()
+    count = max(1, len(words))
+    sentences = sentence_keys(text)
+    letters = max(1, sum(ch.isalnum() for ch in text))
+    lines = [line for line in text.split("\n") if line.strip()] or [text]
+    return [math.log1p(len(text)), math.log1p(len(words)), len(sentences), len(words) / max(1, len(sentences)),
+            float(bool(SENTENCE_END.search(text))), float(is_prose(text)), float(is_title_case(text)),
+            sum(ch.isdigit() for ch in text) / letters, text.count(",") / count,
+            float(text[:1] in "\"'“‘«"),
+            ]
+
+
+def _shape_features(text: str) -> list[float]:
+    short = word_count(text) <= 80
+    return [float(bool(BYLINE.match(text)) and word_count(text) <= 20), float(bool(DATELINE.match(text))),
+            float(bool(FURNITURE.match(text.strip()))), float(is_legal_notice(text)),
+            float(bool(TEASER_LINE.match(text)) and short), float(short and is_call_to_action(text)),
+            float(word_count(text) <= 15 and is_credit(text))]
+
+
+def page_features(blocks: list[PageBlock], elements: list, opinions: PageOpinions) -> np.ndarray:
+    """One row of numbers per block, in `feature_names()` order."""
+    if not blocks:
+        return np.zeros((0, len(feature_names())))
+    densities = _Densities()
+    keys = [squash(b.text) for b in blocks]
+    lengths = [len(b.text) for b in blocks]
+    total_chars = max(1, sum(lengths))
+    starts = np.cumsum([0, *lengths[:-1]])
+    stream = "".join(keys)
+    separated = "\x00".join(keys)
+    offsets = np.cumsum([0, *[len(k) for k in keys[:-1]]])
+    title_key = squash(opinions.title or "")
+    held = np.array([[held_share(b.text, opinions.readings.get(name, "")) for name in READINGS] for b in blocks])
+    votes = (held[:, :4] >= 0.5).sum(axis=1).astype(float)  # the four readings that are not narrate's own stages
+    agreed = [i for i, b in enumerate(blocks) if votes[i] >= 3 and len(keys[i]) >= 20]
+    rows = []
+    n = len(blocks)
+    for index, (block, element) in enumerate(zip(blocks, elements)):
+        text, key = block.text, keys[index]
+        row = _text_features(text)
+        linked = densities.of(element)
+        own_links = _run_links(element, text) if element is not None else 0
+        row += [own_links / max(1, len(text)), len(list(element.iter("a"))) / max(1, word_count(text))
+                if element.tag in ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td", "dd", "dt") else 0.0]
+        row += _shape_features(text)
+        ancestors = list(element.iterancestors())
+        parent = element.getparent()
+        grandparent = parent.getparent() if parent is not None else None
+        third = grandparent.getparent() if grandparent is not None else None
+        hidden = any(box.get("hidden") is not None or box.get("aria-hidden") == "true"
+                     or _HIDDEN_STYLE.search(box.get("style") or "") for box in (element, *ancestors))
+        p_text, p_links = densities.of(parent)
+        g_text, g_links = densities.of(grandparent)
+        row += [len(ancestors), float(hidden), math.log1p(p_text), p_links / max(1, p_text), math.log1p(g_text),
+                g_links / max(1, g_text), math.log1p(densities.of(third)[0]), linked[0] / max(1, p_text),
+                len(parent.findall("p")) if parent is not None else 0]
+        row += [index / n, starts[index] / total_chars, math.log1p(total_chars), math.log1p(n)]
+        before = stream.find(key, 0, offsets[index]) >= 0 if len(key) >= 20 else False
+        contained = len(key) >= 20 and separated.count(key) >= 2  # said again elsewhere, alone or in a longer block
+        row += [float(before), float(contained), float(bool(title_key) and key == title_key),
+                float(element.tag == "h1")]
+        kind = element.tag if element.tag in BLOCK_KINDS else ("h3" if element.tag in ("h4", "h5", "h6") else
+                                                                "td" if element.tag in ("th", "tr") else
+                                                                "li" if element.tag in ("dd", "dt") else
+                                                                "div" if element.tag in ("section", "article", "main",
+                                                                                          "center") else "other")
+        row += [float(kind == k) for k in BLOCK_KINDS]
+        tags = {box.tag for box in (element, *ancestors)}
+        row += [float(tag in tags) for tag in ANCESTOR_TAGS]
+        around = " ".join(_class_words(box) for box in [element, *ancestors][:ANCESTOR_REACH])
+        own = _class_words(element) + " " + (_class_words(parent) if parent is not None else "")
+        row += [float(bool(pattern.search(around))) for pattern in _CLASS_PATTERNS.values()]
+        row += [float(bool(pattern.search(own))) for pattern in _CLASS_PATTERNS.values()]
+        row += list(held[index])
+        window = lambda reach: float(votes[max(0, index - reach):index + reach + 1].mean())  # noqa: E731
+        row += [votes[index], votes[index - 1] if index else 0.0, votes[index + 1] if index + 1 < n else 0.0,
+                window(5), window(15)]
+        if agreed:
+            nearest = min(agreed, key=lambda a: abs(a - index))
+            row += [float(agreed[0] <= index <= agreed[-1]), math.log1p(abs(nearest - index)),
+                    math.log1p(abs(starts[nearest] - starts[index])), float(index < agreed[0]),
+                    float(index > agreed[-1])]
+        else:
+            row += [0.0, math.log1p(n), math.log1p(total_chars), 0.0, 0.0]
+        reason = opinions.reasons.get(key, "")
+        row += [float(bool(reason) and bool(re.search(pattern, reason))) for pattern in RULE_REASONS.values()]
+        row += [held[index][READINGS.index("narrate_agreed")]]
+        rows.append(row)
+    return np.array(rows, dtype=np.float64)
+
+
+def _run_links(element, text: str) -> int:
+    """Letters of the block's text that are link text: its own links and its children's (for a run of text in
+    a container, the links set into the run, not those of the container's other blocks)."""
+    letters = len(text)
+    links = 0
+    for anchor in (*element.findall("a"), *element.findall("*/a")) if element.tag != "a" else (element,):
+        linked = " ".join(anchor.text_content().split())
+        if linked and linked in text:
+            links += len(linked)
+    return min(links, letters)
+
+
+@dataclass(frozen=True)
+class Trees:
+    """Gradient-boosted trees as flat arrays: node -> feature, threshold, children and value."""
+
+    feature: np.ndarray
+    threshold: np.ndarray
+    left: np.ndarray
+    right: np.ndarray
+    value: np.ndarray
+    roots: np.ndarray
+    names: tuple[str, ...]
+    threshold_probability: float
+    base: float
+
+    def raw(self, features: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The log-odds of every row and each feature's share of it (the change in the trees' values at
+        the splits on that feature along the row's path, summed over trees)."""
+        rows = np.arange(len(features))
+        contributions = np.zeros((len(features), len(self.names)))
+        score = np.full(len(features), self.base)
+        for root in self.roots:
+            node = np.full(len(features), root)
+            score += self.value[root]
+            while True:
+                inner = self.feature[node] >= 0
+                if not inner.any():
+                    break
+                where = rows[inner]
+                at = node[inner]
+                go_left = features[where, self.feature[at]] <= self.threshold[at]
+                child = np.where(go_left, self.left[at], self.right[at])
+                delta = self.value[child] - self.value[at]
+                np.add.at(contributions, (where, self.feature[at]), delta)
+                score[where] += delta
+                node[inner] = child
+        return score, contributions
+
+
+@lru_cache(maxsize=4)
+def load_model(path: str = str(MODEL_PATH), names: tuple[str, ...] | None = None) -> Trees:
+    """The trees in a weights file, checked against the features this version computes (`names`, by
+    default those of the HTML scorer)."""
+    with np.load(path, allow_pickle=False) as data:
+        found = tuple(str(n) for n in data["names"])
+        if found != (names or tuple(feature_names())):
+            raise ValueError(f"{path}: trained on other features than this version of narrate computes")
+        return Trees(feature=data["feature"], threshold=data["threshold"], left=data["left"], right=data["right"],
+                     value=data["value"], roots=data["roots"], names=found,
+                     threshold_probability=float(data["threshold_probability"]), base=float(data["base"]))
+
+
+def probabilities(model: Trees, features: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    score, contributions = model.raw(features)
+    return 1.0 / (1.0 + np.exp(-score)), contributions
+
+
+# How the strongest reasons against a block read in `narrate script`: a feature and whether it was high.
+_SAYS = {
+    "held_trafilatura": "trafilatura leaves it out", "held_readability": "readability leaves it out",
+    "held_copied_text": "the copied-text reader leaves it out", "held_narrate_draft": "the extractor leaves it out",
+    "held_narrate_rules": "narrate's rules drop it", "held_narrate_agreed": "the readings' vote drops it",
+    "rule_kept": "the readings' vote drops it", "held_count": "few readings hold it",
+    "held_window_5": "few readings hold the blocks around it", "held_window_15": "few readings hold this part of the page",
+    "held_count_prev": "the block before it is not article", "held_count_next": "the block after it is not article",
+    "between_agreed": "outside the stretch the readings agree on", "agreed_distance": "far from the agreed article",
+    "agreed_char_distance": "far from the agreed article", "after_last_agreed": "after the article",
+    "before_first_agreed": "before the article", "link_share": "mostly link text", "links_per_word": "many links",
+    "parent_link_share": "in a box of links", "grandparent_link_share": "in a box of links",
+    "log_chars": "short", "log_words": "short", "sentences": "few sentences", "is_prose": "not a paragraph of prose",
+    "ends_sentence": "ends no sentence", "repeat_before": "already read", "repeat_contained": "repeats a longer block",
+    "hidden": "hidden on the page", "position": "where it stands on the page", "char_position": "where it stands on the page",
+    "is_title": "repeats the title", "is_h1": "the page's headline", "parent_log_chars": "in a small box",
+    "grandparent_log_chars": "in a small box", "ancestor3_log_chars": "in a small part of the page",
+    "share_of_parent": "a small part of its box", "parent_paragraphs": "few paragraphs beside it",
+    "depth": "how deep it sits in the page", "title_case": "written like a headline", "digit_share": "mostly figures",
+    "mean_sentence_words": "short sentences", "commas_per_word": "few commas", "starts_quoted": "a quotation",
+    "page_log_chars": "the page's size", "page_blocks_log": "the page's size", "byline": "a byline", "dateline": "a date line", "furniture_line": "page furniture",
+    "legal": "legal notice", "teaser_line": "a link to another story", "appeal": "a call to action", "credit": "a credit",
+}
+
+
+def explain(name: str) -> str:
+    if name in _SAYS:
+        return _SAYS[name]
+    for prefix, say in (("rule_", "narrate's rules: {}"), ("class_", "in a box marked {}"),
+                        ("own_class_", "marked {}"), ("in_", "inside <{}>"), ("kind_", "a <{}> block")):
+        if name.startswith(prefix):
+            return say.format(name[len(prefix):].replace("_", " "))
+    return name.replace("_", " ")
+
+
+def reasons_against(model: Trees, contributions: np.ndarray, probability: float, strongest: int = 3) -> str:
+    """The model's verdict on a dropped block in words: its score and the features that weighed most against it."""
+    order = np.argsort(contributions, kind="stable")
+    said: list[str] = []
+    for feature in order:
+        if contributions[feature] >= 0 or len(said) >= strongest:
+            break
+        words = explain(model.names[feature])
+        if words not in said:
+            said.append(words)
+    return f"not article by the block scorer ({probability:.2f}): " + ", ".join(said or ["low score"])
+
+
+def opinions_of(draft: Draft, rules: Draft, rules_dropped: tuple[Dropped, ...], agreed: Draft,
+                agreed_dropped: tuple[Dropped, ...], readings) -> PageOpinions:
+    """The page's readings as the features read them: the three peers, and narrate's extraction, rules and vote."""
+    joined = lambda d: squash("\n".join(b.text for b in d.blocks))  # noqa: E731
+    reasons = {squash(d.text): d.reason for d in (*rules_dropped, *agreed_dropped)}
+    return PageOpinions(
+        readings={"trafilatura": readings.extractor, "readability": readings.readability,
+                  "copied_text": readings.copied_text, "narrate_draft": joined(draft), "narrate_rules": joined(rules),
+                  "narrate_agreed": joined(agreed)},
+        reasons=reasons, title=agreed.title or rules.title or draft.title)
+
+
+def decide(blocks: list[PageBlock], probability: np.ndarray, threshold: float, title: str | None,
+           options: CleanOptions) -> tuple[list[int], dict[int, str | None]]:
+    """Which blocks are read (indexes, page order) and why each other one is not (None: the model's verdict).
+
+    The user's `keep` patterns win over everything, then `drop` patterns; a block that repeats the title is
+    not read twice; captions are read when the user asks for them.
+    """
+    keep = [re.compile(p, re.IGNORECASE) for p in options.keep]
+    drop = [(p, re.compile(p, re.IGNORECASE)) for p in options.drop]
+    title_key = squash(title or "")
+    kept: list[int] = []
+    left_out: dict[int, str | None] = {}
+    for index, block in enumerate(blocks):
+        dropping = next((p for p, pattern in drop if pattern.search(block.text)), None)
+        if any(p.search(block.text) for p in keep):
+            kept.append(index)
+        elif dropping is not None:
+            left_out[index] = f"matches clean.drop pattern {dropping!r}"
+        elif title_key and squash(block.text) == title_key:
+            left_out[index] = "repeats the title"
+        elif probability[index] >= threshold or (options.keep_captions and block.kind == "caption"):
+            kept.append(index)
+        else:
+            left_out[index] = None
+    return kept, left_out
+
+
+def fallback(blocks: list[PageBlock], features: np.ndarray) -> list[int]:
+    """When the model keeps nothing: the blocks narrate's vote or a peer extractor holds, so the reader
+    never reads less than a peer found."""
+    names = feature_names()
+    for name in ("narrate_agreed", "trafilatura", "readability"):
+        column = names.index(f"held_{name}")
+        chosen = [i for i in range(len(blocks)) if features[i, column] >= 0.5 and sentence_keys(blocks[i].text)]
+        if chosen:  # blocks with a sentence: a short line ("Weather") may be held as a word of the body
+            return chosen
+    return []
+
+
+def assemble(blocks: list[PageBlock], probability: np.ndarray, threshold: float, title: str | None,
+             options: CleanOptions, fallback: list[int]) -> tuple[list[Block], dict[int, str | None], list[Dropped]]:
+    """The blocks read, in page order and each sentence once; why each other block is not (None: the model's
+    verdict); and the copies left out because their sentences were read already. When the model keeps no
+    sentence, the `fallback` blocks are read (another reading's choice), so nothing is never the answer."""
+    kept, left_out = decide(blocks, probability, threshold, title, options)
+    if not any(sentence_keys(blocks[i].text) for i in kept):
+        kept = fallback or kept
+        left_out = {i: reason for i, reason in left_out.items() if i not in kept}
+    chosen, repeated = read_once([Block(blocks[i].text, blocks[i].kind, blocks[i].level) for i in kept])
+    return chosen, left_out, repeated
+
+
+def read_with_model(html: str, opinions: PageOpinions, draft: Draft, options: CleanOptions,
+                    model_path: str | None = None) -> tuple[Draft, tuple[Dropped, ...]]:
+    """The page's article as the block scorer reads it, with every block left out and the model's reasons."""
+    blocks, elements = cut_page(html)
+    features = page_features(blocks, elements, opinions)
+    model = load_model(model_path or str(MODEL_PATH))
+    probability, contributions = probabilities(model, features)
+    chosen, left_out, repeated = assemble(blocks, probability, model.threshold_probability, draft.title, options,
+                                          fallback(blocks, features))
+    dropped = [Dropped(blocks[i].text, reason or reasons_against(model, contributions[i], probability[i]))
+               for i, reason in sorted(left_out.items())]
+    return replace(draft, blocks=tuple(chosen)), (*dropped, *repeated)
+
+
+def text_feature_names() -> list[str]:
+    """The copied-text scorer's inputs: the block's text, the rules' verdicts on it and its neighbours."""
+    names = ["log_chars", "log_words", "sentences", "mean_sentence_words", "ends_sentence", "is_prose", "title_case",
+             "digit_share", "commas_per_word", "starts_quoted",
+             "byline", "dateline", "furniture_line", "legal", "teaser_line", "appeal", "credit",
+             "kind_heading", "kind_row", "position", "char_position", "page_log_chars", "page_blocks_log",
+             "repeat_before", "repeat_contained", "is_title"]
+    names += [f"rule_{name}" for name in RULE_REASONS] + ["rule_kept"]
+    names += ["rule_kept_prev", "rule_kept_next", "rule_kept_window_3", "rule_kept_window_8", "prose_prev",
+              "prose_next", "prose_window_3", "prose_window_8", "words_prev_log", "words_next_log",
+              "kept_distance", "before_first_kept", "after_last_kept"]
+    return names
+
+
+def text_features(blocks: list[Block], kept: list[bool], reasons: dict[int, str], title: str | None) -> np.ndarray:
+    """One row of numbers per block of copied text, in `text_feature_names()` order."""
+    if not blocks:
+        return np.zeros((0, len(text_feature_names())))
+    keys = [squash(b.text) for b in blocks]
+    lengths = [len(b.text) for b in blocks]
+    total_chars = max(1, sum(lengths))
+    starts = np.cumsum([0, *lengths[:-1]])
+    stream, separated = "".join(keys), "\x00".join(keys)
+    offsets = np.cumsum([0, *[len(k) for k in keys[:-1]]])
+    title_key = squash(title or "")
+    alive = np.array(kept, dtype=float)
+    prose = np.array([float(is_prose(b.text)) for b in blocks])
+    words = np.array([math.log1p(word_count(b.text)) for b in blocks])
+    live = [i for i, k in enumerate(kept) if k]
+    n = len(blocks)
+    window = lambda values, index, reach: float(values[max(0, index - reach):index + reach + 1].mean())  # noqa: E731
+    rows = []
+    for index, block in enumerate(blocks):
+        key = keys[index]
+        row = _text_features(block.text) + _shape_features(block.text)
+        row += [float(block.kind == "heading"), float(block.kind == "row"), index / n, starts[index] / total_chars,
+                math.log1p(total_chars), math.log1p(n)]
+        row += [float(len(key) >= 20 and stream.find(key, 0, offsets[index]) >= 0),
+                float(len(key) >= 20 and separated.count(key) >= 2), float(bool(title_key) and key == title_key)]
+        reason = reasons.get(index, "")
+        row += [float(bool(reason) and bool(re.search(pattern, reason))) for pattern in RULE_REASONS.values()]
+        row += [alive[index], alive[index - 1] if index else 0.0, alive[index + 1] if index + 1 < n else 0.0,
+                window(alive, index, 3), window(alive, index, 8), prose[index - 1] if index else 0.0,
+                prose[index + 1] if index + 1 < n else 0.0, window(prose, index, 3), window(prose, index, 8),
+                words[index - 1] if index else 0.0, words[index + 1] if index + 1 < n else 0.0]
+        if live:
+            row += [math.log1p(min(abs(i - index) for i in live)), float(index < live[0]), float(index > live[-1])]
+        else:
+            row += [math.log1p(n), 0.0, 0.0]
+        rows.append(row)
+    return np.array(rows, dtype=np.float64)
+
+
+def text_choice(kept: list[bool], probability: np.ndarray) -> np.ndarray:
+    """1 for the copied-text blocks read (what the rules keep, and what the scorer is sure of), else 0."""
+    return np.where(np.array(kept, dtype=bool) | (probability >= TEXT_ADD_PROBABILITY), 1.0, 0.0)
+
+
+def text_fallback(blocks: list[PageBlock], kept: list[bool]) -> list[int]:
+    """When the copied-text scorer keeps nothing: what the rules kept, else every paragraph of prose."""
+    return [i for i, k in enumerate(kept) if k] or [i for i, b in enumerate(blocks) if is_prose(b.text)]
+
+
+def read_text_with_model(draft: Draft, verdicts, options: CleanOptions,
+                         model_path: str | None = None) -> tuple[Draft, tuple[Dropped, ...]]:
+    """Copied text: what the rules keep, and the blocks they dropped that the copied-text scorer is sure of.
+
+    The title the rules found is read as the title, never again as a paragraph. Every block left out is
+    reported with the rule's reason (and the scorer's doubt is in its probability, under TEXT_ADD_PROBABILITY).
+    """
+    ledger = verdicts.ledger
+    blocks = [PageBlock(b.text, b.kind, b.level) for b in ledger.blocks]
+    title_blocks = {i for i, reason in ledger.reasons.items() if reason.startswith("title")}
+    features = text_features(ledger.blocks, ledger.alive, ledger.reasons, verdicts.title)
+    model = load_model(model_path or str(TEXT_MODEL_PATH), tuple(text_feature_names()))
+    probability, _ = probabilities(model, features)
+    probability[list(title_blocks)] = 0.0
+    chosen, left_out, repeated = assemble(blocks, text_choice(ledger.alive, probability), 0.5, verdicts.title,
+                                          options, text_fallback(blocks, ledger.alive))
+    dropped = [Dropped(blocks[i].text, reason or ledger.reasons[i]) for i, reason in sorted(left_out.items())]
+    said_by_rules = {squash(ledger.blocks[i].text): reason for i, reason in ledger.reasons.items()}
+    repeated = [Dropped(d.text, said_by_rules.get(squash(d.text), d.reason)) for d in repeated]  # "pull quote ..."
+    return replace(draft, blocks=tuple(chosen), title=verdicts.title, author=tidy_author(verdicts.author)), \
+        (*verdicts.dropped_lines, *dropped, *repeated)
+
+
+def read_once(blocks: list[Block]) -> tuple[list[Block], list[Dropped]]:
+    """Every sentence once: a block whose sentences were all read before goes; a block that repeats some
+    of them (a copy of the body glued to new text) is read without them.
+
+    A long sentence also counts as read when it was read inside a longer one; and a block whose runs of
+    words were nearly all read already goes whole: a copy of the body in other markup ("# Title
+    _Disclaimer: ..._ First [sentence](https://...)") cuts and decorates its sentences differently.
+    """
+    said: list[str] = []  # the sentences read, and all of them joined
+    stream = ""
+    runs: set[tuple[str, ...]] = set()  # every COPY_RUN words in a row that were read
+    kept: list[Block] = []
+    gone: list[Dropped] = []
+    for block in blocks:
+        parts = _SENTENCE.split(" ".join(block.text.split()))
+        keys = [squash(part) for part in parts]
+        counted = [k for k in keys if len(k) >= MIN_SENTENCE_CHARS]
+        repeated = [len(k) >= MIN_SENTENCE_CHARS and _already_read(k, said, stream) for k in keys]
+        own_runs = _word_runs(block.text)
+        if counted and (all(r for k, r in zip(keys, repeated) if len(k) >= MIN_SENTENCE_CHARS)
+                        or (len(own_runs) >= COPY_MIN_RUNS and len(own_runs & runs) >= COPY_SHARE * len(own_runs))):
+            gone.append(Dropped(block.text, "already read (every sentence of it was read before)"))
+            continue
+        if any(repeated):
+            block = Block(" ".join(part for part, again in zip(parts, repeated) if not again), block.kind, block.level)
+        said += [k for k, again in zip(keys, repeated) if len(k) >= MIN_SENTENCE_CHARS and not again]
+        stream += "\x00" + "\x00".join(counted)
+        runs |= own_runs
+        kept.append(block)
+    return kept, gone
+
+
+# A sentence read inside a longer one counts as read only when it is this long: a short one ("Not so much.")
+# may well stand again in another sentence of the article.
+PIECED_SENTENCE_CHARS = 40
+# A block of COPY_MIN_RUNS runs of COPY_RUN words or more, COPY_SHARE of them read already, is a copy.
+COPY_RUN = 5
+COPY_MIN_RUNS = 20
+COPY_SHARE = 0.6
+
+
+def _already_read(key: str, said: list[str], stream: str) -> bool:
+    return key in said or (len(key) >= PIECED_SENTENCE_CHARS and key in stream)
+
+
+def _word_runs(text: str) -> set[tuple[str, ...]]:
+    words = re.findall(r"[^\W_]+", text.lower())
+    return {tuple(words[i:i + COPY_RUN]) for i in range(len(words) - COPY_RUN + 1)}
+
+
+def repeated_sentences(texts: list[str]) -> list[str]:
+    """The sentences that stand more than once in the texts (the invariant `read_once` keeps)."""
+    seen: set[str] = set()
+    twice = []
+    for text in texts:
+        for key in sentence_keys(text):
+            if key in seen:
+                twice.append(key)
+            seen.add(key)
+    return twice

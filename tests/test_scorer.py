@@ -1,0 +1,139 @@
+"""The learned block scorer on a web page: the article whole, every sentence once, reasons for the rest."""
+
+import json
+import re
+
+import numpy as np
+import pytest
+
+from narrate.article.clean import CleanOptions
+from narrate.article.scorer import (
+    MODEL_PATH,
+    PageBlock,
+    PageOpinions,
+    assemble,
+    cut_page,
+    fallback,
+    feature_names,
+    load_model,
+    page_features,
+    probabilities,
+    read_once,
+    repeated_sentences,
+    sentence_keys,
+)
+from narrate.models import Block
+
+from conftest import FIXTURES, run_cli
+
+PAGE = FIXTURES / "split_body.html"
+BODY = (FIXTURES / "split_body.expected.txt").read_text(encoding="utf-8").split("\n\n")
+BODY = [p.strip() for p in BODY]
+
+
+def script_of(path, *options):
+    result = run_cli("script", path, "--format", "json", *options)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def spoken(script) -> list[str]:
+    return [p for section in script["sections"] for p in ((section["title"] or ""), *section["paragraphs"]) if p]
+
+
+def test_a_body_split_by_an_advert_and_a_related_box_is_read_whole_and_nothing_else():
+    script = script_of(PAGE)
+    text = "\n".join(spoken(script))
+    assert script["title"] == "Harbour board votes to rebuild the north pier"
+    for paragraph in BODY:  # both pieces of the body, on either side of the advert and the "Read more" box
+        assert text.count(paragraph) == 1, paragraph
+    for chrome in ("Lifeboat crew rescue walkers", "Sign up for our free daily newsletter", "All rights reserved",
+                   "Share on Facebook", "Weather"):
+        assert chrome not in text
+
+
+def test_hidden_copies_of_the_body_are_never_read_a_second_time(tmp_path):
+    """The page holds the body three more times (a hidden microdata copy, a <noscript> copy, JSON-LD)."""
+    script = script_of(PAGE)
+    assert repeated_sentences(spoken(script)) == []
+    # the same body given twice as visible text on a page of one's own: still each sentence once
+    doubled = tmp_path / "doubled.html"
+    page = PAGE.read_text(encoding="utf-8")
+    doubled.write_text(page.replace('<div itemprop="articleBody" style="display:none">',
+                                    '<div class="print-copy">'), encoding="utf-8")
+    script = script_of(doubled)
+    assert repeated_sentences(spoken(script)) == []
+    assert all(paragraph in "\n".join(spoken(script)) for paragraph in BODY)
+
+
+def test_every_block_left_out_says_why():
+    script = script_of(PAGE)
+    reasons = {d["text"]: d["reason"] for d in script["dropped"]}
+    related = next(text for text in reasons if "Lifeboat crew" in text)
+    assert reasons[related].startswith("not article by the block scorer (0.")
+    assert re.search(r"\): \w", reasons[related])  # and the strongest reasons the model had
+    assert any(reason.startswith("already read") for reason in reasons.values())
+
+
+def test_the_users_keep_and_drop_patterns_win_over_the_model(tmp_path):
+    config = tmp_path / "narrate.yaml"
+    config.write_text("clean:\n  keep: ['never miss a story']\n  drop: ['herring season']\n", encoding="utf-8")
+    script = script_of(PAGE, "--config", config)
+    text = "\n".join(spoken(script))
+    assert "never miss a story" in text
+    assert "herring season" not in text
+    assert any(d["reason"] == "matches clean.drop pattern 'herring season'" for d in script["dropped"])
+
+
+def test_read_once_drops_a_repeated_block_and_trims_a_partly_repeated_one():
+    blocks = [Block("The pier will close in April. Boats will use the south quay instead."),
+              Block("Boats will use the south quay instead. A pontoon is floated out for the small boats."),
+              Block("The pier will close in April.")]
+    kept, gone = read_once(blocks)
+    assert [b.text for b in kept] == ["The pier will close in April. Boats will use the south quay instead.",
+                                      "A pontoon is floated out for the small boats."]
+    assert [d.text for d in gone] == ["The pier will close in April."]
+    assert repeated_sentences([b.text for b in kept]) == []
+
+
+def test_read_once_drops_a_copy_of_the_body_in_other_markup_and_keeps_a_sentence_that_says_more():
+    body = [Block(p) for p in BODY]
+    copy = Block("# Harbour board votes _" + BODY[0] + "_ " + " ".join(
+        p.replace("steel piles", "[steel piles](https://example.com/piles)") for p in BODY[1:]))
+    kept, gone = read_once([*body, copy])
+    assert kept == body and [d.text for d in gone] == [copy.text]
+    dek = Block("The harbour board agreed on Monday to rebuild the north pier.")
+    longer = Block("The harbour board agreed on Monday to rebuild the north pier, which storms have battered.")
+    kept, gone = read_once([dek, longer])
+    assert kept == [dek, longer] and gone == []
+
+
+def test_when_the_model_keeps_nothing_a_peers_reading_is_read():
+    html = PAGE.read_text(encoding="utf-8")
+    blocks, elements = cut_page(html)
+    peer = "".join(sentence_keys(" ".join(BODY)))
+    opinions = PageOpinions(readings={"trafilatura": peer}, reasons={})
+    features = page_features(blocks, elements, opinions)
+    kept, _, _ = assemble(blocks, np.zeros(len(blocks)), 0.5, None, CleanOptions(), fallback(blocks, features))
+    assert [b.text for b in kept] == BODY
+
+
+def test_the_shipped_model_is_small_matches_the_features_and_scores_the_same_every_time():
+    assert MODEL_PATH.stat().st_size < 400 * 1024
+    model = load_model()
+    assert list(model.names) == feature_names()
+    blocks, elements = cut_page(PAGE.read_text(encoding="utf-8"))
+    features = page_features(blocks, elements, PageOpinions(readings={}, reasons={}))
+    first, contributions = probabilities(model, features)
+    second, _ = probabilities(model, features.copy())
+    assert np.array_equal(first, second)
+    # the contributions add up to the score: the reasons given are the model's own arithmetic
+    score = np.log(first / (1 - first))
+    assert np.allclose(contributions.sum(axis=1) + model.base + model.value[model.roots].sum(), score, atol=1e-6)
+
+
+@pytest.mark.parametrize("tag", ["nav", "footer", "aside", "figure", "form"])
+def test_boxes_the_plain_reading_skips_are_cut_into_blocks_for_the_model(tag):
+    blocks, _ = cut_page(f"<html><body><{tag}><p>One line in the box.</p></{tag}><p>Body text.</p></body></html>")
+    assert [b.text for b in blocks] == ["One line in the box.", "Body text."]
+    assert isinstance(blocks[0], PageBlock)
