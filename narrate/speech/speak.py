@@ -26,6 +26,8 @@ Progress = Callable[[int, int], None]
 # Below this many clips to synthesise, starting worker processes costs more than it saves.
 MIN_PARALLEL_CLIPS = 12
 MAX_WORKERS = 4
+# Clips the voice may speak ahead of the build taking them (in-process synthesis).
+SPEAK_AHEAD = 4
 
 _worker_engines: dict[str, Engine] = {}
 
@@ -68,6 +70,20 @@ def utterance_keys(plan: list[Utterance], engines: dict[str, Engine]) -> list[tu
     return keys
 
 
+def _ahead(executor, work: Callable, jobs: list) -> Iterator:
+    """`work(job)` for each job, in order, run on `executor` at most SPEAK_AHEAD jobs ahead of the
+    caller: when the encoder holds the caller back, clips do not pile up in memory."""
+    from collections import deque
+
+    pending = deque(executor.submit(work, job) for job in jobs[:SPEAK_AHEAD])
+    for job in jobs[SPEAK_AHEAD:]:
+        done = pending.popleft().result()
+        pending.append(executor.submit(work, job))
+        yield done
+    while pending:
+        yield pending.popleft().result()
+
+
 @contextmanager
 def _synthesis(jobs: list[tuple[str, str, str]], engines: dict[str, Engine], count: int) -> Iterator:
     """The jobs' samples, in job order, synthesised beside the caller (on a thread, or in `count` worker
@@ -81,7 +97,7 @@ def _synthesis(jobs: list[tuple[str, str, str]], engines: dict[str, Engine], cou
 
         executor = ThreadPoolExecutor(1, thread_name_prefix="narrate-speech")
         try:
-            yield executor.map(lambda job: _synthesise_with(engines[job[1]], job[2]), jobs)
+            yield _ahead(executor, lambda job: _synthesise_with(engines[job[1]], job[2]), jobs)
         finally:
             executor.shutdown(wait=True, cancel_futures=True)  # at most the sentence being spoken finishes
         return
