@@ -7,7 +7,8 @@ sound, so a change of voice, speaker, speed or noise never reuses the wrong audi
 
 Layout: clips/ab/<key>.wav (16-bit mono), renditions/<key>.mp3 with <key>.json (an encoded episode
 before its tags, so a rebuild that changes only metadata re-tags instead of re-encoding), and
-hints/<key>.json (how much gain the limiter costs for a voice). Every file is written to a temporary
+hints/<key>.json (facts learnt once: how much gain the limiter costs for a voice, the language an
+article's text was detected in). Every file is written to a temporary
 name and renamed, so a crash never leaves a torn entry; access times drive least-recently-used eviction.
 """
 

@@ -128,15 +128,34 @@ def speech_options(config: Config):
                          date_order=config.speech.date_order)
 
 
-def with_article_language(article: Article, config: Config) -> Config:
+def with_article_language(article: Article, config: Config, cache=None) -> Config:
     """The config for this article: its language (detected, unless `speech.language` names one) is the
     one its words are spoken in, and the one gTTS speaks when `gtts.lang` is not set."""
-    from narrate.article.language import article_language, primary
+    from narrate.article.language import primary
 
-    language = primary(config.speech.language) if config.speech.language else article_language(article)
+    language = primary(config.speech.language) if config.speech.language else _detected_language(article, cache)
     if language is None:
         return config
     return config.model_copy(update={"speech": config.speech.model_copy(update={"language": language})})
+
+
+def _detected_language(article: Article, cache) -> str | None:
+    """The article's language, remembered in `cache`: importing the detector (and numpy under it) takes
+    a quarter of a second, most of what a rebuild that only changes a title costs after start-up."""
+    from narrate.article.language import article_language
+
+    if cache is None:
+        return article_language(article)
+    from narrate.cache import content_key
+
+    key = content_key({"detected language of": [article.title, article.language,
+                                                [list(section.paragraphs) for section in article.sections]]})
+    known = cache.hint(key)
+    if known is not None and "language" in known:
+        return known["language"]
+    language = article_language(article)
+    cache.put_hint(key, {"language": language})
+    return language
 
 
 def check_language(config: Config, engines: dict) -> None:
@@ -319,7 +338,8 @@ def build(article: Article, config: Config, mp3: Path, *, overrides: MetaOverrid
     meta = episode_meta(article, config, overrides)
     if meta.image is not None and not meta.image.is_file():
         raise OutputError(f"podcast.image: no image at {meta.image}")
-    config = with_article_language(article, config)
+    cache = Cache(cache_dir(config.path(config.cache.dir))) if use_cache else None
+    config = with_article_language(article, config, cache)
     engines = load_role_engines(config)
     check_language(config, engines)
     plan = plan_speech(article, config)
@@ -333,7 +353,7 @@ def build(article: Article, config: Config, mp3: Path, *, overrides: MetaOverrid
         raise OutputError(f"{out_dir}: cannot write here ({exc.strerror or exc})") from None
     encoder = None
     try:
-        cache = Cache(cache_dir(config.path(config.cache.dir))) if use_cache else Cache(work / "cache")
+        cache = cache or Cache(work / "cache")
         rate, identity = engine.sample_rate, engine.identity()
         intro_path, outro_path = config.path(config.audio.intro), config.path(config.audio.outro)
         intro = load_jingle(intro_path, rate, fade_in=False, fade_out=True) if intro_path else b""

@@ -182,3 +182,25 @@ def test_a_build_from_cached_speech_loads_no_voice_and_no_web_page_reader(tmp_pa
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[-1] == ""  # none of them was imported
     assert MP3(out).info.length > MP3(tmp_path / "first.mp3").info.length + 1  # the new pauses are in it
+
+
+@pytest.mark.parametrize("engine", ["piper", "hibari"])
+def test_a_title_changed_rebuild_imports_no_detector_no_numpy_and_no_voice(tmp_path, own_cache, engine):
+    """Start-up is most of a metadata-only rebuild: the article's language comes from the cache, and the
+    voice's registry is read without importing its runtime."""
+    source = write_article(tmp_path / "a.md", PARAGRAPHS)
+    first = tmp_path / "first.mp3"
+    assert run_cli("build", source, "--engine", engine, "-o", first, "-q").exit_code == 0
+    out = tmp_path / "renamed.mp3"
+    probe = ("import runpy, sys\n"
+             f"sys.argv = ['narrate', 'build', {str(source)!r}, '--engine', {engine!r}, '--title', 'Renamed', "
+             f"'-o', {str(out)!r}, '-q']\n"
+             "try:\n    runpy.run_module('narrate', run_name='__main__')\n"
+             "except SystemExit as exit:\n    assert not exit.code, exit.code\n"
+             "print(' '.join(m for m in ('numpy', 'py3langid', 'onnxruntime', 'piper', 'hibari') if m in sys.modules))\n")
+    result = subprocess.run([sys.executable, "-c", probe], env={**os.environ, "NARRATE_CACHE_DIR": str(own_cache)},
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == ""  # none of them was imported
+    assert str(ID3(out)["TIT2"]) == "Renamed"
+    assert out.read_bytes()[ID3(out).size:] == first.read_bytes()[ID3(first).size:]  # the same audio, re-tagged

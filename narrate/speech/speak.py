@@ -3,13 +3,16 @@
 What is not cached is synthesised, in worker processes when there is enough of it: on two cores,
 two Piper processes with one thread each synthesise about 20% faster than one process with two
 threads (onnxruntime's intra-op threads do not scale perfectly on this network). Each clip is
-cached the moment it arrives, so a build killed at any point resumes from there.
+cached the moment it arrives, so a build killed at any point resumes from there. Synthesis starts
+before the cached clips are handed on, so the few sentences an edit changed are spoken while the
+encoder takes the audio before them.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from narrate.cache import Cache, clip_key
 from narrate.errors import EngineError
@@ -23,6 +26,8 @@ Progress = Callable[[int, int], None]
 # Below this many clips to synthesise, starting worker processes costs more than it saves.
 MIN_PARALLEL_CLIPS = 12
 MAX_WORKERS = 4
+# Clips the voice may speak ahead of the build taking them (in-process synthesis).
+SPEAK_AHEAD = 4
 
 _worker_engines: dict[str, Engine] = {}
 
@@ -65,31 +70,75 @@ def utterance_keys(plan: list[Utterance], engines: dict[str, Engine]) -> list[tu
     return keys
 
 
+def _ahead(executor, work: Callable, jobs: list) -> Iterator:
+    """`work(job)` for each job, in order, run on `executor` at most SPEAK_AHEAD jobs ahead of the
+    caller: when the encoder holds the caller back, clips do not pile up in memory."""
+    from collections import deque
+
+    pending = deque(executor.submit(work, job) for job in jobs[:SPEAK_AHEAD])
+    for job in jobs[SPEAK_AHEAD:]:
+        done = pending.popleft().result()
+        pending.append(executor.submit(work, job))
+        yield done
+    while pending:
+        yield pending.popleft().result()
+
+
+@contextmanager
+def _synthesis(jobs: list[tuple[str, str, str]], engines: dict[str, Engine], count: int) -> Iterator:
+    """The jobs' samples, in job order, synthesised beside the caller (on a thread, or in `count` worker
+    processes), so that meanwhile the caller can hand the cached clips on, to an encoder that runs
+    while the voice speaks: an edited sentence is spoken while the episode before it is encoded."""
+    if not jobs:
+        yield iter(())
+        return
+    if count <= 1:
+        from concurrent.futures import ThreadPoolExecutor
+
+        executor = ThreadPoolExecutor(1, thread_name_prefix="narrate-speech")
+        try:
+            yield _ahead(executor, lambda job: _synthesise_with(engines[job[1]], job[2]), jobs)
+        finally:
+            executor.shutdown(wait=True, cancel_futures=True)  # at most the sentence being spoken finishes
+        return
+    import multiprocessing
+
+    single_threaded = {role: engine.single_threaded() for role, engine in engines.items()}
+    pool = multiprocessing.get_context("spawn").Pool(count, initializer=_init_worker, initargs=(single_threaded,))
+    try:
+        yield pool.imap(_synthesise, [(role, text) for _, role, text in jobs], chunksize=1)
+        pool.close()
+    except BaseException:
+        pool.terminate()
+        raise
+    finally:
+        pool.join()
+
+
 def speak(plan: list[Utterance], engines: dict[str, Engine], cache: Cache,
           progress: Progress | None = None, workers: int = 0,
           on_ready: Callable[[int, Clip], None] | None = None) -> list[Clip]:
     """One clip per utterance, in the voice of its role (`engines["body"]` when the role has none).
 
-    `on_ready(position, clip)` is told of each clip as soon as it exists, in no particular order.
+    `on_ready(position, clip)` is told of each clip as soon as it exists, in no particular order, always
+    from the calling thread.
     """
     total = sum(len(u.spoken) for u in plan)
     done = 0
     clips: list[Clip | None] = [None] * len(plan)
+    cached: list[int] = []
     missing: dict[str, list[int]] = {}  # key -> positions in the plan (a sentence may repeat)
     jobs: list[tuple[str, str, str]] = []
     for position, (utterance, (role, key)) in enumerate(zip(plan, utterance_keys(plan, engines))):
         clip = cache.get(key) if key not in missing else None
         if clip is not None:
             clips[position] = clip
+            cached.append(position)
             done += len(utterance.spoken)
-            if on_ready:
-                on_ready(position, clip)
         else:
             if key not in missing:
                 jobs.append((key, role, utterance.spoken))
             missing.setdefault(key, []).append(position)
-    if progress:
-        progress(done, total)
 
     def store(key: str, role: str, text: str, samples) -> None:
         nonlocal done
@@ -104,24 +153,12 @@ def speak(plan: list[Utterance], engines: dict[str, Engine], cache: Cache,
         if progress:
             progress(done, total)
 
-    count = worker_count(workers, len(jobs), engines)
-    if count <= 1:
-        for key, role, text in jobs:
-            store(key, role, text, _synthesise_with(engines[role], text))
-        return clips  # type: ignore[return-value]
-
-    import multiprocessing
-
-    single_threaded = {role: engine.single_threaded() for role, engine in engines.items()}
-    pool = multiprocessing.get_context("spawn").Pool(count, initializer=_init_worker, initargs=(single_threaded,))
-    try:
-        results = pool.imap(_synthesise, [(role, text) for _, role, text in jobs], chunksize=1)
+    with _synthesis(jobs, engines, worker_count(workers, len(jobs), engines)) as results:
+        if progress:
+            progress(done, total)
+        if on_ready:
+            for position in cached:
+                on_ready(position, clips[position])
         for (key, role, text), samples in zip(jobs, results):
             store(key, role, text, samples)
-        pool.close()
-    except BaseException:
-        pool.terminate()
-        raise
-    finally:
-        pool.join()
     return clips  # type: ignore[return-value]

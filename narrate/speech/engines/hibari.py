@@ -40,19 +40,35 @@ def misaki(ipa: str) -> str:
     return text
 
 
-def _registry() -> dict[str, dict[str, Any]]:
-    from hibari.voices import VOICES
+def _assets() -> Path:
+    """hibari's assets folder, found without importing the package: its `__init__` loads onnxruntime and
+    numpy (a quarter of a second), which a build whose every sentence is cached never needs."""
+    import importlib.util
 
-    return VOICES
+    spec = importlib.util.find_spec("hibari")
+    if spec is None or not spec.submodule_search_locations:
+        raise EngineError("hibari: the package hibari-tts is not installed (pip install hibari-tts)")
+    return Path(spec.submodule_search_locations[0]) / "assets"
+
+
+def _registry() -> dict[str, dict[str, Any]]:
+    """hibari's voices, name -> facts: its own `hibari.voices.VOICES` once the package is loaded, else
+    the file that registry is read from."""
+    import json
+    import sys
+
+    if "hibari.voices" in sys.modules:
+        return sys.modules["hibari.voices"].VOICES
+    return json.loads((_assets() / "voices.json").read_text(encoding="utf-8"))
 
 
 def _voice_model(name: str, config: Config) -> Path:
     """The voice's ONNX file: inside the package for `heart`, else downloaded once into the user cache."""
-    import hibari.voices
-
     voice = _registry()[name]
     if voice.get("bundled"):
-        return Path(hibari.voices.ASSETS) / voice["file"]
+        return _assets() / voice["file"]
+    import hibari.voices
+
     from narrate.speech.engines.download import fetch, voices_dir
 
     target = voices_dir(config.path(config.cache.dir)) / "hibari" / voice["file"]
