@@ -45,6 +45,20 @@ PARAGRAPHS = ["The first paragraph talks about boats. It has two sentences.",
               "The third paragraph talks about fish. It ends here."]
 
 
+def modules_a_build_imports(args: list, watched: tuple[str, ...], cache: Path) -> list[str]:
+    """Run narrate with `args` in a fresh interpreter (so nothing is imported yet) and say which of the
+    `watched` modules it imported."""
+    probe = ("import runpy, sys\n"
+             f"sys.argv = ['narrate', *{[str(a) for a in args]!r}]\n"
+             "try:\n    runpy.run_module('narrate', run_name='__main__')\n"
+             "except SystemExit as exit:\n    assert not exit.code, exit.code\n"
+             f"print(' '.join(m for m in {watched!r} if m in sys.modules))\n")
+    result = subprocess.run([sys.executable, "-c", probe], env={**os.environ, "NARRATE_CACHE_DIR": str(cache)},
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.splitlines()[-1].split()
+
+
 def test_metadata_only_rebuild_reuses_the_encoded_audio(tmp_path, own_cache):
     source = write_article(tmp_path / "a.md", PARAGRAPHS)
     first, second = tmp_path / "first.mp3", tmp_path / "second.mp3"
@@ -172,15 +186,9 @@ def test_a_build_from_cached_speech_loads_no_voice_and_no_web_page_reader(tmp_pa
     config = tmp_path / "narrate.yaml"
     config.write_text("pauses:\n  sentence: 0.9\n", encoding="utf-8")
     out = tmp_path / "second.mp3"
-    probe = ("import runpy, sys\n"
-             f"sys.argv = ['narrate', 'build', {str(source)!r}, '-o', {str(out)!r}, '-c', {str(config)!r}, '-q']\n"
-             "try:\n    runpy.run_module('narrate', run_name='__main__')\n"
-             "except SystemExit as exit:\n    assert not exit.code, exit.code\n"
-             "print(' '.join(m for m in ('onnxruntime', 'piper', 'trafilatura') if m in sys.modules))\n")
-    result = subprocess.run([sys.executable, "-c", probe], env={**os.environ, "NARRATE_CACHE_DIR": str(own_cache)},
-                            capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[-1] == ""  # none of them was imported
+    imported = modules_a_build_imports(["build", source, "-o", out, "-c", config, "-q"],
+                                       ("onnxruntime", "piper", "trafilatura"), own_cache)
+    assert imported == []
     assert MP3(out).info.length > MP3(tmp_path / "first.mp3").info.length + 1  # the new pauses are in it
 
 
@@ -192,15 +200,8 @@ def test_a_title_changed_rebuild_imports_no_detector_no_numpy_and_no_voice(tmp_p
     first = tmp_path / "first.mp3"
     assert run_cli("build", source, "--engine", engine, "-o", first, "-q").exit_code == 0
     out = tmp_path / "renamed.mp3"
-    probe = ("import runpy, sys\n"
-             f"sys.argv = ['narrate', 'build', {str(source)!r}, '--engine', {engine!r}, '--title', 'Renamed', "
-             f"'-o', {str(out)!r}, '-q']\n"
-             "try:\n    runpy.run_module('narrate', run_name='__main__')\n"
-             "except SystemExit as exit:\n    assert not exit.code, exit.code\n"
-             "print(' '.join(m for m in ('numpy', 'py3langid', 'onnxruntime', 'piper', 'hibari') if m in sys.modules))\n")
-    result = subprocess.run([sys.executable, "-c", probe], env={**os.environ, "NARRATE_CACHE_DIR": str(own_cache)},
-                            capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[-1] == ""  # none of them was imported
+    imported = modules_a_build_imports(["build", source, "--engine", engine, "--title", "Renamed", "-o", out, "-q"],
+                                       ("numpy", "py3langid", "onnxruntime", "piper", "hibari"), own_cache)
+    assert imported == []
     assert str(ID3(out)["TIT2"]) == "Renamed"
     assert out.read_bytes()[ID3(out).size:] == first.read_bytes()[ID3(first).size:]  # the same audio, re-tagged
