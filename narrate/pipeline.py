@@ -153,7 +153,7 @@ def _detected_language(article: Article, cache) -> str | None:
     known = cache.hint(key)
     if known is not None and "language" in known:
         return known["language"]
-    language = article_language(article)
+    language = article_language(article, unpacked_in=cache.root / "models")
     cache.put_hint(key, {"language": language})
     return language
 

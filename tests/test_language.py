@@ -91,3 +91,26 @@ def test_a_page_declares_its_language(html, declared):
     from narrate.article.language import declared_in_html
 
     assert declared_in_html(html) == declared
+
+
+def test_the_detector_reads_an_unpacked_copy_of_its_model_and_decides_as_the_shipped_one(tmp_path):
+    from narrate.article.language import _identifier, detect
+
+    texts = [" ".join(RUSSIAN), " ".join(BODY), "Der Rat stimmte am Dienstag dafür, die alte Steinbrücke über den Fluss wieder "
+             "aufzubauen, und beendete damit einen Streit, der seit Jahren andauerte."]
+    shipped = [detect(text) for text in texts]
+    folder = tmp_path / "models"
+    unpacked = [detect(text, folder) for text in texts]
+    (copy,) = folder.glob("py3langid-*.npz")
+    assert not list(folder.glob(".tmp-*"))
+    assert [code for code, _ in unpacked] == [code for code, _ in shipped] == ["ru", "en", "de"]
+    assert [p for _, p in unpacked] == pytest.approx([p for _, p in shipped], abs=1e-9)
+    # The copy is read again rather than unpacked again; a damaged one falls back to the shipped model.
+    _identifier.cache_clear()
+    stamp = copy.stat().st_mtime_ns
+    assert detect(texts[0], folder)[0] == "ru" and copy.stat().st_mtime_ns == stamp
+    copy.write_bytes(b"not a model")
+    _identifier.cache_clear()
+    assert detect(texts[2], folder)[0] == "de"
+    assert not copy.exists()
+    _identifier.cache_clear()

@@ -82,3 +82,33 @@ def test_a_clause_pause_adds_silence_inside_the_sentence_and_keys_the_cache():
     assert longest >= 0.55 * paused.sample_rate  # two clause pauses of 0.6 s are really there
     # Piper's own comma pause (about 0.3 s) is trimmed and the configured one put in its place.
     assert len(gap) > len(plain.synthesize(text)) + 0.4 * paused.sample_rate
+
+
+def test_the_optimised_graph_is_saved_once_and_speaks_like_the_voice(tmp_path):
+    import numpy as np
+
+    from narrate.config import Config
+    from narrate.speech.engines.piper import PiperEngine
+
+    text = "The keepers of the light kept the lamp burning through every storm of the winter."
+    config = Config.model_validate({"cache": {"dir": str(tmp_path)}})
+    engine = PiperEngine.from_config(config)
+    engine.optimized_dir = tmp_path / "optimized"
+    first = engine.synthesize(text)
+    (saved,) = engine.optimized_dir.glob("*.onnx")
+    assert saved.name.startswith(engine.model.stem) and not list(engine.optimized_dir.glob(".tmp-*"))
+    stamp = saved.stat().st_mtime_ns
+    again = PiperEngine.from_config(config)
+    again.optimized_dir = engine.optimized_dir
+    second = again.synthesize(text)
+    assert saved.stat().st_mtime_ns == stamp  # loaded, not optimised again
+    # Piper samples noise, so the two differ in detail, not in length or level.
+    assert abs(len(second) - len(first)) < 0.1 * len(first)
+    level = lambda samples: np.sqrt(np.mean(samples.astype(float) ** 2))  # noqa: E731
+    assert abs(20 * np.log10(level(second) / level(first))) < 1.5
+    # A damaged copy is replaced by a fresh one, and the voice still speaks.
+    saved.write_bytes(b"not a network")
+    third = PiperEngine.from_config(config)
+    third.optimized_dir = engine.optimized_dir
+    assert len(third.synthesize(text)) > 0.5 * len(first)
+    assert saved.stat().st_size > 1_000_000

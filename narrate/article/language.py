@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from pathlib import Path
 
 from narrate.models import Article
 
@@ -45,23 +46,74 @@ def primary(tag: str) -> str:
 
 
 @cache
-def _identifier():
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+def _identifier(unpacked_in: Path | None = None):
+    """The detector; with `unpacked_in`, its model is read from an uncompressed copy kept there.
 
+    py3langid ships its model LZMA-compressed: unpacking it takes about a second on every run, as long
+    as a rebuild's own audio work. The plain copy (about 70 MB) loads in a tenth of that. It is the
+    library's own archive, only decompressed; if its layout is not the one expected, the library's
+    loader reads the shipped file instead (and a damaged copy is unpacked again next time)."""
+    from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
+
+    if unpacked_in is not None and str(MODEL_FILE).endswith(".npz.xz"):  # the layout read below
+        try:
+            copy = _unpacked_model(MODEL_DIR / MODEL_FILE, unpacked_in)
+        except OSError:
+            copy = None  # an unwritable cache: the shipped file still works
+        if copy is not None:
+            try:
+                return _from_unpacked(copy, LanguageIdentifier)
+            except Exception:  # numpy's and zipfile's errors for a torn or damaged file, a missing array
+                copy.unlink(missing_ok=True)  # unpacked again next time
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
-def detect(text: str) -> tuple[str, float]:
+def _unpacked_model(packed: Path, folder: Path) -> Path:
+    """The shipped model decompressed into `folder` once (named by the library's version and the
+    packed file's size, so a new release is unpacked again); written under a temporary name, then renamed."""
+    import lzma
+    import os
+    import shutil
+    import tempfile
+    from importlib.metadata import version
+
+    target = folder / f"py3langid-{version('py3langid')}-{packed.stat().st_size}.npz"
+    if target.is_file():
+        return target
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=".npz", dir=folder)
+    try:
+        with lzma.open(packed) as source, os.fdopen(fd, "wb") as copy:
+            shutil.copyfileobj(source, copy, 1 << 20)
+        os.replace(temporary, target)
+    finally:
+        Path(temporary).unlink(missing_ok=True)
+    return target
+
+
+def _from_unpacked(path: Path, identifier_class):
+    """The detector from the unpacked archive, built as py3langid's own loader builds it."""
+    import numpy as np
+    from py3langid.modelio import _to_array
+
+    with np.load(path, allow_pickle=False) as data:
+        return identifier_class(data["ptc"], data["pc"], data["classes"].tolist(), _to_array(data["nextmove"]),
+                                data["out_feat"].tolist(), norm_probs=True, tk_row=_to_array(data["nextmove_row"]))
+
+
+def detect(text: str, unpacked_in: Path | None = None) -> tuple[str, float]:
     """The language the text is most likely in, and how likely (0 to 1)."""
-    code, probability = _identifier().classify(text[:SAMPLE_CHARS])
+    code, probability = _identifier(unpacked_in).classify(text[:SAMPLE_CHARS])
     return code, float(probability)
 
 
-def article_language(article: Article) -> str | None:
-    """The article's language (ISO 639-1), or None when neither its text nor its page says."""
+def article_language(article: Article, unpacked_in: Path | None = None) -> str | None:
+    """The article's language (ISO 639-1), or None when neither its text nor its page says.
+
+    `unpacked_in` is a folder where the detector's model may be kept uncompressed (it loads faster)."""
     text = "\n".join([article.title, *(p for section in article.sections for p in section.paragraphs)])
     if len(text) >= MIN_CHARS:
-        code, probability = detect(text)
+        code, probability = detect(text, unpacked_in)
         if probability >= MIN_PROBABILITY:
             return code
     return article.language

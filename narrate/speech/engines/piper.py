@@ -122,6 +122,17 @@ def _language_tag(voice_config: dict[str, Any]) -> str:
     return (voice_config.get("language") or {}).get("code") or voice_config.get("espeak", {}).get("voice", "?")
 
 
+def _session_options(onnxruntime, threads: int):
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    # A memory pattern is planned per input shape, and every sentence has its own: the arena
+    # then fragments and grows through a long episode (480 to 670 MB over two hours). Without
+    # it, memory stays flat at about 400 MB, for about 5% more synthesis time.
+    options.enable_mem_pattern = False
+    return options
+
+
 class PiperEngine:
     name = "piper"
     takes_phonemes = True  # a lexicon's [[ IPA ]] is spoken as written
@@ -129,9 +140,10 @@ class PiperEngine:
 
     def __init__(self, model: Path, voice_config: dict[str, Any], speaker_id: int | None,
                  speed: float, noise_scale: float | None, noise_w: float | None, threads: int,
-                 length_scale: float | None = None, clause_pause: float = 0.0):
+                 length_scale: float | None = None, clause_pause: float = 0.0, optimized_dir: Path | None = None):
         inference = voice_config.get("inference", {})
         self.model = model
+        self.optimized_dir = optimized_dir
         self.voice_config = voice_config
         self.sample_rate = int(voice_config["audio"]["sample_rate"])
         self.speaker_id = speaker_id
@@ -154,7 +166,7 @@ class PiperEngine:
         voice_config = _read_voice_config(model)
         speaker_id = _speaker_id(options.speaker, voice_config, model)
         return cls(model, voice_config, speaker_id, config.speed, options.noise_scale, options.noise_w, options.threads,
-                   clause_pause=config.pauses.clause)
+                   clause_pause=config.pauses.clause, optimized_dir=download_dir(config) / "optimized")
 
     @classmethod
     def owns_voice(cls, voice: str) -> bool:
@@ -182,7 +194,8 @@ class PiperEngine:
     def single_threaded(self) -> PiperEngine:
         """A copy for one of several worker processes: one thread each uses the cores best."""
         return PiperEngine(self.model, self.voice_config, self.speaker_id, 1.0, self.noise_scale, self.noise_w, 1,
-                           length_scale=self.length_scale, clause_pause=self.clause_pause)
+                           length_scale=self.length_scale, clause_pause=self.clause_pause,
+                           optimized_dir=self.optimized_dir)
 
     def __getstate__(self):
         return {**self.__dict__, "_voice": None}  # workers load their own network
@@ -208,20 +221,55 @@ class PiperEngine:
             from piper import PiperVoice
             from piper.config import PiperConfig
 
-            options = onnxruntime.SessionOptions()
-            options.intra_op_num_threads = self.threads
-            options.inter_op_num_threads = 1
-            # A memory pattern is planned per input shape, and every sentence has its own: the arena
-            # then fragments and grows through a long episode (480 to 670 MB over two hours). Without
-            # it, memory stays flat at about 400 MB, for about 5% more synthesis time.
-            options.enable_mem_pattern = False
+            options = _session_options(onnxruntime, self.threads)
             try:
-                session = onnxruntime.InferenceSession(str(self.model), sess_options=options,
-                                                       providers=["CPUExecutionProvider"])
+                session = self._session(onnxruntime, options)
                 self._voice = PiperVoice(config=PiperConfig.from_dict(self.voice_config), session=session)
             except Exception as exc:  # onnxruntime raises its own untyped errors for a bad model
                 raise EngineError(f"piper: cannot load voice {self.model.name} ({exc})") from None
         return self._voice
+
+    def _session(self, onnxruntime, options):
+        """The voice's network, from its graph as onnxruntime optimised it the first time.
+
+        Optimising the graph (fusing operators, folding constants) is most of the time a session takes
+        to start: about a second for a medium voice, longer than an edited sentence. The optimised graph
+        is saved beside the downloaded voices the first time, named by the model's size and date, the
+        onnxruntime version and the processor, and later loads skip the work. Extended rather than all
+        optimisations are saved: those are the ones onnxruntime allows to be stored and run later."""
+        import os
+        import platform
+        import tempfile
+
+        def start(model: Path):
+            return onnxruntime.InferenceSession(str(model), sess_options=options, providers=["CPUExecutionProvider"])
+
+        if self.optimized_dir is None:
+            return start(self.model)
+        stat = self.model.stat()
+        optimized = self.optimized_dir / (f"{self.model.stem}-{stat.st_size}-{stat.st_mtime_ns}-ort{onnxruntime.__version__}"
+                                          f"-{platform.machine()}.onnx")
+        if optimized.is_file():
+            options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_DISABLE_ALL
+            try:
+                return start(optimized)
+            except Exception:  # a damaged copy: start from the voice itself, and save it again
+                optimized.unlink(missing_ok=True)
+                options = _session_options(onnxruntime, self.threads)
+        options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_EXTENDED
+        try:
+            self.optimized_dir.mkdir(parents=True, exist_ok=True)
+            fd, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=".onnx", dir=self.optimized_dir)
+            os.close(fd)
+        except OSError:
+            return start(self.model)  # nowhere to save it: optimise in memory, as every time
+        try:
+            options.optimized_model_filepath = temporary
+            session = start(self.model)
+            os.replace(temporary, optimized)
+        finally:
+            Path(temporary).unlink(missing_ok=True)
+        return session
 
     def phonemes(self, text: str) -> str:
         """The phonemes Piper will speak for `text` (espeak's, or a lexicon's own), sentence by sentence."""
