@@ -130,3 +130,32 @@ def test_mixed_sample_rates_join_without_drift(tmp_path):
         for at in (int(start * rate), int(stop * rate)):
             assert abs(samples[max(0, at - edge):at + edge]).max() < 0.05, at / rate
 
+
+
+def test_the_voice_starts_from_its_optimised_graph_saved_once(tmp_path):
+    import numpy as np
+
+    text = "The keepers of the light kept the lamp burning through every storm of the winter."
+    engine = HibariEngine.from_config(Config(engine="hibari"))
+    engine.optimized_dir = tmp_path / "optimized"
+    first = engine.synthesize(text)
+    (saved,) = engine.optimized_dir.glob("*.onnx")
+    assert saved.name.startswith(engine.model.stem) and not list(engine.optimized_dir.glob(".tmp-*"))
+    assert engine._tts.model_path == str(saved)
+    stamp = saved.stat().st_mtime_ns
+    again = HibariEngine.from_config(Config(engine="hibari"))
+    again.optimized_dir = engine.optimized_dir
+    second = again.synthesize(text)
+    assert saved.stat().st_mtime_ns == stamp  # loaded, not optimised again
+    level = lambda samples: np.sqrt(np.mean(samples.astype(float) ** 2))  # noqa: E731
+    assert abs(len(second) - len(first)) < 0.1 * len(first)
+    assert abs(20 * np.log10(level(second) / level(first))) < 1.5
+    saved.write_bytes(b"not a network")  # a damaged copy is discarded, and the voice itself still speaks
+    third = HibariEngine.from_config(Config(engine="hibari"))
+    third.optimized_dir = engine.optimized_dir
+    assert len(third.synthesize(text)) > 0.5 * len(first) and not saved.exists()
+    assert third._tts.model_path == str(third.model)
+    # The optimised graph is the same network: with the same noise it speaks the same samples.
+    ids = engine._tts.ids(engine._tts.phonemize(text)[0])
+    optimised = engine._tts.from_ids(ids, rng=np.random.default_rng(7))
+    assert np.allclose(optimised, third._tts.from_ids(ids, rng=np.random.default_rng(7)), atol=1e-4)

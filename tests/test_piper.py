@@ -106,9 +106,9 @@ def test_the_optimised_graph_is_saved_once_and_speaks_like_the_voice(tmp_path):
     assert abs(len(second) - len(first)) < 0.1 * len(first)
     level = lambda samples: np.sqrt(np.mean(samples.astype(float) ** 2))  # noqa: E731
     assert abs(20 * np.log10(level(second) / level(first))) < 1.5
-    # A damaged copy is replaced by a fresh one, and the voice still speaks.
+    # A damaged copy is discarded (made again next time), and the voice still speaks.
     saved.write_bytes(b"not a network")
     third = PiperEngine.from_config(config)
     third.optimized_dir = engine.optimized_dir
     assert len(third.synthesize(text)) > 0.5 * len(first)
-    assert saved.stat().st_size > 1_000_000
+    assert not saved.exists()

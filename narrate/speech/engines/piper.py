@@ -230,46 +230,18 @@ class PiperEngine:
         return self._voice
 
     def _session(self, onnxruntime, options):
-        """The voice's network, from its graph as onnxruntime optimised it the first time.
+        """The voice's network, started from its optimised graph when one is saved (see `optimized`)."""
+        from narrate.speech.engines.optimized import discard, optimized_copy
 
-        Optimising the graph (fusing operators, folding constants) is most of the time a session takes
-        to start: about a second for a medium voice, longer than an edited sentence. The optimised graph
-        is saved beside the downloaded voices the first time, named by the model's size and date, the
-        onnxruntime version and the processor, and later loads skip the work. Extended rather than all
-        optimisations are saved: those are the ones onnxruntime allows to be stored and run later."""
-        import os
-        import platform
-        import tempfile
-
-        def start(model: Path):
-            return onnxruntime.InferenceSession(str(model), sess_options=options, providers=["CPUExecutionProvider"])
-
-        if self.optimized_dir is None:
-            return start(self.model)
-        stat = self.model.stat()
-        optimized = self.optimized_dir / (f"{self.model.stem}-{stat.st_size}-{stat.st_mtime_ns}-ort{onnxruntime.__version__}"
-                                          f"-{platform.machine()}.onnx")
-        if optimized.is_file():
+        copy = optimized_copy(self.model, self.optimized_dir)
+        if copy is not None:
             options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_DISABLE_ALL
             try:
-                return start(optimized)
-            except Exception:  # a damaged copy: start from the voice itself, and save it again
-                optimized.unlink(missing_ok=True)
+                return onnxruntime.InferenceSession(str(copy), sess_options=options, providers=["CPUExecutionProvider"])
+            except Exception:  # a damaged copy: start from the voice itself
+                discard(copy)
                 options = _session_options(onnxruntime, self.threads)
-        options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_EXTENDED
-        try:
-            self.optimized_dir.mkdir(parents=True, exist_ok=True)
-            fd, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=".onnx", dir=self.optimized_dir)
-            os.close(fd)
-        except OSError:
-            return start(self.model)  # nowhere to save it: optimise in memory, as every time
-        try:
-            options.optimized_model_filepath = temporary
-            session = start(self.model)
-            os.replace(temporary, optimized)
-        finally:
-            Path(temporary).unlink(missing_ok=True)
-        return session
+        return onnxruntime.InferenceSession(str(self.model), sess_options=options, providers=["CPUExecutionProvider"])
 
     def phonemes(self, text: str) -> str:
         """The phonemes Piper will speak for `text` (espeak's, or a lexicon's own), sentence by sentence."""
