@@ -104,10 +104,10 @@ class HibariEngine:
             names = ", ".join(f"{n} (bundled)" if v.get("bundled") else n for n, v in voices.items())
             raise ConfigError(f"hibari.voice: unknown voice {options.voice!r}; hibari's voices: {names}")
         model = _voice_model(options.voice, config)
-        from narrate.speech.engines.download import voices_dir
+        from narrate.speech.engines.optimized import models_dir
 
         return cls(options.voice, model, config.speed, options.threads, config.pauses.clause,
-                   optimized_dir=voices_dir(config.path(config.cache.dir)) / "hibari" / "optimized")
+                   optimized_dir=models_dir(config))
 
     @classmethod
     def owns_voice(cls, voice: str) -> bool:

@@ -13,6 +13,18 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from narrate.config import Config
+
+
+def models_dir(config: Config) -> Path:
+    """Where start-up copies live: in the cache folder, beside the language detector's unpacked model,
+    apart from the voices (nothing here was downloaded, and all of it can be made again)."""
+    from narrate.cache import cache_dir
+
+    return cache_dir(config.path(config.cache.dir)) / "models"
 
 
 def optimized_copy(model: Path, folder: Path | None) -> Path | None:

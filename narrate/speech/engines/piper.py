@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from narrate.errors import ConfigError, EngineError
 from narrate.speech.clauses import clause_parts, clauses
 from narrate.speech.engines.base import VoiceInfo
+from narrate.speech.engines.optimized import models_dir
 
 if TYPE_CHECKING:
     import numpy as np
@@ -166,7 +167,7 @@ class PiperEngine:
         voice_config = _read_voice_config(model)
         speaker_id = _speaker_id(options.speaker, voice_config, model)
         return cls(model, voice_config, speaker_id, config.speed, options.noise_scale, options.noise_w, options.threads,
-                   clause_pause=config.pauses.clause, optimized_dir=download_dir(config) / "optimized")
+                   clause_pause=config.pauses.clause, optimized_dir=models_dir(config))
 
     @classmethod
     def owns_voice(cls, voice: str) -> bool:
