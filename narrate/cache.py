@@ -142,7 +142,11 @@ class Cache:
         return mp3, data
 
     def put_rendition(self, key: str, mp3: Path, facts: dict) -> None:
-        _atomic(self.root / "renditions" / f"{key}.mp3", lambda handle: handle.write(mp3.read_bytes()))
+        def copy(handle):  # in pieces: a two-hour episode is 60 MB, which the build's memory should not hold
+            with mp3.open("rb") as source:
+                shutil.copyfileobj(source, handle)
+
+        _atomic(self.root / "renditions" / f"{key}.mp3", copy)
         _atomic(self.root / "renditions" / f"{key}.json", lambda handle: handle.write(json.dumps(facts).encode()))
 
     def hint(self, key: str) -> dict | None:

@@ -9,6 +9,7 @@ import tempfile
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from narrate.config import Config
@@ -70,12 +71,22 @@ _PLAN_LIBRARIES = ("num2words", "pysbd", "emoji")
 def _code_stamps(code: tuple[str, ...], libraries: tuple[str, ...], extra: tuple[Path, ...] = ()) -> list:
     """Size and modification time of narrate's files matching `code` and of each library's entry file:
     a cached result made by other code (an upgrade, an edit) is then never taken for this code's."""
+    return [*_stamps(_code_files(code, libraries)), *_stamps(extra)]
+
+
+@lru_cache(maxsize=4)
+def _code_files(code: tuple[str, ...], libraries: tuple[str, ...]) -> tuple[Path, ...]:
+    """(Found once per process: a sync worker builds one article after another.)"""
     import importlib.util
 
     package = Path(__file__).parent
     files = [path for pattern in code for path in sorted(package.glob(pattern))]
     files += [Path(spec.origin) for spec in map(importlib.util.find_spec, libraries) if spec and spec.origin]
-    return [(str(path), path.stat().st_size, path.stat().st_mtime_ns) for path in (*files, *extra)]
+    return tuple(files)
+
+
+def _stamps(paths) -> list:
+    return [(str(path), path.stat().st_size, path.stat().st_mtime_ns) for path in paths]
 
 
 def _reading_key(source: str, config: Config, reader_model: str | None) -> str | None:
