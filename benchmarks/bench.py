@@ -97,8 +97,10 @@ def staged_build(argv: list[str]) -> None:
 
     marks["reading"] = time.perf_counter()
     source, out, engine, title = argv
+    from narrate.cache import Cache, cache_dir
+
     config = load_config(None, {"engine": engine or None})
-    article = read_article(source, config)
+    article = read_article(source, config, cache=Cache(cache_dir(config.path(config.cache.dir))))
     marks["preparing"] = time.perf_counter()
 
     def progress(stage: str, done: int, total: int) -> None:

@@ -8,7 +8,8 @@ sound, so a change of voice, speaker, speed or noise never reuses the wrong audi
 Layout: clips/ab/<key>.wav (16-bit mono), renditions/<key>.mp3 with <key>.json (an encoded episode
 before its tags, so a rebuild that changes only metadata re-tags instead of re-encoding), and
 hints/<key>.json (facts learnt once: how much gain the limiter costs for a voice, the language an
-article's text was detected in). Every file is written to a temporary
+article's text was detected in), and readings/<key>.json (an article file as the reader left it, so a
+rebuild of an unchanged file does not clean it again, and the speech plan made from it). Every file is written to a temporary
 name and renamed, so a crash never leaves a torn entry; access times drive least-recently-used eviction.
 """
 
@@ -141,17 +142,38 @@ class Cache:
         return mp3, data
 
     def put_rendition(self, key: str, mp3: Path, facts: dict) -> None:
-        _atomic(self.root / "renditions" / f"{key}.mp3", lambda handle: handle.write(mp3.read_bytes()))
+        def copy(handle):  # in pieces: a two-hour episode is 60 MB, which the build's memory should not hold
+            with mp3.open("rb") as source:
+                shutil.copyfileobj(source, handle)
+
+        _atomic(self.root / "renditions" / f"{key}.mp3", copy)
         _atomic(self.root / "renditions" / f"{key}.json", lambda handle: handle.write(json.dumps(facts).encode()))
 
     def hint(self, key: str) -> dict | None:
-        try:
-            return json.loads((self.root / "hints" / f"{key}.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
+        return self._record("hints", key)
 
     def put_hint(self, key: str, value: dict) -> None:
-        _atomic(self.root / "hints" / f"{key}.json", lambda handle: handle.write(json.dumps(value).encode()))
+        self._put_record("hints", key, value)
+
+    def reading(self, key: str) -> dict | None:
+        """An article as the reader left it (see `pipeline.read_article`), or None."""
+        return self._record("readings", key)
+
+    def put_reading(self, key: str, record: dict) -> None:
+        self._put_record("readings", key, record)
+
+    def _record(self, folder: str, key: str) -> dict | None:
+        path = self.root / folder / f"{key}.json"
+        try:
+            value = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        _touch(path)
+        return value
+
+    def _put_record(self, folder: str, key: str, value: dict) -> None:
+        _atomic(self.root / folder / f"{key}.json",
+                lambda handle: handle.write(json.dumps(value, ensure_ascii=False).encode("utf-8")))
 
     # -- size ---------------------------------------------------------------------------------------
 
@@ -187,7 +209,7 @@ class Cache:
         return removed
 
     def clear(self) -> None:
-        for folder in ("clips", "renditions", "hints"):
+        for folder in ("clips", "renditions", "hints", "readings"):
             shutil.rmtree(self.root / folder, ignore_errors=True)
 
 

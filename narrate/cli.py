@@ -69,13 +69,15 @@ class _Bar:
     """
 
     def __init__(self, quiet: bool):
-        from rich.console import Console
-        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+        self.progress = None  # --quiet: no bar, and rich (a tenth of a second) is not imported
+        if not quiet:
+            from rich.console import Console
+            from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-        self.progress = Progress(TextColumn("{task.description:<9}"), BarColumn(),
-                                 TextColumn("{task.percentage:>3.0f}%"), TimeElapsedColumn(),
-                                 TextColumn("ETA"), TimeRemainingColumn(),
-                                 console=Console(stderr=True), disable=quiet, transient=False)
+            self.progress = Progress(TextColumn("{task.description:<9}"), BarColumn(),
+                                     TextColumn("{task.percentage:>3.0f}%"), TimeElapsedColumn(),
+                                     TextColumn("ETA"), TimeRemainingColumn(),
+                                     console=Console(stderr=True), transient=False)
         self.tasks: dict[str, int] = {}
         self.interrupted = False
         self.previous_handler = None
@@ -90,7 +92,8 @@ class _Bar:
 
         if threading.current_thread() is threading.main_thread():
             self.previous_handler = signal.signal(signal.SIGINT, self._interrupt)
-        self.progress.__enter__()
+        if self.progress is not None:
+            self.progress.__enter__()
         return self
 
     def __exit__(self, *exc):
@@ -98,11 +101,13 @@ class _Bar:
 
         if self.previous_handler is not None:
             signal.signal(signal.SIGINT, self.previous_handler)
-        return self.progress.__exit__(*exc)
+        return self.progress.__exit__(*exc) if self.progress is not None else False
 
     def __call__(self, stage: str, done: int, total: int) -> None:
         if self.interrupted:
             raise KeyboardInterrupt
+        if self.progress is None:
+            return
         if stage != "done":
             if stage not in self.tasks:
                 self.tasks[stage] = self.progress.add_task(stage.capitalize(), total=max(total, 1))
@@ -110,6 +115,13 @@ class _Bar:
         for name, task in self.tasks.items():
             if name != stage:
                 self.progress.update(task, completed=self.progress.tasks[task].total)
+
+
+def _configured_cache(settings):
+    """The cache the settings name (or NARRATE_CACHE_DIR)."""
+    from narrate.cache import Cache, cache_dir
+
+    return Cache(cache_dir(settings.path(settings.cache.dir)))
 
 
 @app.command()
@@ -144,7 +156,10 @@ def build(
                                voice_owner=engine_for_voice)
         if date is not None:
             _check_date(date)
-        article = load_script(script) if script is not None else read_article(source, settings)
+        if script is not None:
+            article = load_script(script)
+        else:
+            article = read_article(source, settings, cache=None if no_cache else _configured_cache(settings))
         overrides = MetaOverrides(title=title, author=author, date=date)
         target = output if output is not None else default_output(article, settings, overrides)
         if target.suffix.lower() != ".mp3":
@@ -509,14 +524,13 @@ def serve(folder: Path = typer.Argument(Path("output/feed"), help="The feed fold
 
 
 def _cache(config: Optional[Path]):
-    from narrate.cache import Cache, cache_dir
     from narrate.config import load_config
 
     try:
         settings = load_config(config)
     except NarrateError as error:
         _fail(error)
-    return Cache(cache_dir(settings.path(settings.cache.dir))), settings
+    return _configured_cache(settings), settings
 
 
 @cache_app.command("info")

@@ -71,6 +71,19 @@ class Article:
     language: str | None = None
     """The language the input declared (ISO 639-1); the text's own is detected when it is spoken."""
 
+    def to_record(self) -> dict:
+        """Every field as plain JSON values: what the cache keeps of a reading."""
+        from dataclasses import asdict
+
+        return asdict(self)
+
+    @classmethod
+    def from_record(cls, record: dict) -> Article:
+        """The article `to_record` saved, exactly."""
+        sections = tuple(Section(s["title"], tuple(s["paragraphs"]), s["has_heading"]) for s in record["sections"])
+        dropped = tuple(Dropped(d["text"], d["reason"]) for d in record["dropped"])
+        return cls(**{**record, "sections": sections, "dropped": dropped})
+
 
 @dataclass(frozen=True)
 class Utterance:

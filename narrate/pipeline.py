@@ -9,6 +9,7 @@ import tempfile
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from narrate.config import Config
@@ -38,14 +39,74 @@ def slugify(text: str) -> str:
     return slug[:80].rstrip("-") or "episode"
 
 
-def read_article(source: str, config: Config, reader_model: str | None = None) -> Article:
+def read_article(source: str, config: Config, reader_model: str | None = None, cache=None) -> Article:
     """Ingest, clean and segment: the script narrate will speak for `source` (path, URL or -).
 
     `reader_model` is another block scorer's weights than the shipped ones (to measure a model on the pages
-    it was not trained on)."""
+    it was not trained on). With a `cache`, a local file read before with the same bytes, settings and
+    reader is not read again: its reading is in the cache (the reader's imports and cleaning are most of
+    what a rebuild that changes only the title would cost)."""
     from narrate.article.read import read_source
 
-    return _script(read_source(source, fetch_timeout=config.fetch.timeout), config, reader_model)
+    key = _reading_key(source, config, reader_model) if cache is not None else None
+    known = cache.reading(key) if key is not None else None
+    if known is not None:
+        return Article.from_record(known)
+    article = _script(read_source(source, fetch_timeout=config.fetch.timeout), config, reader_model)
+    if key is not None:
+        cache.put_reading(key, article.to_record())
+    return article
+
+
+# What a reading depends on besides the file and the settings: narrate's reader and the libraries it
+# reads with, recognised by their files' sizes and times (an upgrade rewrites them).
+_READER_CODE = ("models.py", "article/*.py", "data/*.npz")
+_READER_LIBRARIES = ("lxml", "trafilatura", "readability", "ftfy", "markdown_it", "charset_normalizer", "yaml",
+                     "pysbd", "numpy")
+# The same for the speech plan: the spoken forms and the sentence splitter.
+_PLAN_CODE = ("models.py", "pipeline.py", "article/sections.py", "speech/normalize.py")
+_PLAN_LIBRARIES = ("num2words", "pysbd", "emoji")
+
+
+def _code_stamps(code: tuple[str, ...], libraries: tuple[str, ...], extra: tuple[Path, ...] = ()) -> list:
+    """Size and modification time of narrate's files matching `code` and of each library's entry file:
+    a cached result made by other code (an upgrade, an edit) is then never taken for this code's."""
+    return [*_stamps(_code_files(code, libraries)), *_stamps(extra)]
+
+
+@lru_cache(maxsize=4)
+def _code_files(code: tuple[str, ...], libraries: tuple[str, ...]) -> tuple[Path, ...]:
+    """(Found once per process: a sync worker builds one article after another.)"""
+    import importlib.util
+
+    package = Path(__file__).parent
+    files = [path for pattern in code for path in sorted(package.glob(pattern))]
+    files += [Path(spec.origin) for spec in map(importlib.util.find_spec, libraries) if spec and spec.origin]
+    return tuple(files)
+
+
+def _stamps(paths) -> list:
+    return [(str(path), path.stat().st_size, path.stat().st_mtime_ns) for path in paths]
+
+
+def _reading_key(source: str, config: Config, reader_model: str | None) -> str | None:
+    """The cache key of a local file's reading, or None for what may change unseen (a URL, stdin)."""
+    import hashlib
+
+    from narrate.article.read import MAX_INPUT_BYTES, is_url
+    from narrate.cache import content_key
+
+    if source == "-" or is_url(source):
+        return None
+    try:
+        if not Path(source).is_file() or Path(source).stat().st_size > MAX_INPUT_BYTES:
+            return None
+        digest = hashlib.sha256(Path(source).read_bytes()).hexdigest()
+        stamps = _code_stamps(_READER_CODE, _READER_LIBRARIES, (Path(reader_model),) if reader_model else ())
+    except OSError:
+        return None  # the reader reports what is wrong with the file
+    return content_key({"reading": stamps, "source": str(Path(source).resolve()), "bytes": digest,
+                        "clean": config.clean.model_dump(mode="json")})
 
 
 def read_html(html: str, name: str, config: Config, url: str | None = None) -> Article:
@@ -249,6 +310,31 @@ def plan_speech(article: Article, config: Config) -> list[Utterance]:
     return plan
 
 
+def recorded_plan(article: Article, config: Config, cache) -> list[Utterance]:
+    """`plan_speech`, remembered in `cache` under the article, the settings and the code that make it:
+    a rebuild of the same article then imports neither the spoken forms nor the sentence splitter."""
+    from dataclasses import asdict
+
+    from narrate.cache import content_key
+    from narrate.speech.engines import engine_class
+
+    if cache is None:
+        return plan_speech(article, config)
+    try:
+        stamps = _code_stamps(_PLAN_CODE, _PLAN_LIBRARIES)
+    except OSError:
+        return plan_speech(article, config)
+    key = content_key({"plan": stamps, "article": article.to_record(), "config": config.model_dump(mode="json"),
+                       "lexicon": [asdict(entry) for entry in config.lexicon()],
+                       "phonemes": getattr(engine_class(config.engine), "takes_phonemes", False)})
+    known = cache.reading(key)
+    if known is not None:
+        return [Utterance(**utterance) for utterance in known["plan"]]
+    plan = plan_speech(article, config)
+    cache.put_reading(key, {"plan": [asdict(utterance) for utterance in plan]})
+    return plan
+
+
 def episode_meta(article: Article, config: Config, overrides: MetaOverrides) -> EpisodeMeta:
     opening = article.description or next((p for s in article.sections for p in s.paragraphs), "")
     description = opening if len(opening) <= DESCRIPTION_CHARS else opening[:DESCRIPTION_CHARS].rsplit(" ", 1)[0] + "…"
@@ -342,7 +428,7 @@ def build(article: Article, config: Config, mp3: Path, *, overrides: MetaOverrid
     config = with_article_language(article, config, cache)
     engines = load_role_engines(config)
     check_language(config, engines)
-    plan = plan_speech(article, config)
+    plan = recorded_plan(article, config, cache)
     engine = engines["body"]
     out_dir = mp3.parent
     try:

@@ -194,14 +194,42 @@ def test_a_build_from_cached_speech_loads_no_voice_and_no_web_page_reader(tmp_pa
 
 @pytest.mark.parametrize("engine", ["piper", "hibari"])
 def test_a_title_changed_rebuild_imports_no_detector_no_numpy_and_no_voice(tmp_path, own_cache, engine):
-    """Start-up is most of a metadata-only rebuild: the article's language comes from the cache, and the
-    voice's registry is read without importing its runtime."""
+    """Start-up is most of a metadata-only rebuild: the article's reading, speech plan and language come
+    from the cache, and the voice's registry is read without importing its runtime."""
     source = write_article(tmp_path / "a.md", PARAGRAPHS)
     first = tmp_path / "first.mp3"
     assert run_cli("build", source, "--engine", engine, "-o", first, "-q").exit_code == 0
     out = tmp_path / "renamed.mp3"
     imported = modules_a_build_imports(["build", source, "--engine", engine, "--title", "Renamed", "-o", out, "-q"],
-                                       ("numpy", "py3langid", "onnxruntime", "piper", "hibari"), own_cache)
+                                       ("numpy", "py3langid", "onnxruntime", "piper", "hibari", "narrate.article.clean",
+                                        "markdown_it", "ftfy", "narrate.speech.normalize", "num2words", "pysbd",
+                                        "rich"), own_cache)
     assert imported == []
     assert str(ID3(out)["TIT2"]) == "Renamed"
     assert out.read_bytes()[ID3(out).size:] == first.read_bytes()[ID3(first).size:]  # the same audio, re-tagged
+
+
+def test_a_changed_file_is_read_again_and_its_reading_replaces_nothing(tmp_path, own_cache):
+    """The reading kept in the cache is keyed by the file's bytes: an edit is read (and heard) at once,
+    and going back to the first text finds the first reading again."""
+    source = write_article(tmp_path / "a.md", PARAGRAPHS)
+    out = tmp_path / "a.mp3"
+    assert run_cli("build", source, "-o", out, "-q").exit_code == 0
+    write_article(source, PARAGRAPHS[:2] + ["The third paragraph talks about whales now. It ends here."])
+    assert run_cli("build", source, "-o", out, "-q").exit_code == 0
+    assert "whales" in out.with_suffix(".vtt").read_text(encoding="utf-8")
+    write_article(source, PARAGRAPHS)
+    assert run_cli("build", source, "-o", out, "-q").exit_code == 0
+    transcript = out.with_suffix(".vtt").read_text(encoding="utf-8")
+    assert "whales" not in transcript and "fish" in transcript
+    assert len(list((own_cache / "readings").glob("*.json"))) == 4  # two readings, two speech plans
+
+
+def test_an_article_record_round_trips_every_field():
+    from narrate.models import Article, Dropped, Section
+
+    article = Article(title="T", sections=(Section("T", ("One. Two.",), has_heading=False), Section("H", ("Three.",))),
+                      author="A", date="2024-01-02", source_url="https://example.org/a", site_name="S",
+                      image_url="https://example.org/i.png", description="D", dropped=(Dropped("menu", "menu"),),
+                      language="en")
+    assert Article.from_record(article.to_record()) == article

@@ -131,7 +131,6 @@ def test_mixed_sample_rates_join_without_drift(tmp_path):
             assert abs(samples[max(0, at - edge):at + edge]).max() < 0.05, at / rate
 
 
-
 def test_the_voice_starts_from_its_optimised_graph_saved_once(tmp_path):
     import numpy as np
 
@@ -159,3 +158,40 @@ def test_the_voice_starts_from_its_optimised_graph_saved_once(tmp_path):
     ids = engine._tts.ids(engine._tts.phonemize(text)[0])
     optimised = engine._tts.from_ids(ids, rng=np.random.default_rng(7))
     assert np.allclose(optimised, third._tts.from_ids(ids, rng=np.random.default_rng(7)), atol=1e-4)
+
+
+def test_a_long_encode_after_the_last_new_sentence_frees_the_voice_and_the_next_build_loads_it_again(
+        tmp_path, monkeypatch):
+    """Ten minutes of cached speech after the last new sentence: the voice's network is let go before
+    that encode (its memory is most of a build's); after a short one it stays loaded for the next build."""
+    from itertools import combinations
+
+    from narrate.config import load_config
+    from narrate.speech.engines import load_role_engines
+    from narrate.speech.speak import UNLOAD_BEFORE_CHARS
+
+    monkeypatch.setenv("NARRATE_CACHE_DIR", str(tmp_path / "cache"))
+    source, out, config = tmp_path / "a.md", tmp_path / "a.mp3", tmp_path / "narrate.yaml"
+    config.write_text("workers: 1\n", encoding="utf-8")  # spoken in this process, as a long episode is
+
+    def build(paragraphs: list[str]) -> None:
+        source.write_text("# Tides\n\n" + "\n\n".join(paragraphs) + "\n", encoding="utf-8")
+        result = run_cli("build", source, "-c", config, "--engine", "hibari", "--language", "en", "-o", out, "-q")
+        assert result.exit_code == 0
+
+    def voice_loaded() -> bool:  # the engine those builds used: the process keeps it for its next build
+        engine = load_role_engines(load_config(config, {"engine": "hibari", "speech.language": "en"}))["body"]
+        return engine._tts is not None
+
+    sentences = [f"Boat number {word} came home." for word in
+                 ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")]
+    build(sentences)
+    assert voice_loaded()
+    # Every sentence is known but the first: all the text after it goes to the encoder once it is spoken.
+    triples = [" ".join(three) for three in combinations(sentences, 3)]  # no two alike: all are read
+    assert sum(map(len, triples)) > UNLOAD_BEFORE_CHARS
+    build(["The first boat was late."] + triples)
+    assert not voice_loaded()
+    assert MP3(out).info.length > 10 * 60 * 0.8  # the whole programme was encoded
+    build(["A new sentence is spoken now."])
+    assert voice_loaded()

@@ -111,6 +111,20 @@ def test_generated_cover_meets_apple_rules(tmp_path, show):
     assert cover.stat().st_size < 512 * 1024
 
 
+def test_the_drawn_cover_is_drawn_again_only_for_a_new_show_title(tmp_path, show):
+    """A sync writes the feed after every episode: the cover and its icon are made once, not each time."""
+    feed = tmp_path / "feed"
+    publish(article(tmp_path, "a", "First"), show, feed)
+    made = {name: (feed / name).stat().st_mtime_ns for name in ("cover.jpg", "favicon.png")}
+    publish(article(tmp_path, "b", "Second"), show, feed)
+    assert {name: (feed / name).stat().st_mtime_ns for name in made} == made
+    show.write_text(SHOW.replace("Long Reads", "Short Reads"), encoding="utf-8")
+    publish(article(tmp_path, "c", "Third"), show, feed)
+    assert all((feed / name).stat().st_mtime_ns > made[name] for name in made)
+    with Image.open(feed / "cover.jpg") as image:
+        assert b"Short Reads" in image.info["comment"]
+
+
 def test_bad_configured_cover_is_refused(tmp_path, show):
     Image.new("RGB", (800, 600)).save(tmp_path / "wide.png")
     show.write_text(SHOW + "  image: wide.png\n", encoding="utf-8")

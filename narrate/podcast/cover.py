@@ -12,6 +12,7 @@ MAX_BYTES = 512 * 1024
 BACKGROUND = (24, 44, 72)
 FOREGROUND = (246, 241, 231)
 ACCENT = (226, 149, 61)
+DRAWING_VERSION = 1  # bump when draw_cover draws differently, so feeds get the new drawing
 
 
 def check_image(path: Path) -> str | None:
@@ -50,7 +51,29 @@ def draw_cover(title: str, destination: Path) -> None:
         y += size + 20
     small = ImageFont.load_default(size=60)
     draw.text((120, 1230), "narrated", font=small, fill=ACCENT)
-    image.save(destination, "JPEG", quality=88, optimize=True)
+    image.save(destination, "JPEG", quality=88, optimize=True, comment=_drawn_mark(title))
+
+
+def _drawn_mark(title: str) -> bytes:
+    """What a drawn cover carries in its JPEG comment: the title it shows, so it is drawn once per title."""
+    return f"narrate cover {DRAWING_VERSION}: {title}".encode("utf-8")
+
+
+def _drawn_for(path: Path, title: str) -> bool:
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as image:  # reads the header only
+            return image.info.get("comment") == _drawn_mark(title)
+    except (OSError, UnidentifiedImageError):
+        return False
+
+
+def _same_file(source: Path, copy: Path) -> bool:
+    try:
+        return copy.stat().st_size == source.stat().st_size and copy.read_bytes() == source.read_bytes()
+    except OSError:
+        return False
 
 
 def place_cover(configured: Path | None, title: str, feed_dir: Path) -> str:
@@ -64,10 +87,14 @@ def place_cover(configured: Path | None, title: str, feed_dir: Path) -> str:
         if configured.stat().st_size > MAX_BYTES:
             raise ConfigError(f"podcast.image: {configured} is over 512 KB; Apple recommends smaller art")
         name = "cover" + configured.suffix.lower().replace(".jpeg", ".jpg")
-        copy_atomically(configured, feed_dir / name)
+        if not _same_file(configured, feed_dir / name):
+            copy_atomically(configured, feed_dir / name)
     else:
         name = "cover.jpg"
-        write_with(feed_dir / name, lambda tmp: draw_cover(title, tmp))
+        # The feed is written again for every episode a sync adds: drawing the cover each time cost more
+        # than the rest of the feed.
+        if not _drawn_for(feed_dir / name, title):
+            write_with(feed_dir / name, lambda tmp: draw_cover(title, tmp))
     return name
 
 
@@ -86,5 +113,10 @@ def place_favicon(cover: Path, feed_dir: Path) -> str:
             icon = image.convert("RGB").resize((FAVICON_SIZE, FAVICON_SIZE), Image.Resampling.LANCZOS)
         icon.save(tmp, "PNG", optimize=True)
 
-    write_with(feed_dir / FAVICON, draw)
+    try:
+        current = (feed_dir / FAVICON).stat().st_mtime_ns >= cover.stat().st_mtime_ns
+    except OSError:
+        current = False
+    if not current:  # made after the cover it shows
+        write_with(feed_dir / FAVICON, draw)
     return FAVICON

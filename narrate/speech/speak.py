@@ -28,6 +28,10 @@ MIN_PARALLEL_CLIPS = 12
 MAX_WORKERS = 4
 # Clips the voice may speak ahead of the build taking them (in-process synthesis).
 SPEAK_AHEAD = 4
+# When the text still to be handed on after the last sentence spoken is this long (about ten minutes of
+# speech, all of it cached), the voice's network is unloaded first: it holds 250-350 MB that the long
+# encode after it does not need. Shorter, and the voice stays loaded for the process's next build.
+UNLOAD_BEFORE_CHARS = 9_000
 
 _worker_engines: dict[str, Engine] = {}
 
@@ -159,6 +163,22 @@ def speak(plan: list[Utterance], engines: dict[str, Engine], cache: Cache,
         if on_ready:
             for position in cached:
                 on_ready(position, clips[position])
-        for (key, role, text), samples in zip(jobs, results):
+        last = len(jobs) - 1
+        for number, ((key, role, text), samples) in enumerate(zip(jobs, results)):
+            if number == last and _trailing_chars(plan, min(missing[key])) >= UNLOAD_BEFORE_CHARS:
+                _unload(engines)
             store(key, role, text, samples)
     return clips  # type: ignore[return-value]
+
+
+def _trailing_chars(plan: list[Utterance], first: int) -> int:
+    """The text handed on at once when the clip at `first` is the last one missing: all of it to the end."""
+    return sum(len(utterance.spoken) for utterance in plan[first:])
+
+
+def _unload(engines: dict[str, Engine]) -> None:
+    """Free each voice's network (an engine may offer `unload`; it loads again when next used)."""
+    for engine in engines.values():
+        unload = getattr(engine, "unload", None)
+        if unload is not None:
+            unload()

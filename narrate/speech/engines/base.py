@@ -51,3 +51,6 @@ class Engine(Protocol):
 
     def synthesize(self, text: str) -> np.ndarray:
         """Speak `text`: 16-bit mono PCM at `sample_rate`."""
+
+    # Optional: `def unload(self) -> None`, freeing the loaded network (it loads again when next used),
+    # called before a long encode that needs no more speech.

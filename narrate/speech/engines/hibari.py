@@ -150,6 +150,10 @@ class HibariEngine:
             "sample_rate": SAMPLE_RATE,
         }
 
+    def unload(self) -> None:
+        """Free the network's memory; the next sentence loads it again."""
+        self._tts = None
+
     def _load(self):
         if self._tts is None:
             from hibari import Hibari

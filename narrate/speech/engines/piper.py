@@ -215,6 +215,10 @@ class PiperEngine:
             **({"clause_pause": self.clause_pause} if self.clause_pause else {}),
         }
 
+    def unload(self) -> None:
+        """Free the network's memory; the next sentence loads it again."""
+        self._voice = None
+
     def _load(self):
         """Load the network on first use, with a thread count we choose (Piper's own loader can't)."""
         if self._voice is None:
