@@ -5,10 +5,12 @@ the rules, the readings' vote) and cut into the blocks the scorer sees (`narrate
 article when half of its sentences (by length) are in the gold text; a short block without a full sentence,
 when it is a whole paragraph of the gold. Gradient-boosted trees (LightGBM) learn it, cross-validated with
 folds split by site (a site's pages all sit in one fold, from a hash of its registered domain), so each
-page is scored by a model that never saw its site. Per dataset, the script prints recall, precision and
-pages read whole for the model on its held-out fold, for narrate's rules (the reading before the model),
-trafilatura (defaults, no comments) and readability-lxml on the same pages; then it trains on every page
-and writes the trees to `narrate/data/reader_model.npz` (plain arrays, read with numpy at run time).
+page is scored by a model that never saw its site. The second stage, which reads the first stage's scores
+in context, is trained on first-stage scores of pages that stage did not see (the folds nest). Per
+dataset, the script prints recall, precision and pages read whole for the model on its held-out fold, for
+narrate's rules (the reading before the model), trafilatura (defaults, no comments) and readability-lxml on
+the same pages; then it trains on every page and writes the trees of both stages to
+`narrate/data/reader_model.npz` (plain arrays, read with numpy at run time).
 
 Usage: scripts/train-reader CORPUS_DIR [CORPUS_DIR ...] [--cache DIR] [--workers N] [--folds K]
                             [--save-folds DIR] [--no-write]
@@ -354,7 +356,8 @@ def stacked(pages: list[Page], folds: int) -> tuple[dict, dict, dict, dict]:
         second = train(training, rows=inner)
         testing = [p for p in pages if fold_of(p.site, folds) == fold]
         for page in testing:
-            second_out[page.name] = second.predict(rows(page, first_out[page.name])) if len(page.blocks) else np.zeros(0)
+            second_out[page.name] = (second.predict(rows(page, first_out[page.name])) if len(page.blocks)
+                                     else np.zeros(0))
         check = rows(testing[0], first_out[testing[0].name]) if testing else inner[training[0].name]
         models[fold] = (first_without(frozenset({fold})), second, check)
         print(f"  fold {fold} done", file=sys.stderr)
@@ -441,7 +444,8 @@ def main() -> None:
         stages.append((final_second, second))
     for booster, stage_names in stages:
         gains = booster.feature_importance(importance_type="gain")
-        print(f"\nStrongest features of the {'second' if stage_names is second else 'first'} stage (share of the gain):")
+        stage = "second" if stage_names is second else "first"
+        print(f"\nStrongest features of the {stage} stage (share of the gain):")
         for index in np.argsort(-gains)[:15]:
             print(f"  {stage_names[index]:<28}{gains[index] / gains.sum():>7.1%}")
     if args.save_folds:

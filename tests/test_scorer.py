@@ -142,7 +142,8 @@ def test_the_shipped_model_is_small_matches_the_features_and_scores_the_same_eve
 
 def test_the_second_stage_sees_a_weak_paragraph_among_strong_ones_inside_the_articles_box():
     html = ("<html><body><nav><ul><li>Home</li><li>World</li><li>Sport</li></ul></nav><article>"
-            + "".join(f"<p>{text}</p>" for text in BODY) + "</article><footer><p>Contact us.</p></footer></body></html>")
+            + "".join(f"<p>{text}</p>" for text in BODY)
+            + "</article><footer><p>Contact us.</p></footer></body></html>")
     blocks, elements = cut_page(html)
     texts = [b.text for b in blocks]
     body = [texts.index(text) for text in BODY]
@@ -168,3 +169,17 @@ def test_boxes_the_plain_reading_skips_are_cut_into_blocks_for_the_model(tag):
     blocks, _ = cut_page(f"<html><body><{tag}><p>One line in the box.</p></{tag}><p>Body text.</p></body></html>")
     assert [b.text for b in blocks] == ["One line in the box.", "Body text."]
     assert isinstance(blocks[0], PageBlock)
+
+
+def test_an_xhtml_page_with_an_encoding_declaration_is_cut_into_blocks():
+    html = ('<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" '
+            '"http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd">\n<html xmlns="http://www.w3.org/1999/xhtml"><body>'
+            + "".join(f"<p>{text}</p>" for text in BODY) + "</body></html>")
+    assert [b.text for b in cut_page(html)[0]] == BODY
+
+
+def test_a_control_left_open_does_not_swallow_the_article_after_it():
+    html = ("<html><body><header><button>Menu<div><main><article>" + "".join(f"<p>{text}</p>" for text in BODY)
+            + "</article></main></div></header><form><button>Subscribe</button></form></body></html>")
+    # the open control's own words become a block for the model to judge; a real button is still skipped
+    assert [b.text for b in cut_page(html)[0]] == ["Menu", *BODY]

@@ -6,8 +6,9 @@ links, its tag and the tags and class words around it, the text density of its p
 its position, and the opinions of the page's other readings (trafilatura's defaults, readability-lxml,
 the copied-text reader, narrate's own rules) on it and on its neighbours. Small gradient-boosted trees,
 trained by `benchmarks/train_reader.py` on the corpus and shipped as `narrate/data/reader_model.npz`,
-turn those numbers into the chance that the block is article. Inference is plain numpy: the same page
-gives the same blocks every time.
+turn those numbers into the chance that the block is article, in two stages: the second sees the first's
+scores again around the block, in its boxes and over the page (`context_features`). Inference is plain
+numpy: the same page gives the same blocks every time.
 
 Whatever the model says: a sentence already read is never read again, the user's `clean.keep` and
 `clean.drop` patterns win, and when the model keeps nothing the rules' reading (or a peer's) is used.
@@ -50,6 +51,8 @@ CONTEXT_PREFIX = "context_"  # the second stage's arrays in the weights file
 TEXT_ADD_PROBABILITY = 0.7
 SKIPPED = ("script", "style", "noscript", "template", "svg", "iframe", "button", "select", "head", "textarea",
            "option", "input")
+CONTROLS = ("button", "select", "textarea", "option")  # form controls: skipped, unless they hold paragraphs
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 # The blocks the scorer sees: those of the page's plain reading, and the boxes that reading skips whole
 # (navigation, footers, asides, figures, forms), so the model, not a rule, decides on them.
 BLOCK_TAGS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "td", "th", "dd", "dt",
@@ -150,12 +153,16 @@ def cut_page(html: str):
 
     from narrate.article.read import text_runs
 
-    try:
-        root = lxml.html.fromstring(html)
+    try:  # lxml refuses a text that declares its encoding (XHTML's "<?xml ... encoding=...?>"): it is decoded
+        root = lxml.html.fromstring(_XML_DECLARATION.sub("", html, count=1))
     except (ValueError, lxml.etree.ParserError):
         return [], []
     for element in list(root.iter(*SKIPPED)):
-        if element.getparent() is not None:
+        if element.getparent() is None:
+            continue
+        if element.tag in CONTROLS and element.find(".//p") is not None:
+            element.drop_tag()  # a control left open swallows the page after it: its paragraphs are the page's
+        else:
             element.drop_tree()
     runs = text_runs(root, BLOCK_TAGS)
     blocks, elements = [], []
@@ -356,7 +363,9 @@ def context_features(first: np.ndarray, features: np.ndarray, ancestry: list[tup
     run_end = [n - 1] * n
     for index in range(n - 2, -1, -1):
         run_end[index] = run_end[index + 1] if parents[index] == parents[index + 1] else index
-    box_mean = lambda boxes, level: mass[boxes[level]] / weight[boxes[level]] if len(boxes) > level else 0.0  # noqa: E731
+    def box_mean(boxes: tuple[int, ...], level: int) -> float:
+        return mass[boxes[level]] / weight[boxes[level]] if len(boxes) > level else 0.0
+
     scores, letters, starts = first.tolist(), chars.tolist(), starts.tolist()
     running = np.concatenate([[0.0], np.cumsum(first)]).tolist()
     mean_of = lambda low, high: (running[high] - running[low]) / (high - low)  # noqa: E731
