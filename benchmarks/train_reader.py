@@ -5,10 +5,12 @@ the rules, the readings' vote) and cut into the blocks the scorer sees (`narrate
 article when half of its sentences (by length) are in the gold text; a short block without a full sentence,
 when it is a whole paragraph of the gold. Gradient-boosted trees (LightGBM) learn it, cross-validated with
 folds split by site (a site's pages all sit in one fold, from a hash of its registered domain), so each
-page is scored by a model that never saw its site. Per dataset, the script prints recall, precision and
-pages read whole for the model on its held-out fold, for narrate's rules (the reading before the model),
-trafilatura (defaults, no comments) and readability-lxml on the same pages; then it trains on every page
-and writes the trees to `narrate/data/reader_model.npz` (plain arrays, read with numpy at run time).
+page is scored by a model that never saw its site. The second stage, which reads the first stage's scores
+in context, is trained on first-stage scores of pages that stage did not see (the folds nest). Per
+dataset, the script prints recall, precision and pages read whole for the model on its held-out fold, for
+narrate's rules (the reading before the model), trafilatura (defaults, no comments) and readability-lxml on
+the same pages; then it trains on every page and writes the trees of both stages to
+`narrate/data/reader_model.npz` (plain arrays, read with numpy at run time).
 
 Usage: scripts/train-reader CORPUS_DIR [CORPUS_DIR ...] [--cache DIR] [--workers N] [--folds K]
                             [--save-folds DIR] [--no-write]
@@ -25,7 +27,7 @@ import pickle
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing import Pool
 from pathlib import Path
 
@@ -36,11 +38,12 @@ from eval_cleaning import fold_of, origin, readability_text, score, squash  # no
 
 ROOT = Path(__file__).resolve().parent.parent
 READING_VERSION = "1"  # bump when narrate's stages before the scorer change: the cache is keyed on it
-FEATURE_VERSION = "1"  # bump when the scorer's features change
+FEATURE_VERSION = "2"  # bump when the scorer's features change
 PARAMS = {"objective": "binary", "learning_rate": 0.1, "num_leaves": 31, "min_data_in_leaf": 20,
           "feature_fraction": 0.8, "bagging_fraction": 0.8, "bagging_freq": 1, "lambda_l2": 1.0, "verbose": -1,
           "num_threads": 1, "seed": 7, "deterministic": True}
 ROUNDS = 150
+THRESHOLDS = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5)  # the probabilities tried for keeping a block
 
 
 @dataclass
@@ -58,6 +61,7 @@ class Page:
     peers: dict[str, str]
     fallback: list[int]
     text: bool = False  # copied text: read as at run time, the rules' choice and what the scorer is sure of
+    ancestry: list = field(default_factory=list)  # HTML: each block's boxes (`scorer.block_ancestry`)
 
 
 def page_folders(corpora: list[Path]) -> list[Path]:
@@ -138,14 +142,16 @@ def cached(path: Path, name: str, make):
 def described(folder: Path, cache: Path, key: str) -> Page | None:
     """Read the page (the readings cached), cut it into blocks and describe them."""
     from narrate.article.read import read_source
-    from narrate.article.scorer import cut_page, fallback, page_features
+    from narrate.article.scorer import block_ancestry, cut_page, fallback, page_features
 
     reading = cached(cache / f"{folder.name}-{key}.pkl", folder.name, lambda: read_stages(folder))
     if reading is None:
         return None
     blocks, elements = cut_page(read_source(str(folder / "source.html")).text)
     features = page_features(blocks, elements, reading.opinions)
-    return labelled_page(folder, reading, blocks, features, fallback(blocks, features))
+    page = labelled_page(folder, reading, blocks, features, fallback(blocks, features))
+    page.ancestry = block_ancestry(elements)
+    return page
 
 
 def labelled_page(folder: Path, reading, blocks: list, features: np.ndarray, backup: list[int]) -> Page:
@@ -209,10 +215,11 @@ def extract_text(job: tuple[Path, Path, Path | None]) -> Page | None:
     return page
 
 
-def train(pages: list[Page], rounds: int = ROUNDS):
+def train(pages: list[Page], rounds: int = ROUNDS, rows: dict[str, np.ndarray] | None = None):
+    """Trees over the pages' blocks: their first-stage features, or the `rows` given for each page."""
     import lightgbm
 
-    features = np.vstack([p.features for p in pages])
+    features = np.vstack([rows[p.name] if rows is not None else p.features for p in pages])
     labels = np.concatenate([p.labels for p in pages])
     weights = np.concatenate([p.weights for p in pages])
     data = lightgbm.Dataset(features, labels, weight=weights, free_raw_data=False)
@@ -244,12 +251,15 @@ def summary(rows: list[dict], system: str) -> str:
             f"{sum(s['repeated'] for s in scores):>6}{sum(s['recall'] == 0 for s in scores):>6}")
 
 
-def report(pages: list[Page], held_out: dict[str, np.ndarray], threshold: float) -> list[dict]:
+def report(pages: list[Page], held_out: dict[str, np.ndarray], threshold: float,
+           first_stage: dict[str, np.ndarray] | None = None) -> list[dict]:
     rows = []
     for page in pages:
         row = {"page": page.name, "dataset": page.dataset,
-               "narrate": measure(page, read_page(page, held_out[page.name], threshold)),
-               "narrate rules": measure(page, page.rules_text)}
+               "narrate": measure(page, read_page(page, held_out[page.name], threshold))}
+        if first_stage:
+            row["first stage"] = measure(page, read_page(page, first_stage[page.name], threshold))
+        row["narrate rules"] = measure(page, page.rules_text)
         for peer, text in page.peers.items():
             row[peer] = score(page.gold, text)
             row[peer]["body precision"] = row[peer]["precision"]
@@ -266,10 +276,8 @@ def print_table(rows: list[dict]) -> None:
             print(f"{dataset:<20}{system:<15}{len(chosen):>6}{summary(chosen, system)}")
 
 
-def export(booster, path: Path, threshold: float, check: np.ndarray, names: list[str]) -> None:
-    """The trees as flat arrays (see `narrate.article.scorer.Trees`), checked against LightGBM's own scores."""
-    from narrate.article.scorer import load_model
-
+def tree_arrays(booster) -> dict[str, np.ndarray]:
+    """LightGBM's trees as flat arrays (see `narrate.article.scorer.Trees`)."""
     dump = booster.dump_model()
     feature, threshold_at, left, right, value, roots = [], [], [], [], [], []
 
@@ -291,18 +299,70 @@ def export(booster, path: Path, threshold: float, check: np.ndarray, names: list
 
     for tree in dump["tree_info"]:
         roots.append(add(tree["tree_structure"]))
+    return {"feature": np.array(feature, dtype=np.int16), "threshold": np.array(threshold_at),
+            "left": np.array(left, dtype=np.int32), "right": np.array(right, dtype=np.int32), "value": np.array(value),
+            "roots": np.array(roots, dtype=np.int32), "base": np.array(0.0)}
+
+
+def export(booster, path: Path, threshold: float, check: np.ndarray, names: list[str], second=None) -> None:
+    """The trees as flat arrays, checked against LightGBM's own scores; `second` is the second stage
+    (booster, names, rows to check), stored beside the first under `scorer.CONTEXT_PREFIX`."""
+    from narrate.article.scorer import CONTEXT_PREFIX, load_model
+
+    stages = [("", booster, names, check)] + ([(CONTEXT_PREFIX, *second)] if second else [])
+    arrays = {}
+    for prefix, trees, stage_names, _ in stages:
+        arrays |= {prefix + key: value for key, value in tree_arrays(trees).items()}
+        arrays[f"{prefix}names"] = np.array(stage_names)
+        arrays[f"{prefix}threshold_probability"] = np.array(threshold)
     temporary = path.with_suffix(".tmp.npz")
-    np.savez_compressed(temporary, feature=np.array(feature, dtype=np.int16), threshold=np.array(threshold_at),
-                        left=np.array(left, dtype=np.int32), right=np.array(right, dtype=np.int32),
-                        value=np.array(value), roots=np.array(roots, dtype=np.int32),
-                        names=np.array(names), threshold_probability=np.array(threshold),
-                        base=np.array(0.0))
+    np.savez_compressed(temporary, **arrays)
     temporary.replace(path)
     load_model.cache_clear()
-    ours, _ = load_model(str(path), tuple(names)).raw(check)
-    theirs = booster.predict(check, raw_score=True)
-    if not np.allclose(ours, theirs, atol=1e-6):
-        raise SystemExit(f"exported trees disagree with LightGBM (max difference {np.abs(ours - theirs).max()})")
+    for prefix, trees, stage_names, rows in stages:
+        ours, _ = load_model(str(path), tuple(stage_names), prefix).raw(rows)
+        theirs = trees.predict(rows, raw_score=True)
+        if not np.allclose(ours, theirs, atol=1e-6):
+            raise SystemExit(f"exported trees disagree with LightGBM (max difference {np.abs(ours - theirs).max()})")
+
+
+def stacked(pages: list[Page], folds: int) -> tuple[dict, dict, dict, dict]:
+    """Both stages cross-validated by site, each page scored by models that never saw its site.
+
+    The second stage learns from first-stage scores of pages the first stage was not trained on: for the
+    model tested on fold f, its training pages of fold g are scored by a first stage trained without f and g.
+    Returns the held-out first- and second-stage scores, and per fold the two boosters with the rows that
+    check the exported second stage."""
+    from narrate.article.scorer import context_features
+
+    firsts: dict[frozenset, object] = {}
+
+    def first_without(excluded: frozenset):
+        if excluded not in firsts:
+            firsts[excluded] = train([p for p in pages if fold_of(p.site, folds) not in excluded])
+        return firsts[excluded]
+
+    def rows(page: Page, first: np.ndarray) -> np.ndarray:
+        return np.hstack([page.features, context_features(first, page.features, page.ancestry,
+                                                          [len(b.text) for b in page.blocks])])
+
+    predict = lambda booster, page: booster.predict(page.features) if len(page.blocks) else np.zeros(0)  # noqa: E731
+    first_out = {p.name: predict(first_without(frozenset({fold_of(p.site, folds)})), p) for p in pages}
+    second_out, models = {}, {}
+    for fold in range(folds):
+        training = [p for p in pages if fold_of(p.site, folds) != fold]
+        inner = {p.name: rows(p, predict(first_without(frozenset({fold, fold_of(p.site, folds)})), p))
+                 for p in training}
+        second = train(training, rows=inner)
+        testing = [p for p in pages if fold_of(p.site, folds) == fold]
+        for page in testing:
+            second_out[page.name] = (second.predict(rows(page, first_out[page.name])) if len(page.blocks)
+                                     else np.zeros(0))
+        check = rows(testing[0], first_out[testing[0].name]) if testing else inner[training[0].name]
+        models[fold] = (first_without(frozenset({fold})), second, check)
+        print(f"  fold {fold} done", file=sys.stderr)
+    final_rows = {p.name: rows(p, first_out[p.name]) for p in pages}
+    return first_out, second_out, models, final_rows
 
 
 def main() -> None:
@@ -341,46 +401,65 @@ def main() -> None:
           file=sys.stderr)
 
     held_out: dict[str, np.ndarray] = {}
-    for fold in range(args.folds):
-        training = [p for p in pages if fold_of(p.site, args.folds) != fold]
-        testing = [p for p in pages if fold_of(p.site, args.folds) == fold]
-        booster = train(training)
-        for page in testing:
-            held_out[page.name] = booster.predict(page.features) if len(page.blocks) else np.zeros(0)
+    first_stage, second, final_rows = None, None, None
+    if args.text is not None:  # copied text: one stage
+        for fold in range(args.folds):
+            training = [p for p in pages if fold_of(p.site, args.folds) != fold]
+            testing = [p for p in pages if fold_of(p.site, args.folds) == fold]
+            booster = train(training)
+            for page in testing:
+                held_out[page.name] = booster.predict(page.features) if len(page.blocks) else np.zeros(0)
+            if args.save_folds:
+                args.save_folds.mkdir(parents=True, exist_ok=True)
+                export(booster, args.save_folds / f"{prefix}fold-{fold}-of-{args.folds}.npz",
+                       args.threshold or 0.5, testing[0].features if testing else pages[0].features, names)
+    else:  # HTML: the first stage, then the second over its scores in context
+        first_stage, held_out, models, final_rows = stacked(pages, args.folds)
+        second = names + scorer.context_feature_names()
         if args.save_folds:
             args.save_folds.mkdir(parents=True, exist_ok=True)
-            export(booster, args.save_folds / f"{prefix}fold-{fold}-of-{args.folds}.npz",
-                   args.threshold or 0.5, testing[0].features if testing else pages[0].features, names)
+            for fold, (first, context, check) in models.items():
+                export(first, args.save_folds / f"fold-{fold}-of-{args.folds}.npz", args.threshold or 0.5,
+                       check[:, :len(names)], names, (context, second, check))
     print(f"cross-validation done in {time.time() - started:.0f} s", file=sys.stderr)
 
     threshold = args.threshold
     if threshold is None:  # recall first, as everywhere in narrate: a sentence not read is the worst failure
         trials = {}
-        for candidate in (0.3, 0.4, 0.5):
+        for candidate in THRESHOLDS:
             rows = [measure(p, read_page(p, held_out[p.name], candidate)) for p in pages]
             trials[candidate] = sum(2 * r["recall"] + r["body precision"] for r in rows) / len(rows)
             print(f"threshold {candidate}: 2 recall + precision {trials[candidate]:.4f}", file=sys.stderr)
         threshold = max(trials, key=lambda t: (trials[t], t))
-    rows = report(pages, held_out, threshold)
+    rows = report(pages, held_out, threshold, first_stage)
     print(f"Held-out figures (each page scored by a model trained without its site), threshold {threshold}:")
     print_table(rows)
     if args.json:
         args.json.write_text(json.dumps(rows, default=str), encoding="utf-8")
 
     final = train(pages)
-    gains = final.feature_importance(importance_type="gain")
-    print("\nStrongest features (share of the trees' gain):")
-    for index in np.argsort(-gains)[:15]:
-        print(f"  {names[index]:<28}{gains[index] / gains.sum():>7.1%}")
+    stages = [(final, names)]
+    if second is not None:
+        final_second = train(pages, rows=final_rows)
+        stages.append((final_second, second))
+    for booster, stage_names in stages:
+        gains = booster.feature_importance(importance_type="gain")
+        stage = "second" if stage_names is second else "first"
+        print(f"\nStrongest features of the {stage} stage (share of the gain):")
+        for index in np.argsort(-gains)[:15]:
+            print(f"  {stage_names[index]:<28}{gains[index] / gains.sum():>7.1%}")
     if args.save_folds:
         for path in args.save_folds.glob(f"{prefix}fold-*.npz"):  # the folds' models keep the chosen threshold too
             with np.load(path) as data:
                 arrays = dict(data)
-            arrays["threshold_probability"] = np.array(threshold)
+            for key in [k for k in arrays if k.endswith("threshold_probability")]:
+                arrays[key] = np.array(threshold)
             np.savez_compressed(path, **arrays)
     if not args.no_write:
         target = scorer.TEXT_MODEL_PATH if args.text is not None else scorer.MODEL_PATH
-        export(final, target, threshold, np.vstack([p.features for p in pages[:50]]), names)
+        check = pages[:50]
+        export(final, target, threshold, np.vstack([p.features for p in check]), names,
+               (final_second, second, np.vstack([final_rows[p.name] for p in check])) if second else None)
         print(f"\nwrote {target.relative_to(ROOT)} ({os.path.getsize(target) // 1024} KB)")
 
 

@@ -11,7 +11,11 @@ from narrate.article.scorer import (
     MODEL_PATH,
     PageBlock,
     PageOpinions,
+    CONTEXT_PREFIX,
     assemble,
+    block_ancestry,
+    context_feature_names,
+    context_features,
     cut_page,
     fallback,
     feature_names,
@@ -19,6 +23,7 @@ from narrate.article.scorer import (
     page_features,
     probabilities,
     read_once,
+    score_blocks,
     repeated_sentences,
     sentence_keys,
 )
@@ -119,17 +124,44 @@ def test_when_the_model_keeps_nothing_a_peers_reading_is_read():
 
 
 def test_the_shipped_model_is_small_matches_the_features_and_scores_the_same_every_time():
-    assert MODEL_PATH.stat().st_size < 400 * 1024
-    model = load_model()
-    assert list(model.names) == feature_names()
+    assert MODEL_PATH.stat().st_size < 600 * 1024
     blocks, elements = cut_page(PAGE.read_text(encoding="utf-8"))
     features = page_features(blocks, elements, PageOpinions(readings={}, reasons={}))
-    first, contributions = probabilities(model, features)
-    second, _ = probabilities(model, features.copy())
+    first_stage = load_model()
+    assert list(first_stage.names) == feature_names()
+    second_stage = load_model(str(MODEL_PATH), tuple(feature_names() + context_feature_names()), CONTEXT_PREFIX)
+    ancestry, lengths = block_ancestry(elements), [len(b.text) for b in blocks]
+    model, first, contributions = score_blocks(features, ancestry, lengths)
+    assert model == second_stage
+    _, second, _ = score_blocks(features.copy(), ancestry, lengths)
     assert np.array_equal(first, second)
     # the contributions add up to the score: the reasons given are the model's own arithmetic
     score = np.log(first / (1 - first))
     assert np.allclose(contributions.sum(axis=1) + model.base + model.value[model.roots].sum(), score, atol=1e-6)
+
+
+def test_the_second_stage_sees_a_weak_paragraph_among_strong_ones_inside_the_articles_box():
+    html = ("<html><body><nav><ul><li>Home</li><li>World</li><li>Sport</li></ul></nav><article>"
+            + "".join(f"<p>{text}</p>" for text in BODY)
+            + "</article><footer><p>Contact us.</p></footer></body></html>")
+    blocks, elements = cut_page(html)
+    texts = [b.text for b in blocks]
+    body = [texts.index(text) for text in BODY]
+    first = np.full(len(blocks), 0.05)
+    first[body] = 0.95
+    weak = body[1]
+    first[weak] = 0.2  # a body paragraph the first stage doubts
+    ancestry = block_ancestry(elements)
+    assert len({ancestry[i][1] for i in body}) == 1  # the paragraphs share their box
+    features = page_features(blocks, elements, PageOpinions(readings={}, reasons={}))
+    context = context_features(first, features, ancestry, [len(t) for t in texts])
+    column = {name: context[:, i] for i, name in enumerate(context_feature_names())}
+    footer = texts.index("Contact us.")
+    assert column["in_root"][weak] == 1 and column["in_root"][footer] == 0
+    assert column["first_window_3"][weak] > 0.5 > column["first_window_3"][texts.index("Home")]
+    assert column["sibling_run_score"][weak] > column["sibling_run_score"][footer]
+    assert column["parent_score"][weak] > 0.5 > column["parent_score"][footer]
+    assert column["before_first_kept"][texts.index("Home")] == 1 and column["after_last_kept"][footer] == 1
 
 
 @pytest.mark.parametrize("tag", ["nav", "footer", "aside", "figure", "form"])
@@ -137,3 +169,17 @@ def test_boxes_the_plain_reading_skips_are_cut_into_blocks_for_the_model(tag):
     blocks, _ = cut_page(f"<html><body><{tag}><p>One line in the box.</p></{tag}><p>Body text.</p></body></html>")
     assert [b.text for b in blocks] == ["One line in the box.", "Body text."]
     assert isinstance(blocks[0], PageBlock)
+
+
+def test_an_xhtml_page_with_an_encoding_declaration_is_cut_into_blocks():
+    html = ('<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" '
+            '"http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd">\n<html xmlns="http://www.w3.org/1999/xhtml"><body>'
+            + "".join(f"<p>{text}</p>" for text in BODY) + "</body></html>")
+    assert [b.text for b in cut_page(html)[0]] == BODY
+
+
+def test_a_control_left_open_does_not_swallow_the_article_after_it():
+    html = ("<html><body><header><button>Menu<div><main><article>" + "".join(f"<p>{text}</p>" for text in BODY)
+            + "</article></main></div></header><form><button>Subscribe</button></form></body></html>")
+    # the open control's own words become a block for the model to judge; a real button is still skipped
+    assert [b.text for b in cut_page(html)[0]] == ["Menu", *BODY]

@@ -6,8 +6,9 @@ links, its tag and the tags and class words around it, the text density of its p
 its position, and the opinions of the page's other readings (trafilatura's defaults, readability-lxml,
 the copied-text reader, narrate's own rules) on it and on its neighbours. Small gradient-boosted trees,
 trained by `benchmarks/train_reader.py` on the corpus and shipped as `narrate/data/reader_model.npz`,
-turn those numbers into the chance that the block is article. Inference is plain numpy: the same page
-gives the same blocks every time.
+turn those numbers into the chance that the block is article, in two stages: the second sees the first's
+scores again around the block, in its boxes and over the page (`context_features`). Inference is plain
+numpy: the same page gives the same blocks every time.
 
 Whatever the model says: a sentence already read is never read again, the user's `clean.keep` and
 `clean.drop` patterns win, and when the model keeps nothing the rules' reading (or a peer's) is used.
@@ -15,6 +16,7 @@ Whatever the model says: a sentence already read is never read again, the user's
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from dataclasses import dataclass, replace
@@ -42,12 +44,15 @@ from narrate.models import Block, Draft, Dropped
 
 MODEL_PATH = Path(__file__).resolve().parent.parent / "data" / "reader_model.npz"
 TEXT_MODEL_PATH = MODEL_PATH.with_name("text_reader_model.npz")
+CONTEXT_PREFIX = "context_"  # the second stage's arrays in the weights file
 # Copied text: the scorer adds a block the rules dropped when it is this sure, and drops none they keep. Held
 # out, the scorer alone read more of the wide pages than the rules but less of the news pages the rules were
 # written on; adding only what it is sure of kept the news pages' figures and most of the gain elsewhere.
 TEXT_ADD_PROBABILITY = 0.7
 SKIPPED = ("script", "style", "noscript", "template", "svg", "iframe", "button", "select", "head", "textarea",
            "option", "input")
+CONTROLS = ("button", "select", "textarea", "option")  # form controls: skipped, unless they hold paragraphs
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 # The blocks the scorer sees: those of the page's plain reading, and the boxes that reading skips whole
 # (navigation, footers, asides, figures, forms), so the model, not a rule, decides on them.
 BLOCK_TAGS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "td", "th", "dd", "dt",
@@ -148,12 +153,16 @@ def cut_page(html: str):
 
     from narrate.article.read import text_runs
 
-    try:
-        root = lxml.html.fromstring(html)
+    try:  # lxml refuses a text that declares its encoding (XHTML's "<?xml ... encoding=...?>"): it is decoded
+        root = lxml.html.fromstring(_XML_DECLARATION.sub("", html, count=1))
     except (ValueError, lxml.etree.ParserError):
         return [], []
     for element in list(root.iter(*SKIPPED)):
-        if element.getparent() is not None:
+        if element.getparent() is None:
+            continue
+        if element.tag in CONTROLS and element.find(".//p") is not None:
+            element.drop_tag()  # a control left open swallows the page after it: its paragraphs are the page's
+        else:
             element.drop_tree()
     runs = text_runs(root, BLOCK_TAGS)
     blocks, elements = [], []
@@ -291,6 +300,100 @@ def page_features(blocks: list[PageBlock], elements: list, opinions: PageOpinion
     return np.array(rows, dtype=np.float64)
 
 
+def block_ancestry(elements: list) -> list[tuple[int, ...]]:
+    """Each block's boxes, from its own element up to the page's root, as numbers the blocks of one box share:
+    what the second stage needs of the page's structure."""
+    numbers: dict[object, int] = {}
+    return [tuple(numbers.setdefault(box, len(numbers)) for box in (element, *element.iterancestors()))
+            for element in elements]
+
+
+def context_feature_names() -> list[str]:
+    """The second stage's own inputs (after the first stage's): the first stage's scores around the block, in
+    its boxes and on the page, and how much the page's readings agree."""
+    return ["first_score", "first_score_prev", "first_score_next", "first_window_3", "first_window_10",
+            "first_window_min_3", "box_score", "parent_score", "grandparent_score", "ancestor3_score",
+            "parent_score_max", "page_score_max", "score_to_page_max", "page_kept_share", "chars_rank",
+            "chars_to_page_median", "in_root", "below_root", "root_share", "root_kept_share", "kept_distance",
+            "kept_char_distance", "before_first_kept", "after_last_kept", "sibling_run", "sibling_run_score",
+            "trafilatura_page_share", "readability_page_share", "readings_agree"]
+
+
+def context_features(first: np.ndarray, features: np.ndarray, ancestry: list[tuple[int, ...]],
+                     lengths: list[int]) -> np.ndarray:
+    """One row per block, in `context_feature_names()` order, from the first stage's probabilities `first`.
+
+    The "root" is the box whose blocks weigh most for the article (each block's letters, counted for it when
+    the first stage thinks it article and against it otherwise): readability's top candidate, from scores.
+    """
+    n = len(first)
+    if not n:
+        return np.zeros((0, len(context_feature_names())))
+    chars = np.maximum(1, np.array(lengths, dtype=float))
+    weight: dict[int, float] = {}
+    mass: dict[int, float] = {}
+    gain: dict[int, float] = {}
+    top: dict[int, float] = {}
+    for boxes, score, letters in zip(ancestry, first.tolist(), chars.tolist()):
+        for box in boxes:
+            weight[box] = weight.get(box, 0.0) + letters
+            mass[box] = mass.get(box, 0.0) + score * letters
+            gain[box] = gain.get(box, 0.0) + (2 * score - 1) * letters
+            top[box] = max(top.get(box, 0.0), score)
+    root = max(gain, key=lambda box: (gain[box], -weight[box]))
+    kept = first >= 0.5
+    kept_chars = float(chars[kept].sum())
+    in_root = np.array([root in boxes for boxes in ancestry])
+    root_share = mass[root] / max(1e-9, float((first * chars).sum()))
+    root_kept_share = float(chars[kept & in_root].sum()) / kept_chars if kept_chars else 0.0
+    live = np.flatnonzero(kept)
+    starts = np.cumsum([0.0, *chars[:-1]])
+    order = np.argsort(-chars, kind="stable")
+    rank = np.empty(n)
+    rank[order] = np.arange(n) / n
+    median = float(np.median(chars))
+    names = feature_names()
+    held = {name: features[:, names.index(f"held_{name}")] for name in ("trafilatura", "readability")}
+    shares = {name: float((column * chars).sum() / chars.sum()) for name, column in held.items()}
+    agree = min(shares.values()) / max(shares.values()) if max(shares.values()) > 0 else 0.0
+    parents = [boxes[1] if len(boxes) > 1 else -1 for boxes in ancestry]
+    run_start = [0] * n
+    for index in range(1, n):
+        run_start[index] = run_start[index - 1] if parents[index] == parents[index - 1] else index
+    run_end = [n - 1] * n
+    for index in range(n - 2, -1, -1):
+        run_end[index] = run_end[index + 1] if parents[index] == parents[index + 1] else index
+    def box_mean(boxes: tuple[int, ...], level: int) -> float:
+        return mass[boxes[level]] / weight[boxes[level]] if len(boxes) > level else 0.0
+
+    scores, letters, starts = first.tolist(), chars.tolist(), starts.tolist()
+    running = np.concatenate([[0.0], np.cumsum(first)]).tolist()
+    mean_of = lambda low, high: (running[high] - running[low]) / (high - low)  # noqa: E731
+    live = live.tolist()
+    page_max, page_chars = max(scores), float(chars.sum())
+    rows = []
+    for index, boxes in enumerate(ancestry):
+        low, high = max(0, index - 3), min(n, index + 4)
+        row = [scores[index], scores[index - 1] if index else 0.0, scores[index + 1] if index + 1 < n else 0.0,
+               mean_of(low, high), mean_of(max(0, index - 10), min(n, index + 11)), min(scores[low:high])]
+        row += [box_mean(boxes, level) for level in range(4)]
+        row += [top[boxes[1]] if len(boxes) > 1 else scores[index], page_max, scores[index] / max(1e-9, page_max),
+                kept_chars / page_chars, rank[index], math.log(letters[index] / median)]
+        row += [float(in_root[index]), math.log1p(boxes.index(root)) if in_root[index] else -1.0, root_share,
+                root_kept_share]
+        if live:
+            at = bisect.bisect_left(live, index)
+            nearest = min(live[max(0, at - 1):at + 1], key=lambda i: abs(i - index))
+            row += [math.log1p(abs(nearest - index)), math.log1p(abs(starts[nearest] - starts[index])),
+                    float(index < live[0]), float(index > live[-1])]
+        else:
+            row += [math.log1p(n), math.log1p(page_chars), 0.0, 0.0]
+        row += [math.log1p(run_end[index] - run_start[index] + 1), mean_of(run_start[index], run_end[index] + 1),
+                shares["trafilatura"], shares["readability"], agree]
+        rows.append(row)
+    return np.array(rows, dtype=np.float64)
+
+
 def _run_links(element, text: str) -> int:
     """Letters of the block's text that are link text: its own links and its children's (for a run of text in
     a container, the links set into the run, not those of the container's other blocks)."""
@@ -342,16 +445,33 @@ class Trees:
 
 
 @lru_cache(maxsize=4)
-def load_model(path: str = str(MODEL_PATH), names: tuple[str, ...] | None = None) -> Trees:
+def load_model(path: str = str(MODEL_PATH), names: tuple[str, ...] | None = None, prefix: str = "") -> Trees:
     """The trees in a weights file, checked against the features this version computes (`names`, by
-    default those of the HTML scorer)."""
+    default those of the HTML scorer). A file may hold a second model, its arrays named with a `prefix`."""
     with np.load(path, allow_pickle=False) as data:
-        found = tuple(str(n) for n in data["names"])
+        if f"{prefix}names" not in data:
+            raise ValueError(f"{path}: no {prefix or 'first '}model in it; it was written by another version")
+        found = tuple(str(n) for n in data[f"{prefix}names"])
         if found != (names or tuple(feature_names())):
             raise ValueError(f"{path}: trained on other features than this version of narrate computes")
-        return Trees(feature=data["feature"], threshold=data["threshold"], left=data["left"], right=data["right"],
-                     value=data["value"], roots=data["roots"], names=found,
-                     threshold_probability=float(data["threshold_probability"]), base=float(data["base"]))
+        return Trees(**{key: data[prefix + key] for key in ("feature", "threshold", "left", "right", "value", "roots")},
+                     names=found, threshold_probability=float(data[f"{prefix}threshold_probability"]),
+                     base=float(data[f"{prefix}base"]))
+
+
+def score_blocks(features: np.ndarray, ancestry: list[tuple[int, ...]], lengths: list[int],
+                 path: str = str(MODEL_PATH)) -> tuple[Trees, np.ndarray, np.ndarray]:
+    """The second stage's model, its probability for every block and each feature's share of it.
+
+    The first stage scores each block from its own numbers; the second sees those scores again, around
+    the block, in its boxes and over the page, so a paragraph among article paragraphs is read with them.
+    """
+    first = load_model(path)
+    second = load_model(path, tuple(feature_names() + context_feature_names()), CONTEXT_PREFIX)
+    first_probability, _ = probabilities(first, features)
+    context = context_features(first_probability, features, ancestry, lengths)
+    probability, contributions = probabilities(second, np.hstack([features, context]))
+    return second, probability, contributions
 
 
 def probabilities(model: Trees, features: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -381,6 +501,22 @@ _SAYS = {
     "mean_sentence_words": "short sentences", "commas_per_word": "few commas", "starts_quoted": "a quotation",
     "page_log_chars": "the page's size", "page_blocks_log": "the page's size", "byline": "a byline", "dateline": "a date line", "furniture_line": "page furniture",
     "legal": "legal notice", "teaser_line": "a link to another story", "appeal": "a call to action", "credit": "a credit",
+    "first_score": "its own numbers say it is not article", "first_score_prev": "the block before it is not article",
+    "first_score_next": "the block after it is not article", "first_window_3": "the blocks around it are not article",
+    "first_window_min_3": "the blocks around it are not article", "first_window_10": "this part of the page is not article",
+    "box_score": "its box is not article", "parent_score": "its box is not article",
+    "grandparent_score": "its box is not article", "ancestor3_score": "this part of the page is not article",
+    "parent_score_max": "nothing in its box is article", "page_score_max": "how clear the page's article is",
+    "score_to_page_max": "weaker than the page's article", "page_kept_share": "how much of the page is article",
+    "chars_rank": "short for this page", "chars_to_page_median": "short for this page",
+    "in_root": "outside the box that holds the article", "below_root": "outside the box that holds the article",
+    "root_share": "how much of the article one box holds", "root_kept_share": "how much of the article one box holds",
+    "kept_distance": "far from the article", "kept_char_distance": "far from the article",
+    "before_first_kept": "before the article", "after_last_kept": "after the article",
+    "sibling_run": "few blocks like it in a row", "sibling_run_score": "the blocks in a row with it are not article",
+    "trafilatura_page_share": "how much the readings agree on this page",
+    "readability_page_share": "how much the readings agree on this page",
+    "readings_agree": "how much the readings agree on this page",
 }
 
 
@@ -476,8 +612,8 @@ def read_with_model(html: str, opinions: PageOpinions, draft: Draft, options: Cl
     """The page's article as the block scorer reads it, with every block left out and the model's reasons."""
     blocks, elements = cut_page(html)
     features = page_features(blocks, elements, opinions)
-    model = load_model(model_path or str(MODEL_PATH))
-    probability, contributions = probabilities(model, features)
+    model, probability, contributions = score_blocks(features, block_ancestry(elements), [len(b.text) for b in blocks],
+                                                     model_path or str(MODEL_PATH))
     chosen, left_out, repeated = assemble(blocks, probability, model.threshold_probability, draft.title, options,
                                           fallback(blocks, features))
     dropped = [Dropped(blocks[i].text, reason or reasons_against(model, contributions[i], probability[i]))
