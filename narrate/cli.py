@@ -69,13 +69,15 @@ class _Bar:
     """
 
     def __init__(self, quiet: bool):
-        from rich.console import Console
-        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+        self.progress = None  # quiet: nothing is shown, so rich (0.1 s to import) is not needed
+        if not quiet:
+            from rich.console import Console
+            from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-        self.progress = Progress(TextColumn("{task.description:<9}"), BarColumn(),
-                                 TextColumn("{task.percentage:>3.0f}%"), TimeElapsedColumn(),
-                                 TextColumn("ETA"), TimeRemainingColumn(),
-                                 console=Console(stderr=True), disable=quiet, transient=False)
+            self.progress = Progress(TextColumn("{task.description:<9}"), BarColumn(),
+                                     TextColumn("{task.percentage:>3.0f}%"), TimeElapsedColumn(),
+                                     TextColumn("ETA"), TimeRemainingColumn(),
+                                     console=Console(stderr=True), transient=False)
         self.tasks: dict[str, int] = {}
         self.interrupted = False
         self.previous_handler = None
@@ -90,7 +92,8 @@ class _Bar:
 
         if threading.current_thread() is threading.main_thread():
             self.previous_handler = signal.signal(signal.SIGINT, self._interrupt)
-        self.progress.__enter__()
+        if self.progress is not None:
+            self.progress.__enter__()
         return self
 
     def __exit__(self, *exc):
@@ -98,11 +101,13 @@ class _Bar:
 
         if self.previous_handler is not None:
             signal.signal(signal.SIGINT, self.previous_handler)
-        return self.progress.__exit__(*exc)
+        return self.progress.__exit__(*exc) if self.progress is not None else None
 
     def __call__(self, stage: str, done: int, total: int) -> None:
         if self.interrupted:
             raise KeyboardInterrupt
+        if self.progress is None:
+            return
         if stage != "done":
             if stage not in self.tasks:
                 self.tasks[stage] = self.progress.add_task(stage.capitalize(), total=max(total, 1))
