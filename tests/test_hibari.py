@@ -195,3 +195,31 @@ def test_a_long_encode_after_the_last_new_sentence_frees_the_voice_and_the_next_
     assert MP3(out).info.length > 10 * 60 * 0.8  # the whole programme was encoded
     build(["A new sentence is spoken now."])
     assert voice_loaded()
+
+
+def test_the_phonemiser_is_read_from_a_copy_saved_once(tmp_path):
+    import numpy as np
+
+    text = ("Dr. Okonkwo paid $9.99 at 7:30 p.m. on the 3rd of March; the Zorbulaks' lighthouse, "
+            "lit in 1848, read [[ˈheɪ.li]] Hailey.")
+    fresh = HibariEngine.from_config(Config(engine="hibari"))
+    fresh.optimized_dir = None  # hibari builds its phonemiser from its own files
+    expected = fresh.phonemes(text)
+    folder = tmp_path / "models"
+    saving = HibariEngine.from_config(Config(engine="hibari"))
+    saving.optimized_dir = folder
+    assert saving.phonemes(text) == expected
+    (saved,) = folder.glob("hibari-*.pickle")
+    assert not list(folder.glob(".tmp-*"))
+    stamp = saved.stat().st_mtime_ns
+    reading = HibariEngine.from_config(Config(engine="hibari"))
+    reading.optimized_dir = folder
+    assert reading.phonemes(text) == expected and saved.stat().st_mtime_ns == stamp  # read, not saved again
+    ids = reading._tts.ids(expected.split(" | ")[0])
+    assert np.array_equal(reading._tts.from_ids(ids, rng=np.random.default_rng(3)),
+                          fresh._tts.from_ids(ids, rng=np.random.default_rng(3)))
+    saved.write_bytes(saved.read_bytes()[:1000])  # a torn copy is discarded, and the phonemiser built again
+    torn = HibariEngine.from_config(Config(engine="hibari"))
+    torn.optimized_dir = folder
+    assert torn.phonemes(text) == expected
+    assert saved.is_file() and saved.stat().st_size > 1000  # saved whole again

@@ -35,6 +35,8 @@ _LOST = ((0xA0, ""), (0x85, " "))  # the byte a space stands for, and the space 
 
 def repair(text: str) -> str:
     """The text with ftfy's fixes, and, when it is still garbled, the bytes its copy lost put back."""
+    if text.isascii():
+        return text  # mojibake is made of non-ASCII characters: no need to import ftfy (0.1 s)
     import ftfy
     from ftfy.badness import badness
 

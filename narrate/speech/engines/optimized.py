@@ -5,7 +5,8 @@ about a second for Piper's medium voices, longer than speaking the one sentence 
 The optimised graph is an ONNX file with the same inputs and outputs, so it is saved the first time
 and every later session starts from it. Only onnxruntime's extended optimisations are saved, the
 ones it allows to be stored and run later; the copy is named by the model's size and date, the
-onnxruntime version and the processor, so a new voice file or runtime makes a new copy.
+onnxruntime version and the processor, so a new voice file or runtime makes a new copy. Other
+start-up copies (hibari's phonemiser, already parsed) are saved the same way, by `saved_once`.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 if TYPE_CHECKING:
     from narrate.config import Config
@@ -42,28 +43,38 @@ def optimized_copy(model: Path, folder: Path | None) -> Path | None:
         return None  # the caller's own load reports a missing model
     copy = folder / (f"{model.stem}-{stat.st_size}-{stat.st_mtime_ns}-ort{onnxruntime.__version__}"
                      f"-{platform.machine()}.onnx")
-    if copy.is_file():
-        return copy
+
+    def write(temporary: Path) -> None:
+        options = onnxruntime.SessionOptions()
+        options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_EXTENDED
+        options.optimized_model_filepath = str(temporary)
+        onnxruntime.InferenceSession(str(model), sess_options=options, providers=["CPUExecutionProvider"])
+
+    return saved_once(copy, write)
+
+
+def saved_once(target: Path, write: Callable[[Path], None]) -> Path | None:
+    """`target`, made by `write` under a temporary name and renamed the first time, so a crash never
+    leaves half a file; None when it cannot be made (the caller then loads what it would have anyway)."""
+    if target.is_file():
+        return target
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=".onnx", dir=folder)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=target.suffix, dir=target.parent)
         os.close(fd)
     except OSError:
         return None
     try:
-        options = onnxruntime.SessionOptions()
-        options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_EXTENDED
-        options.optimized_model_filepath = temporary
-        onnxruntime.InferenceSession(str(model), sess_options=options, providers=["CPUExecutionProvider"])
-        os.replace(temporary, copy)
-    except Exception:  # onnxruntime's own errors for a bad model, or a full disk: the caller's load decides
+        write(Path(temporary))
+        os.replace(temporary, target)
+    except Exception:  # onnxruntime's own errors for a bad model, pickle's, or a full disk: the caller decides
         return None
     finally:
         Path(temporary).unlink(missing_ok=True)
-    return copy
+    return target
 
 
 def discard(copy: Path | None) -> None:
-    """Forget a saved graph that would not load (a torn or damaged file): it is made again next time."""
+    """Forget a saved copy that would not load (a torn or damaged file): it is made again next time."""
     if copy is not None:
         copy.unlink(missing_ok=True)
