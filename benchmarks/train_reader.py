@@ -13,7 +13,8 @@ the same pages; then it trains on every page and writes the trees of both stages
 `narrate/data/reader_model.npz` (plain arrays, read with numpy at run time).
 
 Usage: scripts/train-reader CORPUS_DIR [CORPUS_DIR ...] [--cache DIR] [--workers N] [--folds K]
-                            [--save-folds DIR] [--no-write]
+                            [--save-folds DIR] [--no-write] [--text [DIR]]
+With --text, the copied-text scorer's two stages are trained instead (see `text_training.py`).
 The readings of each page are cached (default: a folder in the system's temp dir), so a second run only trains.
 """
 
@@ -24,6 +25,7 @@ import hashlib
 import json
 import os
 import pickle
+import re
 import sys
 import tempfile
 import time
@@ -60,7 +62,6 @@ class Page:
     rules_text: str
     peers: dict[str, str]
     fallback: list[int]
-    text: bool = False  # copied text: read as at run time, the rules' choice and what the scorer is sure of
     ancestry: list = field(default_factory=list)  # HTML: each block's boxes (`scorer.block_ancestry`)
 
 
@@ -156,14 +157,23 @@ def described(folder: Path, cache: Path, key: str) -> Page | None:
 
 def labelled_page(folder: Path, reading, blocks: list, features: np.ndarray, backup: list[int]) -> Page:
     gold = (folder / "expected.txt").read_text(encoding="utf-8")
-    gold_key = squash(gold)
+    labels, weights = labels_of(blocks, gold)
+    return Page(
+        name=folder.name, dataset=reading.dataset, site=reading.site, blocks=blocks, features=features,
+        labels=labels, weights=weights,
+        title=reading.title, gold=gold, rules_text=reading.rules_text, peers=reading.peers, fallback=backup)
+
+
+def labels_of(blocks: list, gold: str) -> tuple[np.ndarray, np.ndarray]:
+    """Each block's label and weight. The gold is keyed as the blocks' sentences are (narrate's squash, accents
+    dropped): keyed apart, no sentence with an accent or in Korean would ever match."""
+    from narrate.article.patterns import squash as sentence_squash
+
+    gold_key = sentence_squash(gold)
     paragraphs = {squash(p) for p in gold.split("\n\n") if squash(p)}
     labelled = [label(b.text, gold_key, paragraphs) for b in blocks]
     gold_sentences = max(1, sum(w for y, w in labelled if y and w >= 1))
-    return Page(
-        name=folder.name, dataset=reading.dataset, site=reading.site, blocks=blocks, features=features,
-        labels=np.array([y for y, _ in labelled]), weights=np.array([w / gold_sentences * 20 for _, w in labelled]),
-        title=reading.title, gold=gold, rules_text=reading.rules_text, peers=reading.peers, fallback=backup)
+    return np.array([y for y, _ in labelled]), np.array([w / gold_sentences * 20 for _, w in labelled])
 
 
 @dataclass
@@ -182,11 +192,13 @@ class TextReading:
 
 def copied_text(folder: Path, text_dir: Path | None) -> str:
     """The page as copied text: a rendering in `text_dir` when there is one, else narrate's own select-all."""
-    rendered = text_dir / f"{folder.name}.txt" if text_dir else None
-    if rendered and rendered.is_file():
-        return rendered.read_text(encoding="utf-8")
-    from narrate.article.read import html_text_blocks
+    from narrate.article.read import html_text_blocks, read_source
 
+    rendered = text_dir / f"{folder.name}.txt" if text_dir else None
+    if rendered and rendered.is_file():  # read as narrate reads a text file (mojibake repaired)
+        text = read_source(str(rendered)).text
+        if re.search(r"\w", text):  # an empty rendering is the renderer's failure, not the page's copy
+            return text
     return "\n\n".join(html_text_blocks((folder / "source.html").read_text(encoding="utf-8", errors="replace")).blocks)
 
 
@@ -194,7 +206,8 @@ def extract_text(job: tuple[Path, Path, Path | None]) -> Page | None:
     """A page's copied text, cut into blocks as narrate reads text, with the rules' verdicts as features."""
     from narrate.article.clean import judge
     from narrate.article.read import parse_text
-    from narrate.article.scorer import PageBlock, text_fallback, text_features
+    from narrate.article.scorer import PageBlock
+    from narrate.article.text_scorer import text_fallback, text_features
 
     folder, cache, text_dir = job
     text = copied_text(folder, text_dir)
@@ -210,9 +223,7 @@ def extract_text(job: tuple[Path, Path, Path | None]) -> Page | None:
         return None
     features = text_features(reading.blocks, reading.alive, reading.reasons, reading.title)
     blocks = [PageBlock(b.text, b.kind, b.level) for b in reading.blocks]
-    page = labelled_page(folder, reading, blocks, features, text_fallback(blocks, reading.alive))
-    page.text = True
-    return page
+    return labelled_page(folder, reading, blocks, features, text_fallback(blocks, reading.alive))
 
 
 def train(pages: list[Page], rounds: int = ROUNDS, rows: dict[str, np.ndarray] | None = None):
@@ -229,11 +240,8 @@ def train(pages: list[Page], rounds: int = ROUNDS, rows: dict[str, np.ndarray] |
 def read_page(page: Page, probability: np.ndarray, threshold: float) -> str:
     """What narrate would speak from the model's probabilities: the same steps as at run time."""
     from narrate.article.clean import CleanOptions
-    from narrate.article.scorer import assemble, text_choice, text_feature_names
+    from narrate.article.scorer import assemble
 
-    if page.text:
-        kept = page.features[:, text_feature_names().index("rule_kept")] >= 0.5
-        probability, threshold = text_choice(list(kept), probability), 0.5
     chosen, _, _ = assemble(page.blocks, probability, threshold, page.title, CleanOptions(), page.fallback)
     return "\n\n".join(b.text for b in chosen)
 
@@ -379,10 +387,9 @@ def main() -> None:
                         help="train the copied-text scorer instead, on each page as copied text: DIR/<page>.txt "
                              "when DIR holds renderings, else narrate's own select-all reading of the page")
     args = parser.parse_args()
-    from narrate.article import scorer
+    from narrate.article import scorer, text_scorer
 
-    names = scorer.text_feature_names() if args.text is not None else scorer.feature_names()
-    prefix = "text-" if args.text is not None else ""
+    names = text_scorer.text_feature_names() if args.text is not None else scorer.feature_names()
     args.cache.mkdir(parents=True, exist_ok=True)
     folders = page_folders(args.corpora)
     if not folders:
@@ -399,28 +406,21 @@ def main() -> None:
         pages = [p for p in map(work, jobs) if p is not None]
     print(f"{len(pages)} pages, {sum(len(p.blocks) for p in pages)} blocks, features in {time.time() - started:.0f} s",
           file=sys.stderr)
+    if args.text is not None:
+        import text_training
+
+        text_training.run(pages, args, train, read_page, measure, report, print_table, export, names)
+        return
 
     held_out: dict[str, np.ndarray] = {}
-    first_stage, second, final_rows = None, None, None
-    if args.text is not None:  # copied text: one stage
-        for fold in range(args.folds):
-            training = [p for p in pages if fold_of(p.site, args.folds) != fold]
-            testing = [p for p in pages if fold_of(p.site, args.folds) == fold]
-            booster = train(training)
-            for page in testing:
-                held_out[page.name] = booster.predict(page.features) if len(page.blocks) else np.zeros(0)
-            if args.save_folds:
-                args.save_folds.mkdir(parents=True, exist_ok=True)
-                export(booster, args.save_folds / f"{prefix}fold-{fold}-of-{args.folds}.npz",
-                       args.threshold or 0.5, testing[0].features if testing else pages[0].features, names)
-    else:  # HTML: the first stage, then the second over its scores in context
-        first_stage, held_out, models, final_rows = stacked(pages, args.folds)
-        second = names + scorer.context_feature_names()
-        if args.save_folds:
-            args.save_folds.mkdir(parents=True, exist_ok=True)
-            for fold, (first, context, check) in models.items():
-                export(first, args.save_folds / f"fold-{fold}-of-{args.folds}.npz", args.threshold or 0.5,
-                       check[:, :len(names)], names, (context, second, check))
+    # the first stage, then the second over its scores in context
+    first_stage, held_out, models, final_rows = stacked(pages, args.folds)
+    second = names + scorer.context_feature_names()
+    if args.save_folds:
+        args.save_folds.mkdir(parents=True, exist_ok=True)
+        for fold, (first, context, check) in models.items():
+            export(first, args.save_folds / f"fold-{fold}-of-{args.folds}.npz", args.threshold or 0.5,
+                   check[:, :len(names)], names, (context, second, check))
     print(f"cross-validation done in {time.time() - started:.0f} s", file=sys.stderr)
 
     threshold = args.threshold
@@ -438,10 +438,8 @@ def main() -> None:
         args.json.write_text(json.dumps(rows, default=str), encoding="utf-8")
 
     final = train(pages)
-    stages = [(final, names)]
-    if second is not None:
-        final_second = train(pages, rows=final_rows)
-        stages.append((final_second, second))
+    final_second = train(pages, rows=final_rows)
+    stages = [(final, names), (final_second, second)]
     for booster, stage_names in stages:
         gains = booster.feature_importance(importance_type="gain")
         stage = "second" if stage_names is second else "first"
@@ -449,18 +447,17 @@ def main() -> None:
         for index in np.argsort(-gains)[:15]:
             print(f"  {stage_names[index]:<28}{gains[index] / gains.sum():>7.1%}")
     if args.save_folds:
-        for path in args.save_folds.glob(f"{prefix}fold-*.npz"):  # the folds' models keep the chosen threshold too
+        for path in args.save_folds.glob("fold-*.npz"):  # the folds' models keep the chosen threshold too
             with np.load(path) as data:
                 arrays = dict(data)
             for key in [k for k in arrays if k.endswith("threshold_probability")]:
                 arrays[key] = np.array(threshold)
             np.savez_compressed(path, **arrays)
     if not args.no_write:
-        target = scorer.TEXT_MODEL_PATH if args.text is not None else scorer.MODEL_PATH
         check = pages[:50]
-        export(final, target, threshold, np.vstack([p.features for p in check]), names,
-               (final_second, second, np.vstack([final_rows[p.name] for p in check])) if second else None)
-        print(f"\nwrote {target.relative_to(ROOT)} ({os.path.getsize(target) // 1024} KB)")
+        export(final, scorer.MODEL_PATH, threshold, np.vstack([p.features for p in check]), names,
+               (final_second, second, np.vstack([final_rows[p.name] for p in check])))
+        print(f"\nwrote {scorer.MODEL_PATH.relative_to(ROOT)} ({os.path.getsize(scorer.MODEL_PATH) // 1024} KB)")
 
 
 if __name__ == "__main__":

@@ -127,7 +127,7 @@ def _script(raw, config: Config, reader_model: str | None = None) -> Article:
     options = CleanOptions(keep_captions=config.clean.captions, keep=config.clean.keep, drop=config.clean.drop)
     if raw.kind == "text" and not draft.has_markup:  # copied text: the rules' verdicts feed the text scorer
         from narrate.article.clean import judge
-        from narrate.article.scorer import read_text_with_model
+        from narrate.article.text_scorer import read_text_with_model
 
         cleaned, dropped = read_text_with_model(draft, judge(draft, options), options, model_path=reader_model)
     else:

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from narrate.article.clean import CleanOptions, tidy_author
+from narrate.article.clean import CleanOptions
 from narrate.article.patterns import (
     BYLINE,
     DATELINE,
@@ -43,12 +43,7 @@ from narrate.article.patterns import (
 from narrate.models import Block, Draft, Dropped
 
 MODEL_PATH = Path(__file__).resolve().parent.parent / "data" / "reader_model.npz"
-TEXT_MODEL_PATH = MODEL_PATH.with_name("text_reader_model.npz")
 CONTEXT_PREFIX = "context_"  # the second stage's arrays in the weights file
-# Copied text: the scorer adds a block the rules dropped when it is this sure, and drops none they keep. Held
-# out, the scorer alone read more of the wide pages than the rules but less of the news pages the rules were
-# written on; adding only what it is sure of kept the news pages' figures and most of the gain elsewhere.
-TEXT_ADD_PROBABILITY = 0.7
 SKIPPED = ("script", "style", "noscript", "template", "svg", "iframe", "button", "select", "head", "textarea",
            "option", "input")
 CONTROLS = ("button", "select", "textarea", "option")  # form controls: skipped, unless they hold paragraphs
@@ -619,92 +614,6 @@ def read_with_model(html: str, opinions: PageOpinions, draft: Draft, options: Cl
     dropped = [Dropped(blocks[i].text, reason or reasons_against(model, contributions[i], probability[i]))
                for i, reason in sorted(left_out.items())]
     return replace(draft, blocks=tuple(chosen)), (*dropped, *repeated)
-
-
-def text_feature_names() -> list[str]:
-    """The copied-text scorer's inputs: the block's text, the rules' verdicts on it and its neighbours."""
-    names = ["log_chars", "log_words", "sentences", "mean_sentence_words", "ends_sentence", "is_prose", "title_case",
-             "digit_share", "commas_per_word", "starts_quoted",
-             "byline", "dateline", "furniture_line", "legal", "teaser_line", "appeal", "credit",
-             "kind_heading", "kind_row", "position", "char_position", "page_log_chars", "page_blocks_log",
-             "repeat_before", "repeat_contained", "is_title"]
-    names += [f"rule_{name}" for name in RULE_REASONS] + ["rule_kept"]
-    names += ["rule_kept_prev", "rule_kept_next", "rule_kept_window_3", "rule_kept_window_8", "prose_prev",
-              "prose_next", "prose_window_3", "prose_window_8", "words_prev_log", "words_next_log",
-              "kept_distance", "before_first_kept", "after_last_kept"]
-    return names
-
-
-def text_features(blocks: list[Block], kept: list[bool], reasons: dict[int, str], title: str | None) -> np.ndarray:
-    """One row of numbers per block of copied text, in `text_feature_names()` order."""
-    if not blocks:
-        return np.zeros((0, len(text_feature_names())))
-    keys = [squash(b.text) for b in blocks]
-    lengths = [len(b.text) for b in blocks]
-    total_chars = max(1, sum(lengths))
-    starts = np.cumsum([0, *lengths[:-1]])
-    stream, separated = "".join(keys), "\x00".join(keys)
-    offsets = np.cumsum([0, *[len(k) for k in keys[:-1]]])
-    title_key = squash(title or "")
-    alive = np.array(kept, dtype=float)
-    prose = np.array([float(is_prose(b.text)) for b in blocks])
-    words = np.array([math.log1p(word_count(b.text)) for b in blocks])
-    live = [i for i, k in enumerate(kept) if k]
-    n = len(blocks)
-    window = lambda values, index, reach: float(values[max(0, index - reach):index + reach + 1].mean())  # noqa: E731
-    rows = []
-    for index, block in enumerate(blocks):
-        key = keys[index]
-        row = _text_features(block.text) + _shape_features(block.text)
-        row += [float(block.kind == "heading"), float(block.kind == "row"), index / n, starts[index] / total_chars,
-                math.log1p(total_chars), math.log1p(n)]
-        row += [float(len(key) >= 20 and stream.find(key, 0, offsets[index]) >= 0),
-                float(len(key) >= 20 and separated.count(key) >= 2), float(bool(title_key) and key == title_key)]
-        reason = reasons.get(index, "")
-        row += [float(bool(reason) and bool(re.search(pattern, reason))) for pattern in RULE_REASONS.values()]
-        row += [alive[index], alive[index - 1] if index else 0.0, alive[index + 1] if index + 1 < n else 0.0,
-                window(alive, index, 3), window(alive, index, 8), prose[index - 1] if index else 0.0,
-                prose[index + 1] if index + 1 < n else 0.0, window(prose, index, 3), window(prose, index, 8),
-                words[index - 1] if index else 0.0, words[index + 1] if index + 1 < n else 0.0]
-        if live:
-            row += [math.log1p(min(abs(i - index) for i in live)), float(index < live[0]), float(index > live[-1])]
-        else:
-            row += [math.log1p(n), 0.0, 0.0]
-        rows.append(row)
-    return np.array(rows, dtype=np.float64)
-
-
-def text_choice(kept: list[bool], probability: np.ndarray) -> np.ndarray:
-    """1 for the copied-text blocks read (what the rules keep, and what the scorer is sure of), else 0."""
-    return np.where(np.array(kept, dtype=bool) | (probability >= TEXT_ADD_PROBABILITY), 1.0, 0.0)
-
-
-def text_fallback(blocks: list[PageBlock], kept: list[bool]) -> list[int]:
-    """When the copied-text scorer keeps nothing: what the rules kept, else every paragraph of prose."""
-    return [i for i, k in enumerate(kept) if k] or [i for i, b in enumerate(blocks) if is_prose(b.text)]
-
-
-def read_text_with_model(draft: Draft, verdicts, options: CleanOptions,
-                         model_path: str | None = None) -> tuple[Draft, tuple[Dropped, ...]]:
-    """Copied text: what the rules keep, and the blocks they dropped that the copied-text scorer is sure of.
-
-    The title the rules found is read as the title, never again as a paragraph. Every block left out is
-    reported with the rule's reason (and the scorer's doubt is in its probability, under TEXT_ADD_PROBABILITY).
-    """
-    ledger = verdicts.ledger
-    blocks = [PageBlock(b.text, b.kind, b.level) for b in ledger.blocks]
-    title_blocks = {i for i, reason in ledger.reasons.items() if reason.startswith("title")}
-    features = text_features(ledger.blocks, ledger.alive, ledger.reasons, verdicts.title)
-    model = load_model(model_path or str(TEXT_MODEL_PATH), tuple(text_feature_names()))
-    probability, _ = probabilities(model, features)
-    probability[list(title_blocks)] = 0.0
-    chosen, left_out, repeated = assemble(blocks, text_choice(ledger.alive, probability), 0.5, verdicts.title,
-                                          options, text_fallback(blocks, ledger.alive))
-    dropped = [Dropped(blocks[i].text, reason or ledger.reasons[i]) for i, reason in sorted(left_out.items())]
-    said_by_rules = {squash(ledger.blocks[i].text): reason for i, reason in ledger.reasons.items()}
-    repeated = [Dropped(d.text, said_by_rules.get(squash(d.text), d.reason)) for d in repeated]  # "pull quote ..."
-    return replace(draft, blocks=tuple(chosen), title=verdicts.title, author=tidy_author(verdicts.author)), \
-        (*verdicts.dropped_lines, *dropped, *repeated)
 
 
 def read_once(blocks: list[Block]) -> tuple[list[Block], list[Dropped]]:
