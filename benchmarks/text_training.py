@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sys
 import time
 from pathlib import Path
 
@@ -58,7 +59,7 @@ def second_scores(first, second, page) -> np.ndarray:
     return second.predict(context_of(page, first.predict(page.features)))
 
 
-def run(pages: list, args, train, read_page, measure, report, print_table, export, names: list[str]) -> None:
+def run(pages: list, args, train, choose_threshold, report, print_table, export, names: list[str]) -> None:
     """Cross-validate, print the held-out figures, and write the two stages' weights (unless --no-write)."""
     from narrate.article.text_scorer import TEXT_MODEL_PATH, context_feature_names, context_path
 
@@ -74,13 +75,8 @@ def run(pages: list, args, train, read_page, measure, report, print_table, expor
         print(f"  fold {fold}: {time.time() - started:.0f} s", flush=True)
 
     threshold = args.threshold
-    if threshold is None:  # recall first, as everywhere in narrate: a sentence not read is the worst failure
-        trials = {}
-        for candidate in THRESHOLDS:
-            rows = [measure(p, read_page(p, held_out[p.name], candidate)) for p in pages]
-            trials[candidate] = sum(2 * r["recall"] + r["body precision"] for r in rows) / len(rows)
-            print(f"threshold {candidate}: 2 recall + precision {trials[candidate]:.4f}", flush=True)
-        threshold = max(trials, key=lambda t: (trials[t], t))
+    if threshold is None:
+        threshold = choose_threshold(pages, held_out, sys.stdout, THRESHOLDS)
     rows = report(pages, held_out, threshold)
     print(f"Held-out figures (each page scored by trees trained without its site), threshold {threshold}:")
     print_table(rows)

@@ -23,7 +23,7 @@ import tempfile
 import time
 import wave
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from narrate.errors import OutputError
 from narrate.models import Clip
@@ -58,6 +58,33 @@ def read_clip_samples(path: Path):
 
     with wave.open(str(path), "rb") as wav:
         return np.frombuffer(wav.readframes(wav.getnframes()), dtype=np.int16)
+
+
+def saved_once(target: Path, write: Callable[[Path], None]) -> Path | None:
+    """`target`, made by `write` under a temporary name and renamed the first time, so a crash never
+    leaves half a file; None when it cannot be made (the caller then loads what it would have anyway)."""
+    if target.is_file():
+        return target
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=target.suffix, dir=target.parent)
+        os.close(fd)
+    except OSError:
+        return None
+    try:
+        write(Path(temporary))
+        os.replace(temporary, target)
+    except Exception:  # onnxruntime's own errors for a bad model, pickle's, or a full disk: the caller decides
+        return None
+    finally:
+        Path(temporary).unlink(missing_ok=True)
+    return target
+
+
+def discard(copy: Path | None) -> None:
+    """Forget a saved copy that would not load (a torn or damaged file): it is made again next time."""
+    if copy is not None:
+        copy.unlink(missing_ok=True)
 
 
 def _atomic(target: Path, write, keep_existing: bool = False) -> None:

@@ -56,10 +56,7 @@ def _identifier(unpacked_in: Path | None = None):
     from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
 
     if unpacked_in is not None and str(MODEL_FILE).endswith(".npz.xz"):  # the layout read below
-        try:
-            copy = _unpacked_model(MODEL_DIR / MODEL_FILE, unpacked_in)
-        except OSError:
-            copy = None  # an unwritable cache: the shipped file still works
+        copy = _unpacked_model(MODEL_DIR / MODEL_FILE, unpacked_in)  # None: the shipped file still works
         if copy is not None:
             try:
                 return _from_unpacked(copy, LanguageIdentifier)
@@ -68,27 +65,20 @@ def _identifier(unpacked_in: Path | None = None):
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
-def _unpacked_model(packed: Path, folder: Path) -> Path:
+def _unpacked_model(packed: Path, folder: Path) -> Path | None:
     """The shipped model decompressed into `folder` once (named by the library's version and the
-    packed file's size, so a new release is unpacked again); written under a temporary name, then renamed."""
+    packed file's size, so a new release is unpacked again); None when it cannot be written there."""
     import lzma
-    import os
     import shutil
-    import tempfile
     from importlib.metadata import version
 
-    target = folder / f"py3langid-{version('py3langid')}-{packed.stat().st_size}.npz"
-    if target.is_file():
-        return target
-    folder.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=".npz", dir=folder)
-    try:
-        with lzma.open(packed) as source, os.fdopen(fd, "wb") as copy:
+    from narrate.cache import saved_once
+
+    def unpack(temporary: Path) -> None:
+        with lzma.open(packed) as source, temporary.open("wb") as copy:
             shutil.copyfileobj(source, copy, 1 << 20)
-        os.replace(temporary, target)
-    finally:
-        Path(temporary).unlink(missing_ok=True)
-    return target
+
+    return saved_once(folder / f"py3langid-{version('py3langid')}-{packed.stat().st_size}.npz", unpack)
 
 
 def _from_unpacked(path: Path, identifier_class):

@@ -525,17 +525,17 @@ def explain(name: str) -> str:
     return name.replace("_", " ")
 
 
-def reasons_against(model: Trees, contributions: np.ndarray, probability: float, strongest: int = 3) -> str:
+def reasons_against(model: Trees, contributions: np.ndarray, probability: float, strongest: int = 3,
+                    scorer: str = "block scorer", words=explain) -> str:
     """The model's verdict on a dropped block in words: its score and the features that weighed most against it."""
-    order = np.argsort(contributions, kind="stable")
     said: list[str] = []
-    for feature in order:
+    for feature in np.argsort(contributions, kind="stable"):
         if contributions[feature] >= 0 or len(said) >= strongest:
             break
-        words = explain(model.names[feature])
-        if words not in said:
-            said.append(words)
-    return f"not article by the block scorer ({probability:.2f}): " + ", ".join(said or ["low score"])
+        reason = words(model.names[feature])
+        if reason not in said:
+            said.append(reason)
+    return f"not article by the {scorer} ({probability:.2f}): " + ", ".join(said or ["low score"])
 
 
 def opinions_of(draft: Draft, rules: Draft, rules_dropped: tuple[Dropped, ...], agreed: Draft,

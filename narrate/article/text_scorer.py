@@ -36,6 +36,7 @@ from narrate.article.scorer import (
     explain,
     load_model,
     probabilities,
+    reasons_against as scorer_reasons,
     sentence_keys,
 )
 from narrate.models import Block, Draft, Dropped
@@ -200,14 +201,8 @@ def text_fallback(blocks: list[PageBlock], kept: list[bool]) -> list[int]:
 
 def reasons_against(model: Trees, contributions: np.ndarray, probability: float, strongest: int = 3) -> str:
     """The trees' verdict on a block left out, in words: its score and what weighed most against it."""
-    said: list[str] = []
-    for feature in np.argsort(contributions, kind="stable"):
-        if contributions[feature] >= 0 or len(said) >= strongest:
-            break
-        words = _SAYS.get(model.names[feature]) or explain(model.names[feature])
-        if words not in said:
-            said.append(words)
-    return f"not article by the copied-text scorer ({probability:.2f}): " + ", ".join(said or ["low score"])
+    return scorer_reasons(model, contributions, probability, strongest, scorer="copied-text scorer",
+                          words=lambda name: _SAYS.get(name) or explain(name))
 
 
 def read_text_with_model(draft: Draft, verdicts, options: CleanOptions,

@@ -93,7 +93,7 @@ def _phonemiser(voice: str, folder: Path | None):
 
     from hibari.g2p import ASSETS, G2P
 
-    from narrate.speech.engines.optimized import discard, saved_once
+    from narrate.cache import discard, saved_once
 
     british = bool(_registry()[voice].get("british"))
     if folder is None:
@@ -194,7 +194,8 @@ class HibariEngine:
         if self._tts is None:
             from hibari import Hibari
 
-            from narrate.speech.engines.optimized import discard, optimized_copy
+            from narrate.cache import discard
+            from narrate.speech.engines.optimized import optimized_copy
 
             copy = optimized_copy(self.model, self.optimized_dir)  # starts in a third of the time
             g2p = _phonemiser(self.voice, self.optimized_dir)

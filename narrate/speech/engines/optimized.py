@@ -6,15 +6,15 @@ The optimised graph is an ONNX file with the same inputs and outputs, so it is s
 and every later session starts from it. Only onnxruntime's extended optimisations are saved, the
 ones it allows to be stored and run later; the copy is named by the model's size and date, the
 onnxruntime version and the processor, so a new voice file or runtime makes a new copy. Other
-start-up copies (hibari's phonemiser, already parsed) are saved the same way, by `saved_once`.
+start-up copies (hibari's phonemiser, already parsed) are saved the same way, by `cache.saved_once`.
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
+
+from narrate.cache import cache_dir, saved_once
 
 if TYPE_CHECKING:
     from narrate.config import Config
@@ -23,8 +23,6 @@ if TYPE_CHECKING:
 def models_dir(config: Config) -> Path:
     """Where start-up copies live: in the cache folder, beside the language detector's unpacked model,
     apart from the voices (nothing here was downloaded, and all of it can be made again)."""
-    from narrate.cache import cache_dir
-
     return cache_dir(config.path(config.cache.dir)) / "models"
 
 
@@ -51,30 +49,3 @@ def optimized_copy(model: Path, folder: Path | None) -> Path | None:
         onnxruntime.InferenceSession(str(model), sess_options=options, providers=["CPUExecutionProvider"])
 
     return saved_once(copy, write)
-
-
-def saved_once(target: Path, write: Callable[[Path], None]) -> Path | None:
-    """`target`, made by `write` under a temporary name and renamed the first time, so a crash never
-    leaves half a file; None when it cannot be made (the caller then loads what it would have anyway)."""
-    if target.is_file():
-        return target
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=target.suffix, dir=target.parent)
-        os.close(fd)
-    except OSError:
-        return None
-    try:
-        write(Path(temporary))
-        os.replace(temporary, target)
-    except Exception:  # onnxruntime's own errors for a bad model, pickle's, or a full disk: the caller decides
-        return None
-    finally:
-        Path(temporary).unlink(missing_ok=True)
-    return target
-
-
-def discard(copy: Path | None) -> None:
-    """Forget a saved copy that would not load (a torn or damaged file): it is made again next time."""
-    if copy is not None:
-        copy.unlink(missing_ok=True)

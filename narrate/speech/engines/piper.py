@@ -236,7 +236,8 @@ class PiperEngine:
 
     def _session(self, onnxruntime, options):
         """The voice's network, started from its optimised graph when one is saved (see `optimized`)."""
-        from narrate.speech.engines.optimized import discard, optimized_copy
+        from narrate.cache import discard
+        from narrate.speech.engines.optimized import optimized_copy
 
         copy = optimized_copy(self.model, self.optimized_dir)
         if copy is not None:
