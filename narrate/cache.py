@@ -30,6 +30,8 @@ from narrate.models import Clip
 
 ENV_VAR = "NARRATE_CACHE_DIR"
 STALE_SECONDS = 3600
+# What one build leaves: counted against `cache.max_mb`, evicted oldest first, emptied by `cache clear`.
+ENTRY_FOLDERS = ("clips", "renditions", "hints", "readings")
 
 
 def cache_dir(configured: Path | None = None) -> Path:
@@ -205,9 +207,13 @@ class Cache:
     # -- size ---------------------------------------------------------------------------------------
 
     def files(self) -> list[Path]:
-        if not self.root.is_dir():
-            return []
-        return [p for p in self.root.rglob("*") if p.is_file() and not p.name.startswith(".tmp-")]
+        """The build's own entries, which `cache.max_mb` counts and eviction may delete.
+
+        Downloaded voices and the start-up copies in `models/` are left out: evicting them would only
+        mean downloading or making them again on the next build.
+        """
+        return [p for folder in ENTRY_FOLDERS if (self.root / folder).is_dir()
+                for p in (self.root / folder).rglob("*") if p.is_file() and not p.name.startswith(".tmp-")]
 
     def usage(self) -> tuple[int, int]:
         files = self.files()
@@ -236,7 +242,7 @@ class Cache:
         return removed
 
     def clear(self) -> None:
-        for folder in ("clips", "renditions", "hints", "readings"):
+        for folder in ENTRY_FOLDERS:
             shutil.rmtree(self.root / folder, ignore_errors=True)
 
 

@@ -143,7 +143,7 @@ class CacheOptions(_Strict):
     dir: Optional[str] = None
     """The cache folder (default: the user cache folder; the `NARRATE_CACHE_DIR` variable wins over both)."""
     max_mb: int = Field(default=2048, ge=1, le=1_000_000)
-    """Size limit in MB; the least recently used entries go first, never the current build's."""
+    """Size limit in MB of built audio and readings; the least recently used entries go first, never the current build's (downloaded voices and start-up copies are kept and not counted)."""
 
 
 class FetchOptions(_Strict):

@@ -134,12 +134,19 @@ def test_cache_limit_evicts_the_least_recently_used_and_keeps_this_build(tmp_pat
         old = stale / f"{n:064d}.wav"
         old.write_bytes(b"\0" * 1_000_000)
         os.utime(old, (1_000_000_000, 1_000_000_000))
+    downloaded = own_cache / "voices" / "someone" / "voice.onnx"
+    start_up_copy = own_cache / "models" / "graph.onnx"
+    for kept_apart in (downloaded, start_up_copy):
+        kept_apart.parent.mkdir(parents=True, exist_ok=True)
+        kept_apart.write_bytes(b"\0" * 2_000_000)
+        os.utime(kept_apart, (1_000_000_000, 1_000_000_000))
     config = tmp_path / "narrate.yaml"
     config.write_text("cache:\n  max_mb: 1\n", encoding="utf-8")
     source = write_article(tmp_path / "a.md", PARAGRAPHS)
     first = tmp_path / "first.mp3"
     assert run_cli("build", source, "-o", first, "-c", config, "-q").exit_code == 0
     assert not any(stale.iterdir())
+    assert downloaded.exists() and start_up_copy.exists()  # neither counted nor evicted
     kept = clip_files(own_cache)
     assert len(kept) == 7  # title + six sentences, all still there
     again = tmp_path / "again.mp3"
