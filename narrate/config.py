@@ -12,7 +12,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Literal, Optional
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from narrate.errors import ConfigError
@@ -26,9 +25,16 @@ ENGINE_ENTRY_POINTS = "narrate.engines"
 # The keys that name an engine or an Apple category are checked against what the package declares (its entry
 # points, a data file), so loading the config imports neither the speech room nor the podcast room.
 def engine_names() -> list[str]:
+    return sorted(engine_entry_points())
+
+
+@lru_cache(maxsize=1)
+def engine_entry_points() -> dict:
+    """The installed engines' entry points by name, found once per process: listing entry points reads
+    every installed package's metadata, a few hundredths of a second each time."""
     from importlib.metadata import entry_points
 
-    return sorted({ep.name for ep in entry_points(group=ENGINE_ENTRY_POINTS)})
+    return {ep.name: ep for ep in entry_points(group=ENGINE_ENTRY_POINTS)}
 
 
 @lru_cache(maxsize=1)
@@ -41,8 +47,10 @@ def apple_categories() -> dict[str, tuple[str, ...]]:
 
 
 class _Strict(BaseModel):
-    # Each key's docstring is its description, from which docs/configuration.md is generated.
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+    # Each key's docstring is its description, from which docs/configuration.md is generated (by
+    # scripts/reference.py, which reads them from the source: pydantic's own reading of attribute
+    # docstrings parses this file at every start, a sixth of a title-only rebuild).
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class PiperOptions(_Strict):
@@ -411,6 +419,8 @@ def load_config(path: Path | None, overrides: dict[str, Any] | None = None,
             raise ConfigError(f"{path}: config file not found") from None
         except (OSError, UnicodeDecodeError) as exc:
             raise ConfigError(f"{path}: cannot read config file ({exc})") from None
+        import yaml  # only when there is a file to read: a tenth of `narrate`'s start-up otherwise
+
         try:
             loaded = yaml.safe_load(text)
         except yaml.YAMLError as exc:
@@ -445,6 +455,8 @@ def load_config(path: Path | None, overrides: dict[str, Any] | None = None,
 
 def load_lexicon_file(path: Path) -> dict[str, Pronunciation]:
     """A shared pronunciation file: a YAML mapping of word to entry, as under `pronunciations:`."""
+    import yaml
+
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except FileNotFoundError:

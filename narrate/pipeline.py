@@ -46,12 +46,12 @@ def read_article(source: str, config: Config, reader_model: str | None = None, c
     it was not trained on). With a `cache`, a local file read before with the same bytes, settings and
     reader is not read again: its reading is in the cache (the reader's imports and cleaning are most of
     what a rebuild that changes only the title would cost)."""
-    from narrate.article.read import read_source
-
     key = _reading_key(source, config, reader_model) if cache is not None else None
     known = cache.reading(key) if key is not None else None
     if known is not None:
         return Article.from_record(known)
+    from narrate.article.read import read_source
+
     article = _script(read_source(source, fetch_timeout=config.fetch.timeout), config, reader_model)
     if key is not None:
         cache.put_reading(key, article.to_record())
@@ -93,7 +93,7 @@ def _reading_key(source: str, config: Config, reader_model: str | None) -> str |
     """The cache key of a local file's reading, or None for what may change unseen (a URL, stdin)."""
     import hashlib
 
-    from narrate.article.read import MAX_INPUT_BYTES, is_url
+    from narrate.article.fetch import MAX_INPUT_BYTES, is_url
     from narrate.cache import content_key
 
     if source == "-" or is_url(source):

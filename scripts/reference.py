@@ -9,7 +9,10 @@ stale file, when either differs from what the code gives now (the test suite run
 
 from __future__ import annotations
 
+import ast
+import inspect
 import sys
+import textwrap
 import types
 import typing
 from pathlib import Path
@@ -92,9 +95,20 @@ def _bounds(metadata: list) -> str:
     return ", ".join(b for b in (low, high) if b)
 
 
+def attribute_docstrings(model: type) -> dict[str, str]:
+    """Each annotated attribute's docstring (the string just below it) in `model`'s source: narrate
+    reads its config without them, so they are read here, where the reference is made."""
+    body = ast.parse(textwrap.dedent(inspect.getsource(model))).body[0].body
+    return {node.target.id: inspect.cleandoc(after.value.value) for node, after in zip(body, body[1:])
+            if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name)
+            and isinstance(after, ast.Expr) and isinstance(after.value, ast.Constant)
+            and isinstance(after.value.value, str)}
+
+
 def config_rows(model: type[BaseModel], prefix: str = "") -> list[tuple[str, str, str, str]]:
     """(key, default, what it takes, meaning) for every key a config file may set, in the model's order."""
     rows = []
+    descriptions = attribute_docstrings(model)
     for name, field in model.model_fields.items():
         if field.exclude:
             continue
@@ -103,11 +117,11 @@ def config_rows(model: type[BaseModel], prefix: str = "") -> list[tuple[str, str
         if isinstance(annotation, type) and issubclass(annotation, BaseModel):
             rows += config_rows(annotation, key + ".")
             continue
-        if not field.description:
+        if not descriptions.get(name):
             raise SystemExit(f"scripts/reference.py: config key {key} has no docstring in narrate/config.py")
         default = "(required)" if field.default is PydanticUndefined else f"`{_yaml(field.default)}`"
         takes = ", ".join(t for t in (_type(annotation), _bounds(field.metadata)) if t)
-        rows.append((key, default, takes, _words(field.description)))
+        rows.append((key, default, takes, _words(descriptions[name])))
     return rows
 
 

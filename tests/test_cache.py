@@ -202,15 +202,16 @@ def test_a_build_from_cached_speech_loads_no_voice_and_no_web_page_reader(tmp_pa
 @pytest.mark.parametrize("engine", ["piper", "hibari"])
 def test_a_title_changed_rebuild_imports_no_detector_no_numpy_and_no_voice(tmp_path, own_cache, engine):
     """Start-up is most of a metadata-only rebuild: the article's reading, speech plan and language come
-    from the cache, and the voice's registry is read without importing its runtime."""
+    from the cache, and the voice's registry is read without importing its runtime; with no config file,
+    no YAML reader either."""
     source = write_article(tmp_path / "a.md", PARAGRAPHS)
     first = tmp_path / "first.mp3"
     assert run_cli("build", source, "--engine", engine, "-o", first, "-q").exit_code == 0
     out = tmp_path / "renamed.mp3"
     imported = modules_a_build_imports(["build", source, "--engine", engine, "--title", "Renamed", "-o", out, "-q"],
-                                       ("numpy", "py3langid", "onnxruntime", "piper", "hibari", "narrate.article.clean",
-                                        "markdown_it", "ftfy", "narrate.speech.normalize", "num2words", "pysbd",
-                                        "rich"), own_cache)
+                                       ("numpy", "py3langid", "onnxruntime", "piper", "hibari", "yaml",
+                                        "narrate.article.read", "narrate.article.clean", "markdown_it", "ftfy",
+                                        "narrate.speech.normalize", "num2words", "pysbd", "rich"), own_cache)
     assert imported == []
     assert str(ID3(out)["TIT2"]) == "Renamed"
     assert out.read_bytes()[ID3(out).size:] == first.read_bytes()[ID3(first).size:]  # the same audio, re-tagged

@@ -10,6 +10,11 @@ from narrate.errors import IngestError
 USER_AGENT = "narrate/0.1 (article to podcast; +https://pypi.org/project/narrate/)"
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 MAX_REDIRECTS = 10
+MAX_INPUT_BYTES = 20 * 1024 * 1024
+
+
+def is_url(source: str) -> bool:
+    return bool(re.match(r"https?://", source, re.IGNORECASE))
 
 
 @dataclass(frozen=True)

@@ -13,11 +13,11 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from narrate.article.fetch import MAX_INPUT_BYTES, is_url
 from narrate.errors import IngestError
 from narrate.article.language import declared_in_html, primary
 from narrate.models import Block, Draft
 
-MAX_INPUT_BYTES = 20 * 1024 * 1024
 MARKDOWN_SUFFIXES = {".md", ".markdown", ".mdown", ".mkd"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 ANNOUNCEMENTS = {"code": "A code sample is skipped here.", "table": "A table is skipped here."}
@@ -32,10 +32,6 @@ class Source:
     kind: str  # "markdown", "text" or "html"
     url: str | None = None
     raw: bytes = b""
-
-
-def is_url(source: str) -> bool:
-    return bool(re.match(r"https?://", source, re.IGNORECASE))
 
 
 def read_source(source: str, *, fetch_timeout: float = 20.0) -> Source:

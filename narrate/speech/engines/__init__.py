@@ -7,10 +7,9 @@ package would, so a third-party engine is a class with the `Engine` shape and on
 from __future__ import annotations
 
 from functools import lru_cache
-from importlib.metadata import entry_points
 from typing import TYPE_CHECKING
 
-from narrate.config import ENGINE_ENTRY_POINTS, engine_names
+from narrate.config import engine_entry_points, engine_names
 from narrate.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -19,9 +18,9 @@ if TYPE_CHECKING:
 
 
 def engine_class(name: str) -> type:
-    for ep in entry_points(group=ENGINE_ENTRY_POINTS):
-        if ep.name == name:
-            return ep.load()
+    entry_point = engine_entry_points().get(name)
+    if entry_point is not None:
+        return entry_point.load()
     raise ConfigError(f"engine: unknown engine {name!r}; available: {', '.join(engine_names())}")
 
 

@@ -18,10 +18,13 @@ if TYPE_CHECKING:
     from narrate.config import Config
 
 BUNDLED_VOICE = "joe"
-# Piper's decoder holds every layer for a whole call in memory, about 21 MB per second of speech:
-# a 560-character sentence (news pages have them) would need 700 MB. Longer sentences are spoken
-# clause by clause instead, so memory stays bounded whatever the text.
-MAX_CALL_CHARS = 200
+# Piper's decoder holds every layer for a whole call in memory, about 0.8 MB per character (18-20 MB
+# per second of speech), and onnxruntime keeps what the longest call needed: that call, not the
+# episode's length, sets the voice's memory. Longer clauses are spoken in parts cut at their strongest
+# break (a connective, else a space) nearest the middle, joined by the clause pause. At 100 characters
+# (about 5 s of speech) 5% of the clauses of a long read are cut and Piper alone peaks 60 MB lower
+# than at 200 (docs/benchmarks.md, "Where a two-hour build's memory goes").
+MAX_CALL_CHARS = 100
 # The pause Piper itself leaves at a comma (measured on the bundled voice: 0.28-0.39 s).
 CLAUSE_PAUSE_S = 0.3
 # A voice of Piper's published collection, by name: language_REGION-name-quality.
