@@ -241,8 +241,10 @@ def train(pages: list[Page], rounds: int = ROUNDS, rows: dict[str, np.ndarray] |
 def read_page(page: Page, probability: np.ndarray, threshold: float) -> str:
     """What narrate would speak from the model's probabilities: the same steps as at run time."""
     from narrate.article.clean import CleanOptions
-    from narrate.article.scorer import assemble
+    from narrate.article.scorer import assemble, unanimous
 
+    if page.ancestry:  # an HTML page: blocks all four peer readings agree on are read as at run time
+        probability = np.where(unanimous(page.blocks, page.features), np.maximum(probability, threshold), probability)
     chosen, _, _ = assemble(page.blocks, probability, threshold, page.title, CleanOptions(), page.fallback)
     return "\n\n".join(b.text for b in chosen)
 

@@ -28,6 +28,7 @@ from narrate.article.scorer import (
     repeated_sentences,
     sentence_keys,
     structure_features,
+    unanimous,
 )
 from narrate.models import Block
 
@@ -215,3 +216,27 @@ def test_the_pages_own_article_data_and_markup_describe_its_blocks():
     # the same page as the model sees it: the markup columns close the row, after the readings' opinions
     full = page_features(blocks, elements, PageOpinions(readings={}, reasons={}), markup)
     assert np.array_equal(full[:, -len(names):], table)
+
+
+def test_a_short_page_all_readings_agree_on_is_read_whole(tmp_path):
+    # a feed's full text, as `narrate sync` wraps it: two paragraphs, far smaller than any page the model saw
+    # (the model alone reads only the second of these)
+    lines = ["The keepers lit the lamp at dusk and trimmed the wicks through the night.",
+             "Every few hours the glass was wiped clean of smoke."]
+    page = tmp_path / "short.html"
+    page.write_text('<!DOCTYPE html><html><head><meta charset="utf-8"><title>Lamp</title></head><body><article>'
+                    "<h1>Lamp</h1>" + "".join(f"<p>{line}</p>" for line in lines) + "</article></body></html>",
+                    encoding="utf-8")
+    text = "\n".join(spoken(script_of(page)))
+    assert all(text.count(line) == 1 for line in lines), text
+
+
+def test_blocks_are_unanimous_only_when_the_peer_readings_hold_the_same_prose():
+    blocks, elements = cut_page("<html><body>" + "".join(f"<p>{text}</p>" for text in BODY[:3]) + "</body></html>")
+    body = "".join(sentence_keys(" ".join(BODY[:3])))
+    agreeing = {name: body for name in ("trafilatura", "readability", "copied_text", "narrate_draft")}
+    features = page_features(blocks, elements, PageOpinions(readings=agreeing, reasons={}))
+    assert unanimous(blocks, features).all()
+    short = "".join(sentence_keys(" ".join(BODY[:2])))  # one reading leaves the third paragraph out
+    features = page_features(blocks, elements, PageOpinions(readings=agreeing | {"readability": short}, reasons={}))
+    assert not unanimous(blocks, features).any()

@@ -710,6 +710,19 @@ def fallback(blocks: list[PageBlock], features: np.ndarray) -> list[int]:
     return []
 
 
+def unanimous(blocks: list[PageBlock], features: np.ndarray) -> np.ndarray:
+    """The blocks of prose that all four peer readings hold, on a page where they hold the same blocks of prose:
+    read whatever the model says. Such a page (a feed's full text, a bare blog post of two paragraphs) leaves
+    nothing to decide, and a page that small is far from those the model learned on."""
+    if not blocks:
+        return np.zeros(0, dtype=bool)
+    names = feature_names()
+    votes = features[:, [names.index(f"held_{name}") for name in READINGS[:4]]] >= 0.5
+    prose = np.array([bool(sentence_keys(b.text)) for b in blocks])
+    every, none = votes.all(axis=1), ~votes.any(axis=1)
+    return prose & every if (every | none)[prose].all() else np.zeros(len(blocks), dtype=bool)
+
+
 def assemble(blocks: list[PageBlock], probability: np.ndarray, threshold: float, title: str | None,
              options: CleanOptions, fallback: list[int]) -> tuple[list[Block], dict[int, str | None], list[Dropped]]:
     """The blocks read, in page order and each sentence once; why each other block is not (None: the model's
@@ -730,6 +743,8 @@ def read_with_model(html: str, opinions: PageOpinions, draft: Draft, options: Cl
     features = page_features(blocks, elements, opinions, page_markup(html))
     model, probability, contributions = score_blocks(features, block_ancestry(elements), [len(b.text) for b in blocks],
                                                      model_path or str(MODEL_PATH))
+    probability = np.where(unanimous(blocks, features), np.maximum(probability, model.threshold_probability),
+                           probability)
     chosen, left_out, repeated = assemble(blocks, probability, model.threshold_probability, draft.title, options,
                                           fallback(blocks, features))
     dropped = [Dropped(blocks[i].text, reason or reasons_against(model, contributions[i], probability[i]))
