@@ -40,7 +40,7 @@ from eval_cleaning import fold_of, origin, readability_text, score, squash  # no
 
 ROOT = Path(__file__).resolve().parent.parent
 READING_VERSION = "1"  # bump when narrate's stages before the scorer change: the cache is keyed on it
-FEATURE_VERSION = "2"  # bump when the scorer's features change
+FEATURE_VERSION = "3"  # bump when the scorer's features change
 PARAMS = {"objective": "binary", "learning_rate": 0.1, "num_leaves": 31, "min_data_in_leaf": 20,
           "feature_fraction": 0.8, "bagging_fraction": 0.8, "bagging_freq": 1, "lambda_l2": 1.0, "verbose": -1,
           "num_threads": 1, "seed": 7, "deterministic": True}
@@ -143,13 +143,14 @@ def cached(path: Path, name: str, make):
 def described(folder: Path, cache: Path, key: str) -> Page | None:
     """Read the page (the readings cached), cut it into blocks and describe them."""
     from narrate.article.read import read_source
-    from narrate.article.scorer import block_ancestry, cut_page, fallback, page_features
+    from narrate.article.scorer import block_ancestry, cut_page, fallback, page_features, page_markup
 
     reading = cached(cache / f"{folder.name}-{key}.pkl", folder.name, lambda: read_stages(folder))
     if reading is None:
         return None
-    blocks, elements = cut_page(read_source(str(folder / "source.html")).text)
-    features = page_features(blocks, elements, reading.opinions)
+    html = read_source(str(folder / "source.html")).text
+    blocks, elements = cut_page(html)
+    features = page_features(blocks, elements, reading.opinions, page_markup(html))
     page = labelled_page(folder, reading, blocks, features, fallback(blocks, features))
     page.ancestry = block_ancestry(elements)
     return page
@@ -240,8 +241,10 @@ def train(pages: list[Page], rounds: int = ROUNDS, rows: dict[str, np.ndarray] |
 def read_page(page: Page, probability: np.ndarray, threshold: float) -> str:
     """What narrate would speak from the model's probabilities: the same steps as at run time."""
     from narrate.article.clean import CleanOptions
-    from narrate.article.scorer import assemble
+    from narrate.article.scorer import assemble, unanimous
 
+    if page.ancestry:  # an HTML page: blocks all four peer readings agree on are read as at run time
+        probability = np.where(unanimous(page.blocks, page.features), np.maximum(probability, threshold), probability)
     chosen, _, _ = assemble(page.blocks, probability, threshold, page.title, CleanOptions(), page.fallback)
     return "\n\n".join(b.text for b in chosen)
 

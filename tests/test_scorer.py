@@ -21,11 +21,14 @@ from narrate.article.scorer import (
     feature_names,
     load_model,
     page_features,
+    page_markup,
     probabilities,
     read_once,
     score_blocks,
     repeated_sentences,
     sentence_keys,
+    structure_features,
+    unanimous,
 )
 from narrate.models import Block
 
@@ -183,3 +186,57 @@ def test_a_control_left_open_does_not_swallow_the_article_after_it():
             + "</article></main></div></header><form><button>Subscribe</button></form></body></html>")
     # the open control's own words become a block for the model to judge; a real button is still skipped
     assert [b.text for b in cut_page(html)[0]] == ["Menu", *BODY]
+
+
+def test_the_pages_own_article_data_and_markup_describe_its_blocks():
+    teasers = "".join(f'<div class="card"><p>Teaser number {i} about another story entirely.</p></div>' for i in range(4))
+    html = ('<html><head><meta property="og:type" content="article"><script type="application/ld+json">'
+            + json.dumps({"@type": "NewsArticle", "articleBody": " ".join(BODY[:2])})
+            + '</script></head><body><nav role="navigation"><p>Sections of the site.</p></nav>'
+            + '<div itemprop="articleBody"><p itemprop="author">Jo Bloggs</p>'
+            + "".join(f"<p>{text}</p>" for text in BODY) + "</div>" + teasers
+            + '<div class="comment-list" itemtype="https://schema.org/Comment"><p>Great piece, thanks!</p></div>'
+            + "</body></html>")
+    markup = page_markup(html)
+    assert markup.is_article and markup.body.startswith(sentence_keys(BODY[0])[0])
+    blocks, elements = cut_page(html)
+    texts = [b.text for b in blocks]
+    names = feature_names()[-structure_features([], [], markup).shape[1]:]
+    table = structure_features(blocks, elements, markup)
+    column = {name: table[:, i] for i, name in enumerate(names)}
+    assert names == feature_names()[len(feature_names()) - len(names):]
+    first, last, teaser = texts.index(BODY[0]), texts.index(BODY[-1]), texts.index(texts[-2])
+    assert column["held_embedded"][first] == 1 and column["held_embedded"][last] == 0
+    assert column["markup_body"][first] == 1 and column["markup_body"][texts.index("Sections of the site.")] == 0
+    assert column["landmark"][texts.index("Sections of the site.")] == 1
+    assert column["markup_meta"][texts.index("Jo Bloggs")] == 1
+    assert column["markup_comment"][texts.index("Great piece, thanks!")] == 1
+    assert column["parent_class_repeats"][teaser] > column["parent_class_repeats"][first] == 0
+    assert column["prose_run"][first] == column["prose_run"][last] > 0
+    # the same page as the model sees it: the markup columns close the row, after the readings' opinions
+    full = page_features(blocks, elements, PageOpinions(readings={}, reasons={}), markup)
+    assert np.array_equal(full[:, -len(names):], table)
+
+
+def test_a_short_page_all_readings_agree_on_is_read_whole(tmp_path):
+    # a feed's full text, as `narrate sync` wraps it: two paragraphs, far smaller than any page the model saw
+    # (the model alone reads only the second of these)
+    lines = ["The keepers lit the lamp at dusk and trimmed the wicks through the night.",
+             "Every few hours the glass was wiped clean of smoke."]
+    page = tmp_path / "short.html"
+    page.write_text('<!DOCTYPE html><html><head><meta charset="utf-8"><title>Lamp</title></head><body><article>'
+                    "<h1>Lamp</h1>" + "".join(f"<p>{line}</p>" for line in lines) + "</article></body></html>",
+                    encoding="utf-8")
+    text = "\n".join(spoken(script_of(page)))
+    assert all(text.count(line) == 1 for line in lines), text
+
+
+def test_blocks_are_unanimous_only_when_the_peer_readings_hold_the_same_prose():
+    blocks, elements = cut_page("<html><body>" + "".join(f"<p>{text}</p>" for text in BODY[:3]) + "</body></html>")
+    body = "".join(sentence_keys(" ".join(BODY[:3])))
+    agreeing = {name: body for name in ("trafilatura", "readability", "copied_text", "narrate_draft")}
+    features = page_features(blocks, elements, PageOpinions(readings=agreeing, reasons={}))
+    assert unanimous(blocks, features).all()
+    short = "".join(sentence_keys(" ".join(BODY[:2])))  # one reading leaves the third paragraph out
+    features = page_features(blocks, elements, PageOpinions(readings=agreeing | {"readability": short}, reasons={}))
+    assert not unanimous(blocks, features).any()

@@ -17,6 +17,7 @@ Whatever the model says: a sentence already read is never read again, the user's
 from __future__ import annotations
 
 import bisect
+import json
 import math
 import re
 from dataclasses import dataclass, replace
@@ -90,6 +91,15 @@ READINGS = ("trafilatura", "readability", "copied_text", "narrate_draft", "narra
 _SENTENCE = re.compile(r"(?<=[.!?…。])[\"'”’)\]]*\s+(?=[\"'“‘(\[«]?[A-Z0-9À-ÖØ-ÞΑ-ΩА-ЯЁ])")
 MIN_SENTENCE_CHARS = 12
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")
+# What a page's markup says of its own parts: schema.org properties and types, and ARIA landmarks.
+_ITEMPROP_BODY = re.compile(r"articleBody|reviewBody|text", re.IGNORECASE)
+_ITEMPROP_META = re.compile(r"author|creator|datePublished|dateModified|publisher|keywords|about", re.IGNORECASE)
+_COMMENT_MARKUP = re.compile(r"comment", re.IGNORECASE)
+_LANDMARK = re.compile(r"^(navigation|complementary|contentinfo|banner|search|dialog|menu\w*)$", re.IGNORECASE)
+_MAIN_ROLE = re.compile(r"^(main|article)$", re.IGNORECASE)
+_LD_JSON = re.compile(r"<script[^>]*application/ld\+json[^>]*>(.*?)</script>", re.IGNORECASE | re.DOTALL)
+_ARTICLE_TYPE = re.compile(r"Article|BlogPosting|Report|Review")
+_OG_TYPE = re.compile(r"<meta[^>]*og:type[^>]*>", re.IGNORECASE)
 
 
 def feature_names() -> list[str]:
@@ -109,7 +119,47 @@ def feature_names() -> list[str]:
     names += ["held_count", "held_count_prev", "held_count_next", "held_window_5", "held_window_15"]
     names += ["between_agreed", "agreed_distance", "agreed_char_distance", "before_first_agreed", "after_last_agreed"]
     names += [f"rule_{name}" for name in RULE_REASONS] + ["rule_kept"]
+    names += ["markup_body", "markup_meta", "markup_comment", "landmark", "main_role", "held_embedded",
+              "page_has_embedded", "page_is_article", "own_class_repeats", "parent_class_repeats",
+              "blocks_since_heading", "blocks_to_heading", "prose_run", "prose_run_chars", "capital_share",
+              "same_tag_siblings", "in_time_or_address"]
     return names
+
+
+@dataclass(frozen=True)
+class PageMarkup:
+    """What a page says of itself outside its visible text: the article body its JSON-LD carries (squashed), and
+    whether it declares itself an article (schema.org type or og:type)."""
+
+    body: str = ""
+    is_article: bool = False
+
+
+def page_markup(html: str) -> PageMarkup:
+    """The page's JSON-LD article bodies and its declared kind: a block the page's own data holds is article."""
+    bodies: list[str] = []
+    is_article = any("article" in tag.lower() for tag in _OG_TYPE.findall(html))
+
+    def walk(node) -> None:
+        nonlocal is_article
+        if isinstance(node, dict):
+            kind = node.get("@type")
+            kinds = kind if isinstance(kind, list) else [kind]
+            is_article = is_article or any(isinstance(k, str) and _ARTICLE_TYPE.search(k) for k in kinds)
+            if isinstance(node.get("articleBody"), str):
+                bodies.append(node["articleBody"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    for script in _LD_JSON.findall(html):
+        try:
+            walk(json.loads(script, strict=False))
+        except ValueError:  # a page's broken JSON-LD says nothing
+            continue
+    return PageMarkup(squash("\n".join(bodies)), is_article)
 
 
 @dataclass(frozen=True)
@@ -223,7 +273,8 @@ def _shape_features(text: str) -> list[float]:
             float(word_count(text) <= 15 and is_credit(text))]
 
 
-def page_features(blocks: list[PageBlock], elements: list, opinions: PageOpinions) -> np.ndarray:
+def page_features(blocks: list[PageBlock], elements: list, opinions: PageOpinions,
+                  markup: PageMarkup = PageMarkup()) -> np.ndarray:
     """One row of numbers per block, in `feature_names()` order."""
     if not blocks:
         return np.zeros((0, len(feature_names())))
@@ -292,6 +343,67 @@ def page_features(blocks: list[PageBlock], elements: list, opinions: PageOpinion
         row += [float(bool(reason) and bool(re.search(pattern, reason))) for pattern in RULE_REASONS.values()]
         row += [held[index][READINGS.index("narrate_agreed")]]
         rows.append(row)
+    return np.hstack([np.array(rows, dtype=np.float64), structure_features(blocks, elements, markup)])
+
+
+def structure_features(blocks: list[PageBlock], elements: list, markup: PageMarkup) -> np.ndarray:
+    """The last columns of `page_features`: what the markup says of the block (schema.org, ARIA, JSON-LD), how
+    often its box's class repeats on the page (a card in a list of teasers, not the one article box), where it
+    stands between headings, how long a run of prose it belongs to, and its words' shape."""
+    n = len(blocks)
+    if not n:
+        return np.zeros((0, 17))
+    root = elements[0].getroottree().getroot()
+    signatures: dict[tuple[str, str], int] = {}
+    for element in root.iter():
+        if isinstance(element.tag, str) and element.get("class"):
+            key = (element.tag, element.get("class"))
+            signatures[key] = signatures.get(key, 0) + 1
+
+    def repeats(element) -> float:
+        if element is None or not element.get("class"):
+            return 0.0
+        return math.log1p(signatures.get((element.tag, element.get("class")), 0))
+
+    heading = [b.kind == "heading" for b in blocks]
+    since, last = [0.0] * n, None
+    for index in range(n):
+        since[index] = math.log1p(index - last) if last is not None else -1.0
+        if heading[index]:
+            last = index
+    until, following = [0.0] * n, None
+    for index in range(n - 1, -1, -1):
+        until[index] = math.log1p(following - index) if following is not None else -1.0
+        if heading[index]:
+            following = index
+    prose = [bool(sentence_keys(b.text)) for b in blocks]
+    run, run_chars = [0.0] * n, [0.0] * n
+    start = 0
+    for index in range(n + 1):
+        if index == n or not prose[index]:
+            letters = sum(len(blocks[i].text) for i in range(start, index))
+            for inside in range(start, index):
+                run[inside], run_chars[inside] = math.log1p(index - start), math.log1p(letters)
+            start = index + 1
+    rows = []
+    for index, (block, element) in enumerate(zip(blocks, elements)):
+        boxes = [element, *element.iterancestors()]
+        props = " ".join(f"{box.get('itemprop') or ''} {box.get('itemtype') or ''}" for box in boxes)
+        near_props = " ".join(box.get("itemprop") or "" for box in boxes[:3])
+        roles = [box.get("role") or "" for box in boxes]
+        parent = element.getparent()
+        siblings = [child.tag for child in parent if isinstance(child.tag, str)] if parent is not None else []
+        words = block.text.split()
+        rows.append([
+            float(bool(_ITEMPROP_BODY.search(" ".join(box.get("itemprop") or "" for box in boxes)))),
+            float(bool(_ITEMPROP_META.search(near_props))), float(bool(_COMMENT_MARKUP.search(props))),
+            float(any(_LANDMARK.match(role) for role in roles)), float(any(_MAIN_ROLE.match(role) for role in roles)),
+            held_share(block.text, markup.body) if markup.body and len(squash(block.text)) >= MIN_SENTENCE_CHARS else 0.0, float(bool(markup.body)),
+            float(markup.is_article), repeats(element), repeats(parent), since[index], until[index],
+            run[index], run_chars[index], sum(w[:1].isupper() for w in words) / max(1, len(words)),
+            siblings.count(element.tag) / max(1, len(siblings)),
+            float(any(box.tag in ("time", "address") for box in boxes) or element.find(".//time") is not None),
+        ])
     return np.array(rows, dtype=np.float64)
 
 
@@ -512,6 +624,15 @@ _SAYS = {
     "trafilatura_page_share": "how much the readings agree on this page",
     "readability_page_share": "how much the readings agree on this page",
     "readings_agree": "how much the readings agree on this page",
+    "markup_body": "outside the page's marked article body", "markup_meta": "marked as the article's details",
+    "markup_comment": "marked as a comment", "landmark": "in a navigation or side landmark",
+    "main_role": "outside the page's main landmark", "held_embedded": "not in the page's own article data",
+    "page_has_embedded": "the page's data", "page_is_article": "the kind of page",
+    "own_class_repeats": "one of many boxes alike", "parent_class_repeats": "in one of many boxes alike",
+    "blocks_since_heading": "where it stands after a heading", "blocks_to_heading": "where it stands before a heading",
+    "prose_run": "not in a run of prose", "prose_run_chars": "not in a run of prose",
+    "capital_share": "many capitalised words", "same_tag_siblings": "unlike the blocks beside it",
+    "in_time_or_address": "a date or an address",
 }
 
 
@@ -589,6 +710,19 @@ def fallback(blocks: list[PageBlock], features: np.ndarray) -> list[int]:
     return []
 
 
+def unanimous(blocks: list[PageBlock], features: np.ndarray) -> np.ndarray:
+    """The blocks of prose that all four peer readings hold, on a page where they hold the same blocks of prose:
+    read whatever the model says. Such a page (a feed's full text, a bare blog post of two paragraphs) leaves
+    nothing to decide, and a page that small is far from those the model learned on."""
+    if not blocks:
+        return np.zeros(0, dtype=bool)
+    names = feature_names()
+    votes = features[:, [names.index(f"held_{name}") for name in READINGS[:4]]] >= 0.5
+    prose = np.array([bool(sentence_keys(b.text)) for b in blocks])
+    every, none = votes.all(axis=1), ~votes.any(axis=1)
+    return prose & every if (every | none)[prose].all() else np.zeros(len(blocks), dtype=bool)
+
+
 def assemble(blocks: list[PageBlock], probability: np.ndarray, threshold: float, title: str | None,
              options: CleanOptions, fallback: list[int]) -> tuple[list[Block], dict[int, str | None], list[Dropped]]:
     """The blocks read, in page order and each sentence once; why each other block is not (None: the model's
@@ -606,9 +740,11 @@ def read_with_model(html: str, opinions: PageOpinions, draft: Draft, options: Cl
                     model_path: str | None = None) -> tuple[Draft, tuple[Dropped, ...]]:
     """The page's article as the block scorer reads it, with every block left out and the model's reasons."""
     blocks, elements = cut_page(html)
-    features = page_features(blocks, elements, opinions)
+    features = page_features(blocks, elements, opinions, page_markup(html))
     model, probability, contributions = score_blocks(features, block_ancestry(elements), [len(b.text) for b in blocks],
                                                      model_path or str(MODEL_PATH))
+    probability = np.where(unanimous(blocks, features), np.maximum(probability, model.threshold_probability),
+                           probability)
     chosen, left_out, repeated = assemble(blocks, probability, model.threshold_probability, draft.title, options,
                                           fallback(blocks, features))
     dropped = [Dropped(blocks[i].text, reason or reasons_against(model, contributions[i], probability[i]))
