@@ -61,7 +61,8 @@ def test_the_docs_build_as_a_site_with_warnings_as_errors(tmp_path):
 
 
 def test_every_install_line_names_the_distribution():
-    """`narrate` on PyPI is another project: an extra is always asked for as narrate-podcast[...]."""
+    """`narrate` on PyPI is another project: an extra is always asked for as narrate-podcast[...], and a
+    link to the project (the User-Agent's) goes to narrate-podcast."""
     assert DIST == "narrate-podcast"
     wrong = []
     for path in [ROOT / "README.md", *ROOT.joinpath("docs").rglob("*.md"), *ROOT.joinpath("narrate").rglob("*.py"),
@@ -71,6 +72,7 @@ def test_every_install_line_names_the_distribution():
         text = path.read_text(encoding="utf-8")
         wrong += [f"{path.relative_to(ROOT)}: {m}" for m in re.findall(r"(?<![\w-])narrate\[\w+\]", text)]
         wrong += [f"{path.relative_to(ROOT)}: {m}" for m in re.findall(r"pip install '?narrate(?![\w-])", text)]
+        wrong += [f"{path.relative_to(ROOT)}: {m}" for m in re.findall(r"pypi\.org/project/narrate(?![\w-])", text)]
     assert wrong == []
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert f"pip install '{DIST}[s3]'" in readme

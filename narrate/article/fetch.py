@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from narrate.errors import IngestError
 
-USER_AGENT = "narrate/0.1 (article to podcast; +https://pypi.org/project/narrate/)"
+USER_AGENT = "narrate/0.1 (article to podcast; +https://pypi.org/project/narrate-podcast/)"
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 MAX_REDIRECTS = 10
 MAX_INPUT_BYTES = 20 * 1024 * 1024
