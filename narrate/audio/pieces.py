@@ -1,0 +1,152 @@
+"""The programme as pieces, each encoded on its own and kept, so a rebuild encodes only what changed.
+
+The programme is cut in the middle of long pauses (a paragraph's or a section's), where the audio is
+digital silence for a third of a second either side: the limiter is at rest there, and neither
+LAME's frames nor the resampler reach across. A piece is padded with silence to a whole number
+of 1152-sample frames at 44.1 kHz, so the pieces' frames join into one gapless stream (see `join`)
+and the timeline, padding included, stays exact.
+
+Only about one long pause in CUT_ONE_IN is cut, chosen by a checksum of the sentence before it: a cut
+depends on nothing but its own sentence, so editing one sentence changes one piece, and the pieces
+after it, shifted in time but not in content, are found again in the cache. A piece is keyed by its
+exact samples (before gain) with the gain, ceiling and encoder settings, which decide its MP3.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from narrate.audio.join import FRAME_SAMPLES, OUTPUT_RATE, Piece
+from narrate.cache import Cache
+from narrate.models import Loudness, Utterance
+
+if TYPE_CHECKING:
+    import numpy as np
+
+MIN_CUT_SECONDS = 0.6
+CUT_ONE_IN = 2
+PIECE_VERSION = 1
+# Pieces are encoded this many at a time once no voice is running (a re-encode at another gain).
+PARALLEL_PIECES = 2
+
+
+def cuts(plan: list[Utterance]) -> set[int]:
+    """The utterances after whose pause the programme is cut."""
+    return {number for number, utterance in enumerate(plan[:-1])
+            if utterance.pause_after >= MIN_CUT_SECONDS
+            and zlib.crc32(utterance.spoken.encode("utf-8")) % CUT_ONE_IN == 0}
+
+
+def split_pause(samples: int) -> tuple[int, int]:
+    """A cut pause's samples before and after the cut."""
+    return samples // 2, samples - samples // 2
+
+
+def frames_for(samples: int, rate: int) -> int:
+    """Whole 44.1 kHz MP3 frames that hold `samples` at `rate`."""
+    return max(1, -(-samples * OUTPUT_RATE // (rate * FRAME_SAMPLES)))
+
+
+def padding_seconds(samples: int, rate: int) -> float:
+    """The silence a piece of `samples` gets at its end to fill its last frame."""
+    return frames_for(samples, rate) * FRAME_SAMPLES / OUTPUT_RATE - samples / rate
+
+
+@dataclass(frozen=True)
+class Encoded:
+    """A piece's MP3 in the cache and what its decoded audio measured."""
+
+    piece: Piece
+    energies: np.ndarray  # mean square of the K-weighted decoded audio, per frame
+    peak_dbtp: float
+
+
+def combined(encoded: list[Encoded]) -> Loudness:
+    """The whole file's loudness and true peak from its pieces' figures.
+
+    The pieces meet in silence, so the file's K-weighted energy per frame is theirs laid end to end,
+    and its true peak is their highest.
+    """
+    import numpy as np
+
+    from narrate.audio.loudness import gated_loudness, regrid
+
+    energies = np.concatenate([item.energies for item in encoded])
+    return Loudness(gated_loudness(regrid(energies, FRAME_SAMPLES, OUTPUT_RATE)),
+                    max(item.peak_dbtp for item in encoded))
+
+
+class Pieces:
+    """Encodes the programme's pieces as they are cut, reusing the cache's, `workers` at a time.
+
+    `cut(start, length)` names a finished stretch of the raw PCM file (in samples); the piece is
+    read back from the file, so nothing of it is held here.
+    """
+
+    def __init__(self, raw: Path, rate: int, gain_db: float, ceiling_db: float, bitrate: int, cache: Cache,
+                 workers: int = 1):
+        from concurrent.futures import ThreadPoolExecutor
+
+        self.raw, self.rate, self.gain, self.ceiling, self.bitrate = raw, rate, gain_db, ceiling_db, bitrate
+        self.cache = cache
+        self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="piece")
+        self.futures = []
+        self.encoded_now = 0  # pieces this build had to encode (the others came from the cache)
+        self.stopped = False
+
+    def cut(self, start: int, length: int) -> None:
+        self.futures.append(self.pool.submit(self._piece, start, length))
+
+    def _key(self, start: int, length: int, frames: int) -> str:
+        from narrate.audio.lame import LAME_QUALITY, read_raw
+
+        digest = hashlib.sha256(json.dumps({
+            "version": PIECE_VERSION, "rate": self.rate, "gain": self.gain, "ceiling": self.ceiling,
+            "bitrate": self.bitrate, "quality": LAME_QUALITY, "frames": frames}).encode())
+        for data in read_raw(self.raw, start, length):
+            digest.update(data)
+        return digest.hexdigest()
+
+    def _piece(self, start: int, length: int) -> Encoded:
+        import numpy as np
+
+        from narrate.audio.lame import Encoder, read_raw
+
+        frames = frames_for(length, self.rate)
+        key = self._key(start, length, frames)
+        found = self.cache.piece(key)
+        if found is not None:
+            mp3, facts = found
+            return Encoded(Piece(mp3, frames), np.asarray(facts["energies"], dtype=np.float64), facts["peak_dbtp"])
+        if self.stopped:
+            raise RuntimeError("stopped")
+        target = self.cache.piece_target(key)
+        encoder = Encoder(self.rate, target, self.gain, self.ceiling, self.bitrate, frames)
+        try:
+            for data in read_raw(self.raw, start, length):
+                encoder.feed(data)
+            energies, peak = encoder.finish()
+        except BaseException:
+            encoder.abandon()
+            target.unlink(missing_ok=True)
+            raise
+        self.encoded_now += 1
+        mp3 = self.cache.put_piece(key, target, {"energies": energies.tolist(), "peak_dbtp": peak})
+        return Encoded(Piece(mp3, frames), energies, peak)
+
+    def finish(self) -> list[Encoded]:
+        try:
+            return [future.result() for future in self.futures]
+        finally:
+            self.pool.shutdown(wait=True)
+
+    def abandon(self) -> None:
+        self.stopped = True
+        for future in self.futures:
+            future.cancel()
+        self.pool.shutdown(wait=True)
