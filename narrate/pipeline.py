@@ -374,10 +374,11 @@ def _file_identity(path: Path | None) -> str | None:
 
 def rendition_key(plan, clip_keys: list[str], rate: int, config: Config) -> str:
     """Everything that decides the encoded audio: clips, pauses, jingles, loudness and bitrate."""
+    from narrate.audio.pieces import PIECE_VERSION
     from narrate.cache import content_key
 
     return content_key({
-        "version": RENDITION_VERSION, "rate": rate,
+        "version": RENDITION_VERSION, "pieces": PIECE_VERSION, "rate": rate,
         "clips": clip_keys,
         "pauses": [round(u.pause_after * rate) for u in plan],
         "intro": _file_identity(config.path(config.audio.intro)),
@@ -413,7 +414,6 @@ def build(article: Article, config: Config, mp3: Path, *, overrides: MetaOverrid
           use_cache: bool = True, progress: Progress | None = None) -> Episode:
     """Narrate `article` into `mp3` and its sidecars; nothing appears at `mp3` unless all succeeded."""
     from narrate.audio.assemble import PcmStream, layout
-    from narrate.audio.pieces import cuts
     from narrate.audio.jingles import load_jingle
     from narrate.audio.sidecars import chapters_json, srt, webvtt
     from narrate.audio.tags import write_tags
@@ -450,7 +450,6 @@ def build(article: Article, config: Config, mp3: Path, *, overrides: MetaOverrid
         reused = cache.rendition(key) if use_cache else None
         hint_key = content_key({"voice": identity, "audio": [config.audio.loudness, config.audio.true_peak]})
         hint = cache.hint(hint_key) or bundled_hint(identity)
-        cut_after = cuts(plan)
         stream = pieces = None
         if reused is None:
             from narrate.audio.encode import encode, hinted_gain
@@ -459,11 +458,13 @@ def build(article: Article, config: Config, mp3: Path, *, overrides: MetaOverrid
             # The gain is known before the first sentence: encode each piece while the engine speaks.
             gain, ceiling = hinted_gain(hint["typical_lufs"], config.audio, hint)
             encoder = pieces = Pieces(raw, rate, gain, ceiling, config.audio.bitrate, cache)
-            stream = PcmStream(plan, rate, raw, intro, cut_after, pieces)
+            stream = PcmStream(plan, rate, raw, intro, pieces)
         clips = speak(plan, engines, cache, lambda done, total: report("speaking", done, total), config.workers,
                       on_ready=stream.ready if stream else None)
         del engines, engine  # the voice's network is not needed past this point: free its memory for ffmpeg
-        timeline = layout(article, plan, clips, rate, len(intro) // 2, len(outro) // 2, cut_after)
+        if pieces is not None:
+            pieces.unleash()  # no voice speaks any more: two pieces may encode at once
+        timeline = layout(article, plan, clips, rate, len(intro) // 2, len(outro) // 2)
         piece_files: list[Path] = []
         if reused is not None:
             shutil.copyfile(reused[0], staged_mp3)
@@ -471,7 +472,7 @@ def build(article: Article, config: Config, mp3: Path, *, overrides: MetaOverrid
         else:
             report("encoding", 0, 1)
             if stream is None:
-                stream = PcmStream(plan, rate, raw, intro, cut_after)
+                stream = PcmStream(plan, rate, raw, intro)
                 for position, clip in enumerate(clips):
                     stream.ready(position, clip)
             whole = stream.close(outro)

@@ -35,10 +35,10 @@ def _ms(seconds: float) -> int:
 
 
 def layout(article: Article, plan: list[Utterance], clips: list[Clip], rate: int,
-           intro_samples: int = 0, outro_samples: int = 0, cut_after: set[int] = frozenset()) -> Timeline:
+           intro_samples: int = 0, outro_samples: int = 0) -> Timeline:
     """Where every sentence and chapter lands, counting each piece's padding to whole MP3 frames
-    (`cut_after`: the utterances after whose pause the programme is cut, see `pieces`)."""
-    from narrate.audio.pieces import padding_seconds, split_pause
+    (the programme is cut as `PcmStream` cuts it, see `pieces`)."""
+    from narrate.audio.pieces import cut_here, padding_seconds, split_pause
 
     cues: list[Cue] = []
     section_starts: dict[int, float] = {}
@@ -51,7 +51,7 @@ def layout(article: Article, plan: list[Utterance], clips: list[Clip], rate: int
         cues.append(Cue(_ms(position / rate + padded), _ms((position + length) / rate + padded), utterance.written))
         pause = round(utterance.pause_after * rate)
         position += length + pause
-        if number in cut_after:
+        if number + 1 < len(plan) and cut_here(pause, position - piece_start, rate):
             before, _ = split_pause(pause)
             padded += padding_seconds(position - pause + before - piece_start, rate)
             piece_start = position - pause + before
@@ -73,15 +73,15 @@ class PcmStream:
 
     Clips may arrive out of order (cached ones at once, synthesised ones as workers finish); each is
     written as soon as every clip before it has been, so the encoder can run while speech is synthesised.
-    `bounds` lists the pieces as (first sample, length), cut after the utterances in `cut_after`.
+    `bounds` lists the pieces as (first sample, length). Without `pieces`, the programme's loudness
+    is measured here; with them, each piece's encoder measures its own.
     """
 
-    def __init__(self, plan: list[Utterance], rate: int, raw_path: Path, intro: bytes = b"",
-                 cut_after: set[int] = frozenset(), pieces=None):
+    def __init__(self, plan: list[Utterance], rate: int, raw_path: Path, intro: bytes = b"", pieces=None):
         from narrate.audio.loudness import LoudnessMeter
 
-        self.plan, self.rate, self.cut_after, self.pieces = plan, rate, cut_after, pieces
-        self.meter = LoudnessMeter(rate)
+        self.plan, self.rate, self.pieces = plan, rate, pieces
+        self.meter = LoudnessMeter(rate) if pieces is None else None
         self.pending: dict[int, Clip] = {}
         self.next = 0
         self.written = 0
@@ -99,10 +99,14 @@ class PcmStream:
         except OSError as exc:
             raise OutputError(f"{self.path.parent}: cannot write audio ({exc.strerror or exc})") from None
         self.written += len(data) // 2
-        self.meter.add_pcm(data)
+        if self.meter is not None:
+            self.meter.add_pcm(data)
+
+    def _start(self) -> int:
+        return self.bounds[-1][0] + self.bounds[-1][1] if self.bounds else 0
 
     def _cut(self) -> None:
-        start = self.bounds[-1][0] + self.bounds[-1][1] if self.bounds else 0
+        start = self._start()
         self.bounds.append((start, self.written - start))
         if self.pieces is not None:
             try:
@@ -112,7 +116,7 @@ class PcmStream:
             self.pieces.cut(start, self.written - start)
 
     def ready(self, position: int, clip: Clip) -> None:
-        from narrate.audio.pieces import split_pause
+        from narrate.audio.pieces import cut_here, split_pause
 
         self.pending[position] = clip
         while self.next in self.pending:
@@ -121,7 +125,8 @@ class PcmStream:
             if clip.sample_rate != self.rate:
                 samples = resample(samples, clip.sample_rate, self.rate, clip_length(clip, self.rate))
             pause = round(self.plan[self.next].pause_after * self.rate)
-            if self.next in self.cut_after:
+            since_cut = self.written + len(samples) + pause - self._start()
+            if self.next + 1 < len(self.plan) and cut_here(pause, since_cut, self.rate):
                 before, after = split_pause(pause)
                 self._write(samples.tobytes() + bytes(2 * before))
                 self._cut()
@@ -130,12 +135,13 @@ class PcmStream:
                 self._write(samples.tobytes() + bytes(2 * pause))
             self.next += 1
 
-    def close(self, outro: bytes = b"") -> float:
-        """Write the outro, end the last piece and close; the whole programme's integrated loudness (LUFS)."""
+    def close(self, outro: bytes = b"") -> float | None:
+        """Write the outro, end the last piece and close; the whole programme's integrated loudness (LUFS),
+        when measured here."""
         self._write(outro)
         self._cut()
         self.file.close()
-        return self.meter.integrated_lufs()
+        return self.meter.integrated_lufs() if self.meter is not None else None
 
     def abandon(self) -> None:
         self.file.close()

@@ -94,15 +94,16 @@ def _calibrated_gain(raw: Path, sample_rate: int, whole_lufs: float, target: flo
     return gain
 
 
-def encode(raw: Path, sample_rate: int, mp3: Path, options: AudioOptions, whole_lufs: float,
+def encode(raw: Path, sample_rate: int, mp3: Path, options: AudioOptions, whole_lufs: float | None,
            hint: dict | None = None, streamed=None, bounds: list[tuple[int, int]] | None = None,
            cache=None) -> tuple[Loudness, dict, list[Path]]:
     """Encode `raw` PCM to a CBR MP3 at the target loudness under the true-peak ceiling.
 
     The programme is encoded in pieces (`bounds`, in samples; the whole of it when not given) kept in
     `cache` (a temporary one when not given), then joined. `whole_lufs` is the programme's loudness,
-    measured as it was assembled. `streamed` is a `pieces.Pieces` already fed the whole programme
-    while it was synthesised (with a gain from `hint`); its MP3 is kept when it meets the target.
+    measured as it was assembled (None with `streamed`, whose pieces measure it). `streamed` is a
+    `pieces.Pieces` already fed the whole programme while it was synthesised (with a gain from
+    `hint`); its MP3 is kept when it meets the target.
     `hint` is what worked last time for this voice: the gain beyond the plain loudness difference
     that the limiter and encoder cost ("cost"), the gain itself ("gain") and the limiter ceiling
     ("ceiling"); starting there skips calibration. Returns the MP3's measured loudness, what worked
@@ -111,12 +112,13 @@ def encode(raw: Path, sample_rate: int, mp3: Path, options: AudioOptions, whole_
     import tempfile
 
     from narrate.audio.join import join
-    from narrate.audio.pieces import PARALLEL_PIECES, Pieces, combined
+    from narrate.audio.pieces import Pieces, combined, source_loudness
     from narrate.cache import Cache
 
+    first = streamed.finish() if streamed is not None else None
+    if first is not None:
+        whole_lufs = source_loudness(first)
     if whole_lufs < -70:
-        if streamed is not None:
-            streamed.abandon()
         raise AudioToolError("loudness: the narration is silent; check the voice")
     if streamed is not None:
         gain, ceiling = streamed.gain, streamed.ceiling
@@ -131,11 +133,11 @@ def encode(raw: Path, sample_rate: int, mp3: Path, options: AudioOptions, whole_
         tried: list[tuple[float, float]] = []
         best = None  # (miss, loudness, gain, pieces, ceiling)
         for attempt in range(MAX_ATTEMPTS):
-            if attempt == 0 and streamed is not None:
-                encoded = streamed.finish()
+            if attempt == 0 and first is not None:
+                encoded = first
             else:
                 # No voice runs now: the pieces go to ffmpeg two at a time.
-                encoder = Pieces(raw, sample_rate, gain, ceiling, options.bitrate, cache, workers=PARALLEL_PIECES)
+                encoder = Pieces(raw, sample_rate, gain, ceiling, options.bitrate, cache, unleashed=True)
                 try:
                     for start, length in bounds:
                         encoder.cut(start, length)

@@ -66,6 +66,7 @@ class Encoder:
         self.mp3, self.gain, self.ceiling = mp3, gain_db, ceiling_db
         self.limiter = Limiter(sample_rate, gain_db, ceiling_db)
         self.meter = LoudnessMeter(OUTPUT_RATE, true_peak=True, step=FRAME_SAMPLES)
+        self.source = LoudnessMeter(sample_rate)  # the piece before gain: the programme's own loudness
         self.errors = tempfile.TemporaryFile()
         length = frames * FRAME_SAMPLES
         command = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y",
@@ -98,7 +99,9 @@ class Encoder:
 
     def _write(self) -> None:
         while (data := self.queue.get()) is not None:
-            self._send(self.limiter.process, pcm_floats(data))
+            samples = pcm_floats(data)
+            self.source.add(samples)
+            self._send(self.limiter.process, samples)
         self._send(lambda _: self.limiter.finish(), None)
         try:
             self.process.stdin.close()
@@ -122,9 +125,9 @@ class Encoder:
         if data:
             self.queue.put(data)
 
-    def finish(self) -> tuple[np.ndarray, float]:
-        """Wait for the MP3; the mean square of its K-weighted decoded audio per frame, and its true
-        peak (dBTP), as decoded from what was written."""
+    def finish(self) -> tuple[np.ndarray, float, np.ndarray]:
+        """Wait for the MP3; the mean square of its K-weighted decoded audio per frame and its true
+        peak (dBTP), as decoded from what was written, and the source's mean squares per 100 ms."""
         self.queue.put(None)
         self.writer.join()
         self.reader.join()
@@ -139,7 +142,7 @@ class Encoder:
             lines = [line for line in said.splitlines() if line.strip()]
             raise AudioToolError(f"encoding MP3: {lines[-1] if lines else f'exit status {code}'}")
         self.errors.close()
-        return self.meter.step_energies(), self.meter.true_peak_dbtp()
+        return self.meter.step_energies(), self.meter.true_peak_dbtp(), self.source.step_energies()
 
     def abandon(self) -> None:
         import queue

@@ -2,13 +2,15 @@
 
 The programme is cut in the middle of long pauses (a paragraph's or a section's), where the audio is
 digital silence for a third of a second either side: the limiter is at rest there, and neither
-LAME's frames nor the resampler reach across. A piece is padded with silence to a whole number
+LAME's frames nor the resampler reach across. A piece is at least MIN_PIECE_SECONDS long, so that
+an ffmpeg process is started per paragraph or so, not per heading. A piece is padded with silence to a whole number
 of 1152-sample frames at 44.1 kHz, so the pieces' frames join into one gapless stream (see `join`)
 and the timeline, padding included, stays exact.
 
-Only about one long pause in CUT_ONE_IN is cut, chosen by a checksum of the sentence before it: a cut
-depends on nothing but its own sentence, so editing one sentence changes one piece, and the pieces
-after it, shifted in time but not in content, are found again in the cache. A piece is keyed by its
+Whether a pause is cut depends only on the audio since the last cut, so after an edit the cuts fall
+where they fell before from the first cut past the edit on (with paragraphs longer than the minimum,
+the very next one): the edit changes its own piece, and the pieces after it, shifted in time but not
+in content, are found again in the cache. A piece is keyed by its
 exact samples (before gain) with the gain, ceiling and encoder settings, which decide its MP3.
 """
 
@@ -16,7 +18,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -29,17 +30,16 @@ if TYPE_CHECKING:
     import numpy as np
 
 MIN_CUT_SECONDS = 0.6
-CUT_ONE_IN = 2
-PIECE_VERSION = 1
-# Pieces are encoded this many at a time once no voice is running (a re-encode at another gain).
+MIN_PIECE_SECONDS = 15
+PIECE_VERSION = 2  # bump when cutting or encoding pieces changes: older pieces and renditions are not reused
+# Pieces are encoded this many at a time once no voice is running (after the last sentence is spoken,
+# or a re-encode at another gain).
 PARALLEL_PIECES = 2
 
 
-def cuts(plan: list[Utterance]) -> set[int]:
-    """The utterances after whose pause the programme is cut."""
-    return {number for number, utterance in enumerate(plan[:-1])
-            if utterance.pause_after >= MIN_CUT_SECONDS
-            and zlib.crc32(utterance.spoken.encode("utf-8")) % CUT_ONE_IN == 0}
+def cut_here(pause: int, since_cut: int, rate: int) -> bool:
+    """Whether to cut in a pause of `pause` samples that ends `since_cut` samples after the last cut."""
+    return pause >= MIN_CUT_SECONDS * rate and since_cut >= MIN_PIECE_SECONDS * rate
 
 
 def split_pause(samples: int) -> tuple[int, int]:
@@ -64,6 +64,20 @@ class Encoded:
     piece: Piece
     energies: np.ndarray  # mean square of the K-weighted decoded audio, per frame
     peak_dbtp: float
+    source: np.ndarray  # mean square of the K-weighted piece before gain, per 100 ms from its start
+
+
+def source_loudness(encoded: list[Encoded]) -> float:
+    """The programme's loudness before gain, from its pieces' figures.
+
+    Each piece's 100 ms steps start at the piece; the grid slips by less than a step at each cut, in
+    silence, which moves the gating by far less than the 0.1 dB the result is used to.
+    """
+    import numpy as np
+
+    from narrate.audio.loudness import gated_loudness
+
+    return gated_loudness(np.concatenate([item.source for item in encoded]))
 
 
 def combined(encoded: list[Encoded]) -> Loudness:
@@ -82,25 +96,39 @@ def combined(encoded: list[Encoded]) -> Loudness:
 
 
 class Pieces:
-    """Encodes the programme's pieces as they are cut, reusing the cache's, `workers` at a time.
+    """Encodes the programme's pieces as they are cut, reusing the cache's.
 
     `cut(start, length)` names a finished stretch of the raw PCM file (in samples); the piece is
-    read back from the file, so nothing of it is held here.
+    read back from the file, so nothing of it is held here. One piece is encoded at a time while a
+    voice may be speaking beside it; `unleash()` (no voice runs any more) lets PARALLEL_PIECES run.
     """
 
     def __init__(self, raw: Path, rate: int, gain_db: float, ceiling_db: float, bitrate: int, cache: Cache,
-                 workers: int = 1):
+                 unleashed: bool = False):
+        import threading
         from concurrent.futures import ThreadPoolExecutor
 
+        self.slots = threading.Semaphore(PARALLEL_PIECES if unleashed else 1)
+        self.unleashed = unleashed
         self.raw, self.rate, self.gain, self.ceiling, self.bitrate = raw, rate, gain_db, ceiling_db, bitrate
         self.cache = cache
-        self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="piece")
+        self.pool = ThreadPoolExecutor(max_workers=PARALLEL_PIECES, thread_name_prefix="piece")
         self.futures = []
         self.encoded_now = 0  # pieces this build had to encode (the others came from the cache)
         self.stopped = False
 
     def cut(self, start: int, length: int) -> None:
         self.futures.append(self.pool.submit(self._piece, start, length))
+
+    def unleash(self) -> None:
+        if not self.unleashed:
+            self.unleashed = True
+            for _ in range(PARALLEL_PIECES - 1):
+                self.slots.release()
+
+    def _piece(self, start: int, length: int) -> Encoded:
+        with self.slots:
+            return self._encoded(start, length)
 
     def _key(self, start: int, length: int, frames: int) -> str:
         from narrate.audio.lame import LAME_QUALITY, read_raw
@@ -112,7 +140,7 @@ class Pieces:
             digest.update(data)
         return digest.hexdigest()
 
-    def _piece(self, start: int, length: int) -> Encoded:
+    def _encoded(self, start: int, length: int) -> Encoded:
         import numpy as np
 
         from narrate.audio.lame import Encoder, read_raw
@@ -122,7 +150,8 @@ class Pieces:
         found = self.cache.piece(key)
         if found is not None:
             mp3, facts = found
-            return Encoded(Piece(mp3, frames), np.asarray(facts["energies"], dtype=np.float64), facts["peak_dbtp"])
+            return Encoded(Piece(mp3, frames), np.asarray(facts["energies"], dtype=np.float64), facts["peak_dbtp"],
+                           np.asarray(facts["source"], dtype=np.float64))
         if self.stopped:
             raise RuntimeError("stopped")
         target = self.cache.piece_target(key)
@@ -130,16 +159,18 @@ class Pieces:
         try:
             for data in read_raw(self.raw, start, length):
                 encoder.feed(data)
-            energies, peak = encoder.finish()
+            energies, peak, source = encoder.finish()
         except BaseException:
             encoder.abandon()
             target.unlink(missing_ok=True)
             raise
         self.encoded_now += 1
-        mp3 = self.cache.put_piece(key, target, {"energies": energies.tolist(), "peak_dbtp": peak})
-        return Encoded(Piece(mp3, frames), energies, peak)
+        mp3 = self.cache.put_piece(key, target, {"energies": energies.tolist(), "peak_dbtp": peak,
+                                                 "source": source.tolist()})
+        return Encoded(Piece(mp3, frames), energies, peak, source)
 
     def finish(self) -> list[Encoded]:
+        self.unleash()
         try:
             return [future.result() for future in self.futures]
         finally:
