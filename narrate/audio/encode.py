@@ -107,7 +107,7 @@ def encode(raw: Path, sample_rate: int, mp3: Path, options: AudioOptions, whole_
     `hint` is what worked last time for this voice: the gain beyond the plain loudness difference
     that the limiter and encoder cost ("cost"), the gain itself ("gain") and the limiter ceiling
     ("ceiling"); starting there skips calibration. Returns the MP3's measured loudness, what worked
-    this time (the next hint) and the pieces' files.
+    this time (the next hint) and the pieces' files in the cache.
     """
     import tempfile
 
@@ -166,4 +166,4 @@ def encode(raw: Path, sample_rate: int, mp3: Path, options: AudioOptions, whole_
         join([item.piece for item in encoded], mp3)
     return loudness, {"cost": round(gain - (options.loudness - whole_lufs), 3), "gain": gain,
                       "ceiling": used_ceiling, "typical_lufs": round(whole_lufs, 2)}, \
-        [item.piece.mp3 for item in encoded]
+        [path for item in encoded for path in (item.piece.mp3, item.piece.mp3.with_suffix(".json"))]
