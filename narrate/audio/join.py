@@ -20,6 +20,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from narrate.errors import AudioToolError
+
 FRAME_SAMPLES = 1152
 OUTPUT_RATE = 44_100
 # MPEG-1 layer III bit rates (kbit/s) and sample rates, by their index in the frame header.
@@ -143,6 +145,13 @@ def _seek_table(info_size: int, frame_sizes: list[int]) -> bytes:
 
 def join(pieces: list[Piece], target: Path) -> None:
     """Write the pieces' frames as one file, under an Info frame with the whole file's figures."""
+    try:
+        _join(pieces, target)
+    except ValueError as exc:  # a damaged piece in the cache
+        raise AudioToolError(f"joining the MP3 pieces: {exc} (`narrate cache clear` drops the cached pieces)") from None
+
+
+def _join(pieces: list[Piece], target: Path) -> None:
     info = None
     audio: list[bytes] = []
     delay = padding = 0

@@ -25,7 +25,6 @@ READ_BYTES = 1 << 20
 PIPE_BYTES = 1 << 16
 
 
-
 def output_args(mp3: Path, bitrate: int) -> list[str]:
     return ["-c:a", "libmp3lame", "-b:a", f"{bitrate}k", "-compression_level", str(LAME_QUALITY),
             "-ar", str(OUTPUT_RATE), "-ac", "1",
@@ -46,9 +45,9 @@ class Encoder:
 
     Encodes one piece of the programme (see `pieces`): fed 16-bit PCM at the voice's rate, it
     writes an MP3 of exactly `frames` 1152-sample frames of audio at 44.1 kHz (silence pads the
-    end), with ffmpeg's Info/LAME header. A writer thread limits and hands the audio to ffmpeg from a
-    bounded queue, so feeding never stalls synthesis (unless the encoder falls QUEUE_CHUNKS clips
-    behind, which bounds the memory used); a reader thread meters the decoded MP3, per frame.
+    end), with ffmpeg's Info/LAME header. A writer thread meters the source, limits and hands the
+    audio to ffmpeg from a bounded queue (QUEUE_CHUNKS reads, which bounds the memory used) while a
+    reader thread meters the decoded MP3 per frame, so neither pipe ever waits on the other.
     """
 
     QUEUE_CHUNKS = 32

@@ -1,17 +1,17 @@
 """The programme as pieces, each encoded on its own and kept, so a rebuild encodes only what changed.
 
-The programme is cut in the middle of long pauses (a paragraph's or a section's), where the audio is
-digital silence for a third of a second either side: the limiter is at rest there, and neither
-LAME's frames nor the resampler reach across. A piece is at least MIN_PIECE_SECONDS long, so that
-an ffmpeg process is started per paragraph or so, not per heading. A piece is padded with silence to a whole number
-of 1152-sample frames at 44.1 kHz, so the pieces' frames join into one gapless stream (see `join`)
-and the timeline, padding included, stays exact.
+The programme is cut in the middle of long pauses (a paragraph's or a section's), where the audio
+is digital silence for 0.3 s or more either side: the limiter is at rest there, and neither LAME's
+frames nor the resampler reach across. A piece holds at least MIN_PIECE_SECONDS, so an ffmpeg
+process starts per paragraph or so, not per heading. Each piece is padded with silence to a whole
+number of 1152-sample frames at 44.1 kHz, so the pieces' frames join into one gapless stream (see
+`join`) and the timeline, padding included, stays exact.
 
 Whether a pause is cut depends only on the audio since the last cut, so after an edit the cuts fall
 where they fell before from the first cut past the edit on (with paragraphs longer than the minimum,
 the very next one): the edit changes its own piece, and the pieces after it, shifted in time but not
-in content, are found again in the cache. A piece is keyed by its
-exact samples (before gain) with the gain, ceiling and encoder settings, which decide its MP3.
+in content, are found again in the cache. A piece is keyed by its exact samples (before gain) with
+the gain, ceiling and encoder settings, which decide its MP3.
 """
 
 from __future__ import annotations
@@ -114,7 +114,6 @@ class Pieces:
         self.cache = cache
         self.pool = ThreadPoolExecutor(max_workers=PARALLEL_PIECES, thread_name_prefix="piece")
         self.futures = []
-        self.encoded_now = 0  # pieces this build had to encode (the others came from the cache)
         self.stopped = False
 
     def cut(self, start: int, length: int) -> None:
@@ -164,7 +163,6 @@ class Pieces:
             encoder.abandon()
             target.unlink(missing_ok=True)
             raise
-        self.encoded_now += 1
         mp3 = self.cache.put_piece(key, target, {"energies": energies.tolist(), "peak_dbtp": peak,
                                                  "source": source.tolist()})
         return Encoded(Piece(mp3, frames), energies, peak, source)
