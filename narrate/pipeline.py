@@ -462,8 +462,6 @@ def build(article: Article, config: Config, mp3: Path, *, overrides: MetaOverrid
         clips = speak(plan, engines, cache, lambda done, total: report("speaking", done, total), config.workers,
                       on_ready=stream.ready if stream else None)
         del engines, engine  # the voice's network is not needed past this point: free its memory for ffmpeg
-        if pieces is not None:
-            pieces.unleash()  # no voice speaks any more: two pieces may encode at once
         timeline = layout(article, plan, clips, rate, len(intro) // 2, len(outro) // 2)
         piece_files: list[Path] = []
         if reused is not None:

@@ -57,7 +57,7 @@ def programme(tmp_path_factory) -> tuple[Path, list[tuple[int, int]]]:
 
 
 def encode_pieces(raw: Path, bounds, folder: Path, name: str):
-    pieces = Pieces(raw, RATE, 6.0, -1.5, 64, Cache(folder / name), unleashed=True)
+    pieces = Pieces(raw, RATE, 6.0, -1.5, 64, Cache(folder / name))
     for start, length in bounds:
         pieces.cut(start, length)
     encoded = pieces.finish()

@@ -136,8 +136,7 @@ def encode(raw: Path, sample_rate: int, mp3: Path, options: AudioOptions, whole_
             if attempt == 0 and first is not None:
                 encoded = first
             else:
-                # No voice runs now: the pieces go to ffmpeg two at a time.
-                encoder = Pieces(raw, sample_rate, gain, ceiling, options.bitrate, cache, unleashed=True)
+                encoder = Pieces(raw, sample_rate, gain, ceiling, options.bitrate, cache)
                 try:
                     for start, length in bounds:
                         encoder.cut(start, length)
