@@ -170,7 +170,8 @@ def raw_engine(article: Path, engine: str, raw: str = "") -> tuple[float, float]
 def ffmpeg_encode(mp3: Path, folder: Path, rate: int, bitrate: int) -> float:
     """Seconds for one ffmpeg encode of the episode's audio (as PCM at the engine's rate) with
     narrate's encoder settings, nothing else: no gain, no limiter, no measurement."""
-    from narrate.audio.encode import LAME_QUALITY, OUTPUT_RATE
+    from narrate.audio.join import OUTPUT_RATE
+    from narrate.audio.lame import LAME_QUALITY
     from narrate.audio.ffmpeg import ffmpeg_exe
 
     wav = folder / "episode.wav"

@@ -6,7 +6,9 @@ was killed resume where it stopped. Keys hash the spoken text with every setting
 sound, so a change of voice, speaker, speed or noise never reuses the wrong audio.
 
 Layout: clips/ab/<key>.wav (16-bit mono), renditions/<key>.mp3 with <key>.json (an encoded episode
-before its tags, so a rebuild that changes only metadata re-tags instead of re-encoding), and
+before its tags, so a rebuild that changes only metadata re-tags instead of re-encoding),
+pieces/ab/<key>.mp3 with <key>.json (a stretch of an episode encoded on its own, and its decoded
+loudness per frame, so a rebuild after an edit encodes only the stretch that changed), and
 hints/<key>.json (facts learnt once: how much gain the limiter costs for a voice, the language an
 article's text was detected in), and readings/<key>.json (an article file as the reader left it, so a
 rebuild of an unchanged file does not clean it again, and the speech plan made from it). Every file is written to a temporary
@@ -20,6 +22,7 @@ import json
 import os
 import shutil
 import tempfile
+import threading
 import time
 import wave
 from pathlib import Path
@@ -31,7 +34,7 @@ from narrate.models import Clip
 ENV_VAR = "NARRATE_CACHE_DIR"
 STALE_SECONDS = 3600
 # What one build leaves: counted against `cache.max_mb`, evicted oldest first, emptied by `cache clear`.
-ENTRY_FOLDERS = ("clips", "renditions", "hints", "readings")
+ENTRY_FOLDERS = ("clips", "renditions", "pieces", "hints", "readings")
 
 
 def cache_dir(configured: Path | None = None) -> Path:
@@ -177,6 +180,37 @@ class Cache:
 
         _atomic(self.root / "renditions" / f"{key}.mp3", copy)
         _atomic(self.root / "renditions" / f"{key}.json", lambda handle: handle.write(json.dumps(facts).encode()))
+
+    def _piece_path(self, key: str) -> Path:
+        return self.root / "pieces" / key[:2] / f"{key}.mp3"
+
+    def piece(self, key: str) -> tuple[Path, dict] | None:
+        """An encoded piece and its facts, or None (the facts are written last: their presence means whole)."""
+        mp3 = self._piece_path(key)
+        facts = self._record(f"pieces/{key[:2]}", key)
+        if facts is None or not mp3.is_file():
+            return None
+        _touch(mp3)
+        return mp3, facts
+
+    def piece_target(self, key: str) -> Path:
+        """Where an encoder may write a piece before `put_piece` files it (a name no other build uses)."""
+        folder = self._piece_path(key).parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OutputError(f"cache: cannot write {folder} ({exc.strerror or exc})") from None
+        return folder / f".tmp-{key}-{os.getpid()}-{threading.get_ident()}.mp3"
+
+    def put_piece(self, key: str, written: Path, facts: dict) -> Path:
+        target = self._piece_path(key)
+        try:
+            os.replace(written, target)
+        except OSError as exc:
+            written.unlink(missing_ok=True)
+            raise OutputError(f"cache: cannot write {target.parent} ({exc.strerror or exc})") from None
+        self._put_record(f"pieces/{key[:2]}", key, facts)
+        return target
 
     def hint(self, key: str) -> dict | None:
         return self._record("hints", key)

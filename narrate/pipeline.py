@@ -358,7 +358,7 @@ def default_output(article: Article, config: Config, overrides: MetaOverrides) -
     return config.path(config.output_dir) / f"{slugify(overrides.title or article.title)}.mp3"
 
 
-RENDITION_VERSION = 2  # bump when encoding changes, so older cached renditions are not reused
+RENDITION_VERSION = 3  # bump when encoding changes, so older cached renditions are not reused
 
 
 def _file_identity(path: Path | None) -> str | None:
@@ -374,10 +374,11 @@ def _file_identity(path: Path | None) -> str | None:
 
 def rendition_key(plan, clip_keys: list[str], rate: int, config: Config) -> str:
     """Everything that decides the encoded audio: clips, pauses, jingles, loudness and bitrate."""
+    from narrate.audio.pieces import PIECE_VERSION
     from narrate.cache import content_key
 
     return content_key({
-        "version": RENDITION_VERSION, "rate": rate,
+        "version": RENDITION_VERSION, "pieces": PIECE_VERSION, "rate": rate,
         "clips": clip_keys,
         "pauses": [round(u.pause_after * rate) for u in plan],
         "intro": _file_identity(config.path(config.audio.intro)),
@@ -412,7 +413,7 @@ def bundled_hint(identity: dict) -> dict | None:
 def build(article: Article, config: Config, mp3: Path, *, overrides: MetaOverrides = MetaOverrides(),
           use_cache: bool = True, progress: Progress | None = None) -> Episode:
     """Narrate `article` into `mp3` and its sidecars; nothing appears at `mp3` unless all succeeded."""
-    from narrate.audio.assemble import PcmStream, layout, write_pcm
+    from narrate.audio.assemble import PcmStream, layout
     from narrate.audio.jingles import load_jingle
     from narrate.audio.sidecars import chapters_json, srt, webvtt
     from narrate.audio.tags import write_tags
@@ -449,25 +450,32 @@ def build(article: Article, config: Config, mp3: Path, *, overrides: MetaOverrid
         reused = cache.rendition(key) if use_cache else None
         hint_key = content_key({"voice": identity, "audio": [config.audio.loudness, config.audio.true_peak]})
         hint = cache.hint(hint_key) or bundled_hint(identity)
-        stream = None
+        stream = pieces = None
         if reused is None:
-            from narrate.audio.encode import Encoder, encode, hinted_gain
+            from narrate.audio.encode import encode, hinted_gain
+            from narrate.audio.pieces import Pieces
         if reused is None and hint and "typical_lufs" in hint:
-            # The gain is known before the first sentence: encode while the engine speaks.
+            # The gain is known before the first sentence: encode each piece while the engine speaks.
             gain, ceiling = hinted_gain(hint["typical_lufs"], config.audio, hint)
-            encoder = Encoder(rate, staged_mp3, gain, ceiling, config.audio.bitrate)
-            stream = PcmStream(plan, rate, raw, intro, encoder)
+            encoder = pieces = Pieces(raw, rate, gain, ceiling, config.audio.bitrate, cache)
+            stream = PcmStream(plan, rate, raw, intro, pieces)
         clips = speak(plan, engines, cache, lambda done, total: report("speaking", done, total), config.workers,
                       on_ready=stream.ready if stream else None)
         del engines, engine  # the voice's network is not needed past this point: free its memory for ffmpeg
         timeline = layout(article, plan, clips, rate, len(intro) // 2, len(outro) // 2)
+        piece_files: list[Path] = []
         if reused is not None:
             shutil.copyfile(reused[0], staged_mp3)
             loudness = Loudness(reused[1]["integrated_lufs"], reused[1]["true_peak_dbtp"])
         else:
             report("encoding", 0, 1)
-            whole = stream.close(outro) if stream is not None else write_pcm(plan, clips, rate, raw, intro, outro)
-            loudness, learnt = encode(raw, rate, staged_mp3, config.audio, whole, hint, encoder)
+            if stream is None:
+                stream = PcmStream(plan, rate, raw, intro)
+                for position, clip in enumerate(clips):
+                    stream.ready(position, clip)
+            whole = stream.close(outro)
+            loudness, learnt, piece_files = encode(raw, rate, staged_mp3, config.audio, whole, hint, pieces,
+                                                   stream.bounds, cache)
             encoder = None  # finished
             raw.unlink()
             if use_cache:
@@ -487,7 +495,7 @@ def build(article: Article, config: Config, mp3: Path, *, overrides: MetaOverrid
         for source, target in staged:  # the MP3 goes last: its presence means the set is whole
             os.replace(source, target)
         if use_cache:
-            keep = {clip.path for clip in clips}
+            keep = {clip.path for clip in clips} | set(piece_files)
             cache.evict(config.cache.max_mb * 1024 * 1024, keep=keep)
         report("done", 1, 1)
     except OSError as exc:
