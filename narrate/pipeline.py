@@ -203,14 +203,13 @@ def with_article_language(article: Article, config: Config, cache=None) -> Confi
 def _detected_language(article: Article, cache) -> str | None:
     """The article's language, remembered in `cache`: importing the detector (and numpy under it) takes
     a quarter of a second, most of what a rebuild that only changes a title costs after start-up."""
-    from narrate.article.language import article_language
+    from narrate.article.language import article_language, detector_text
 
     if cache is None:
         return article_language(article)
     from narrate.cache import content_key
 
-    key = content_key({"detected language of": [article.title, article.language,
-                                                [list(section.paragraphs) for section in article.sections]]})
+    key = content_key({"detected language of": [detector_text(article), article.language]})
     known = cache.hint(key)
     if known is not None and "language" in known:
         return known["language"]

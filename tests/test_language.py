@@ -114,3 +114,26 @@ def test_the_detector_reads_an_unpacked_copy_of_its_model_and_decides_as_the_shi
     assert detect(texts[2], folder)[0] == "de"
     assert not copy.exists()
     _identifier.cache_clear()
+
+
+def test_a_detected_language_is_remembered_for_what_the_detector_reads(tmp_path):
+    """An edit past the part of the text the detector reads cannot change its verdict, so the remembered
+    verdict is used; an edit inside that part asks the detector again."""
+    from narrate.article.language import SAMPLE_CHARS
+    from narrate.cache import Cache
+
+    cache = Cache(tmp_path / "cache")
+    paragraphs = [f"Paragraph {n} tells of the harbour, its boats and the people who mend their nets."
+                  for n in range(600)]
+    assert sum(map(len, paragraphs)) > 2 * SAMPLE_CHARS
+    remembered = lambda: sorted((cache.root / "hints").glob("*.json"))  # noqa: E731
+    article = _article(paragraphs)
+    assert with_article_language(article, Config(), cache).speech.language == "en"
+    first = remembered()
+    assert len(first) == 1
+    tail_edited = _article([*paragraphs[:-1], "The last paragraph now ends the story differently."])
+    with_article_language(tail_edited, Config(), cache)
+    assert remembered() == first
+    head_edited = _article(["The first paragraph now opens the story differently.", *paragraphs[1:]])
+    with_article_language(head_edited, Config(), cache)
+    assert len(remembered()) == 2

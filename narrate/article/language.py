@@ -97,11 +97,18 @@ def detect(text: str, unpacked_in: Path | None = None) -> tuple[str, float]:
     return code, float(probability)
 
 
+def detector_text(article: Article) -> str:
+    """What the detector reads of an article: its title and paragraphs, up to SAMPLE_CHARS. Its verdict
+    depends on nothing else (and the declared language), so an edit past that point need not ask again."""
+    text = "\n".join([article.title, *(p for section in article.sections for p in section.paragraphs)])
+    return text[:SAMPLE_CHARS]
+
+
 def article_language(article: Article, unpacked_in: Path | None = None) -> str | None:
     """The article's language (ISO 639-1), or None when neither its text nor its page says.
 
     `unpacked_in` is a folder where the detector's model may be kept uncompressed (it loads faster)."""
-    text = "\n".join([article.title, *(p for section in article.sections for p in section.paragraphs)])
+    text = detector_text(article)
     if len(text) >= MIN_CHARS:
         code, probability = detect(text, unpacked_in)
         if probability >= MIN_PROBABILITY:
