@@ -44,7 +44,11 @@ STAGES = ("python", "start-up", "reading", "preparing", "speaking", "encoding", 
 
 
 def _tree_rss(root: int) -> int:
-    """Resident memory (bytes) of a process and all its descendants, from /proc."""
+    """Resident memory (bytes) of a process and all its descendants, from /proc.
+
+    A child caught between fork and exec (every ffmpeg narrate starts passes through it) still runs its
+    parent's program in its parent's pages (with vfork, the very same address space), so its resident
+    size repeats the parent's: it is not counted. Worker processes run a command line of their own."""
     children: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
@@ -54,15 +58,18 @@ def _tree_rss(root: int) -> int:
                 children.setdefault(parent, []).append(int(entry))
             except (OSError, IndexError, ValueError):
                 continue
-    total, stack = 0, [root]
+    total, stack = 0, [(root, None)]
     while stack:
-        pid = stack.pop()
+        pid, parent_command = stack.pop()
         try:
-            with open(f"/proc/{pid}/statm") as handle:
-                total += int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+            with open(f"/proc/{pid}/cmdline", "rb") as handle:
+                command = handle.read()
+            if command != parent_command:
+                with open(f"/proc/{pid}/statm") as handle:
+                    total += int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
         except OSError:
-            pass
-        stack += children.get(pid, [])
+            continue
+        stack += [(child, command) for child in children.get(pid, [])]
     return total
 
 

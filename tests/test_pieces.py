@@ -1,5 +1,6 @@
 """The episode as pieces encoded apart and joined: the timeline, the joins, the header, and what an edit re-encodes."""
 
+import random
 import subprocess
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from mutagen.mp3._util import XingHeader
 
 from narrate.audio.lame import output_args
 from narrate.audio.ffmpeg import ffmpeg_exe
-from narrate.audio.join import FRAME_SAMPLES, Piece, join, split_frames
+from narrate.audio.join import FRAME_SAMPLES, Piece, crc16, join, split_frames
 from narrate.audio.pieces import Pieces, combined, frames_for
 from narrate.cache import Cache
 
@@ -169,3 +170,13 @@ def test_an_edit_re_encodes_only_the_piece_it_touches(tmp_path, monkeypatch):
     tags = ID3(out)
     assert [(frame.start_time, frame.end_time) for frame in tags.getall("CHAP")] == \
         [(round(c["startTime"] * 1000), round(c["endTime"] * 1000)) for c in chapters]
+
+
+def test_the_music_crc_continues_across_chunks():
+    """The joined file's CRC is taken a few MB at a time: continuing from the CRC so far must give the
+    CRC of the whole."""
+    data = bytes(random.Random(7).getrandbits(8) for _ in range(300_000))
+    whole = crc16_bitwise(data)
+    assert crc16(data) == whole
+    for cut in (1, 4095, 4096, 123_457, 299_999):
+        assert crc16(data[cut:], crc16(data[:cut])) == whole, cut

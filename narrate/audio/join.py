@@ -39,6 +39,8 @@ TAG_CRC_SPAN = 190
 # ffmpeg's seek table keeps the byte position after every `want`-th frame in this many slots,
 # halving the slots and doubling `want` when they fill, as LAME's VbrTag.c does.
 SEEK_SLOTS = 400
+# The music CRC is taken over this many bytes of frames at a time as they are written.
+CRC_BYTES = 4 << 20
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,7 @@ def crc16(data: bytes, crc: int = 0) -> int:
         for byte in data:
             crc = (crc >> 8) ^ CRC16[(crc ^ byte) & 0xFF]
         return crc
+    carried, crc = _across_zeros(crc, len(data)), 0  # a CRC to continue is linear too: carried separately
     width = int(len(data) ** 0.5) + 1
     rows = -(-len(data) // width)
     padded = np.zeros(rows * width, dtype=np.uint8)
@@ -121,6 +124,27 @@ def crc16(data: bytes, crc: int = 0) -> int:
         high[value] = high[value ^ lowest] ^ high[lowest]
     for row_crc in state.tolist():
         crc = low[crc & 0xFF] ^ high[crc >> 8] ^ row_crc
+    return crc ^ carried
+
+
+def _across_zeros(crc: int, count: int) -> int:
+    """`crc` carried across `count` zero bytes: the one-byte step is linear, so it is raised to the
+    power `count` by squaring, as the images of the 16 bits."""
+
+    def apply(images: list[int], value: int) -> int:
+        result, bit = 0, 0
+        while value:
+            if value & 1:
+                result ^= images[bit]
+            value, bit = value >> 1, bit + 1
+        return result
+
+    step = [(1 << bit) >> 8 ^ CRC16[(1 << bit) & 0xFF] for bit in range(16)]
+    while count and crc:
+        if count & 1:
+            crc = apply(step, crc)
+        step = [apply(step, image) for image in step]
+        count >>= 1
     return crc
 
 
@@ -152,39 +176,48 @@ def join(pieces: list[Piece], target: Path) -> None:
 
 
 def _join(pieces: list[Piece], target: Path) -> None:
+    """The pieces' frames go to the file as they are read, and the header is written last over its
+    placeholder: a two-hour episode is 60 MB, which the build's memory should not hold."""
     info = None
-    audio: list[bytes] = []
-    delay = padding = 0
-    for number, piece in enumerate(pieces):
-        frames = split_frames(piece.mp3.read_bytes())
-        if info is None:
-            info = bytearray(frames[0])
-        tag = frames[0][INFO_OFFSET:]
-        if tag[:4] not in (b"Info", b"Xing"):
-            raise ValueError(f"{piece.mp3}: no Info frame")
-        delay_padding = int.from_bytes(tag[DELAY_PADDING_AT:DELAY_PADDING_AT + 3], "big")
-        if number == 0:
-            delay = delay_padding >> 12
-        kept = frames[1:] if number == len(pieces) - 1 else frames[1:piece.frames + 1]
-        if len(kept) < piece.frames:
-            raise ValueError(f"{piece.mp3}: {len(kept)} frames, {piece.frames} expected")
-        if number == len(pieces) - 1:
-            padding = delay_padding & 0xFFF  # the last piece ends the file as its own encode ended
-        audio.extend(kept)
-    body = b"".join(audio)
-    sizes = [len(frame) for frame in audio]
-
-    def put(offset: int, value: int, length: int) -> None:
-        info[INFO_OFFSET + offset:INFO_OFFSET + offset + length] = value.to_bytes(length, "big")
-
-    put(FRAMES_AT, len(audio), 4)
-    put(BYTES_AT, len(info) + len(body), 4)
-    info[INFO_OFFSET + TOC_AT:INFO_OFFSET + TOC_AT + TOC_SIZE] = _seek_table(len(info), sizes)
-    put(DELAY_PADDING_AT, (delay << 12) | padding, 3)
-    put(MUSIC_LENGTH_AT, len(info) + len(body), 4)
-    put(MUSIC_CRC_AT, crc16(body), 2)
-    put(TAG_CRC_AT, 0, 2)  # ffmpeg's span of 190 bytes covers the field itself in a mono frame: zero then
-    put(TAG_CRC_AT, crc16(bytes(info[:TAG_CRC_SPAN])), 2)
+    sizes: list[int] = []
+    delay = padding = crc = 0
+    pending: list[bytes] = []  # frames not yet in the music CRC: it runs over a few MB at a time
     with target.open("wb") as handle:
+        for number, piece in enumerate(pieces):
+            frames = split_frames(piece.mp3.read_bytes())
+            if info is None:
+                info = bytearray(frames[0])
+                handle.write(info)
+            tag = frames[0][INFO_OFFSET:]
+            if tag[:4] not in (b"Info", b"Xing"):
+                raise ValueError(f"{piece.mp3}: no Info frame")
+            delay_padding = int.from_bytes(tag[DELAY_PADDING_AT:DELAY_PADDING_AT + 3], "big")
+            if number == 0:
+                delay = delay_padding >> 12
+            kept = frames[1:] if number == len(pieces) - 1 else frames[1:piece.frames + 1]
+            if len(kept) < piece.frames:
+                raise ValueError(f"{piece.mp3}: {len(kept)} frames, {piece.frames} expected")
+            if number == len(pieces) - 1:
+                padding = delay_padding & 0xFFF  # the last piece ends the file as its own encode ended
+            sizes += [len(frame) for frame in kept]
+            pending += kept
+            if sum(map(len, pending)) >= CRC_BYTES or number == len(pieces) - 1:
+                body = b"".join(pending)
+                handle.write(body)
+                crc = crc16(body, crc)
+                pending = []
+        music = len(info) + sum(sizes)
+
+        def put(offset: int, value: int, length: int) -> None:
+            info[INFO_OFFSET + offset:INFO_OFFSET + offset + length] = value.to_bytes(length, "big")
+
+        put(FRAMES_AT, len(sizes), 4)
+        put(BYTES_AT, music, 4)
+        info[INFO_OFFSET + TOC_AT:INFO_OFFSET + TOC_AT + TOC_SIZE] = _seek_table(len(info), sizes)
+        put(DELAY_PADDING_AT, (delay << 12) | padding, 3)
+        put(MUSIC_LENGTH_AT, music, 4)
+        put(MUSIC_CRC_AT, crc, 2)
+        put(TAG_CRC_AT, 0, 2)  # ffmpeg's span of 190 bytes covers the field itself in a mono frame: zero then
+        put(TAG_CRC_AT, crc16(bytes(info[:TAG_CRC_SPAN])), 2)
+        handle.seek(0)
         handle.write(info)
-        handle.write(body)
