@@ -174,6 +174,52 @@ def test_boxes_the_plain_reading_skips_are_cut_into_blocks_for_the_model(tag):
     assert isinstance(blocks[0], PageBlock)
 
 
+TABLES = FIXTURES / "tables.html"
+STANDINGS = ["Pos, Driver, Team, Points", "1, Ana Rivera, Hollow Racing, 212", "2, Tom Okafor, Brook Motors, 209",
+             "3, Lena Berg, Hollow Racing, 187", "4, Marco Sala, Ridge Engineering, 150",
+             "5, Ivy Chen, Brook Motors, 142"]
+
+
+def test_a_data_tables_rows_are_blocks_read_as_rows_and_a_layout_tables_cells_hold_paragraphs():
+    blocks, elements = cut_page(TABLES.read_text(encoding="utf-8"))
+    rows = [b.text for b in blocks if b.kind == "row"]
+    # the standings (short cells, no paragraph in them) are read row by row, the header given twice as the page has it
+    assert rows == [STANDINGS[0], *STANDINGS[1:4], STANDINGS[0], *STANDINGS[4:]]
+    assert all(e.tag == "tr" for b, e in zip(blocks, elements) if b.kind == "row")
+    # the layout table around the page (its cells hold the article and a side column) keeps its paragraphs
+    paragraphs = [b.text for b in blocks if b.kind == "paragraph"]
+    assert any(p.startswith("Ana Rivera won the valley championship") for p in paragraphs)
+    assert "Tickets for next season's opening race go on sale at the circuit office on the first of the month." \
+        in paragraphs
+    assert not any(b.text in ("Ana Rivera", "212", "Pos") for b in blocks)  # no cell of the standings alone
+
+
+@pytest.mark.parametrize("cell", ["<p>A paragraph in a cell.</p><p>And another one.</p>",
+                                  "A long cell of prose. " * 12])
+def test_a_table_whose_cells_hold_paragraphs_or_prose_keeps_its_cells_as_blocks(cell):
+    html = (f"<html><body><table><tr><td>{cell}</td><td>Side</td></tr>"
+            "<tr><td>Foot</td><td>Note</td></tr></table></body></html>")
+    texts = [b.text for b in cut_page(html)[0]]
+    assert "Side" in texts and "Foot" in texts and not any(", " in t and "Side" in t for t in texts)
+
+
+def test_a_table_row_said_before_is_read_once():
+    blocks = [Block(STANDINGS[0], "row"), Block(STANDINGS[1], "row"), Block(STANDINGS[0], "row"),
+              Block(STANDINGS[4], "row")]
+    kept, gone = read_once(blocks)
+    assert [b.text for b in kept] == [STANDINGS[0], STANDINGS[1], STANDINGS[4]]
+    assert [d.text for d in gone] == [STANDINGS[0]] and "table row" in gone[0].reason
+
+
+def test_a_pages_standings_are_read_row_by_row_each_row_once():
+    script = script_of(TABLES)
+    said = spoken(script)
+    assert [p for p in said if p in STANDINGS] == STANDINGS  # the header over the second part is not read again
+    reasons = {d["text"]: d["reason"] for d in script["dropped"]}
+    assert reasons[STANDINGS[0]] == "repeated table row (read once)"
+    assert "Okafor, who had led the standings since the spring" in "\n".join(said)
+
+
 def test_an_xhtml_page_with_an_encoding_declaration_is_cut_into_blocks():
     html = ('<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" '
             '"http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd">\n<html xmlns="http://www.w3.org/1999/xhtml"><body>'

@@ -196,7 +196,7 @@ def cut_page(html: str):
     """The page's blocks and, for each, the element it stands in; the lxml root is returned too."""
     import lxml.html
 
-    from narrate.article.read import text_runs
+    from narrate.article.read import table_row, text_runs
 
     try:  # lxml refuses a text that declares its encoding (XHTML's "<?xml ... encoding=...?>"): it is decoded
         root = lxml.html.fromstring(_XML_DECLARATION.sub("", html, count=1))
@@ -209,12 +209,43 @@ def cut_page(html: str):
             element.drop_tag()  # a control left open swallows the page after it: its paragraphs are the page's
         else:
             element.drop_tree()
-    runs = text_runs(root, BLOCK_TAGS)
+    rows = _data_table_rows(root)
     blocks, elements = [], []
-    for text, element in runs:
+    for text, element in text_runs(root, BLOCK_TAGS):
+        row = rows.get(element)
+        if row is not None and elements and elements[-1] is row:  # the row's next cell: one block per row
+            blocks[-1] = PageBlock(table_row([blocks[-1].text, text]), "row", 0)
+            continue
         blocks.append(PageBlock(text, *_kind(element)))
-        elements.append(element)
+        elements.append(row if row is not None else element)
     return blocks, elements
+
+
+# A data table's cells are short and hold no paragraph, list, heading or table of their own; a table with a
+# cell like that, or a cell this long, is layout, and its cells are read as the paragraphs they hold.
+DATA_CELL_MAX_CHARS = 200
+LAYOUT_IN_CELL = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "blockquote", "pre",
+                            "table", "section", "article", "figure", "form"})
+
+
+def _data_table_rows(root) -> dict:
+    """Each element inside a data table's cell, the cell included, mapped to its row (`<tr>`): such a row is
+    one block, read as a row, as the gold and the other readers take it; a layout table's cells stay blocks."""
+    rows = {}
+    for table in root.iter("table"):
+        cells = list(table.iter("td", "th"))
+        if not cells or any(cell.getparent().tag != "tr" or next(cell.iterancestors("table")) is not table
+                            for cell in cells):
+            continue  # no cells, cells outside rows, or a table nested in this one: layout
+        if len({cell.getparent() for cell in cells}) < 2:
+            continue
+        if any(len(" ".join(cell.text_content().split())) > DATA_CELL_MAX_CHARS
+               or any(inner.tag in LAYOUT_IN_CELL for inner in cell.iterdescendants() if isinstance(inner.tag, str))
+               for cell in cells):
+            continue
+        for cell in cells:
+            rows.update((inner, cell.getparent()) for inner in cell.iter())
+    return rows
 
 
 def _kind(element) -> tuple[str, int]:
@@ -756,16 +787,23 @@ def read_once(blocks: list[Block]) -> tuple[list[Block], list[Dropped]]:
     """Every sentence once: a block whose sentences were all read before goes; a block that repeats some
     of them (a copy of the body glued to new text) is read without them.
 
-    A long sentence also counts as read when it was read inside a longer one; and a block whose runs of
-    words were nearly all read already goes whole: a copy of the body in other markup ("# Title
-    _Disclaimer: ..._ First [sentence](https://...)") cuts and decorates its sentences differently.
+    A table row said before goes too, however short. A long sentence also counts as read when it was read
+    inside a longer one; and a block whose runs of words were nearly all read already goes whole: a copy of
+    the body in other markup ("# Title _Disclaimer: ..._ First [sentence](https://...)") cuts and decorates
+    its sentences differently.
     """
     said: list[str] = []  # the sentences read, and all of them joined
     stream = ""
     runs: set[tuple[str, ...]] = set()  # every COPY_RUN words in a row that were read
+    rows_said: set[str] = set()  # a table row is short: read once whatever its length (a header repeated)
     kept: list[Block] = []
     gone: list[Dropped] = []
     for block in blocks:
+        if block.kind == "row":
+            if squash(block.text) in rows_said:
+                gone.append(Dropped(block.text, "repeated table row (read once)"))
+                continue
+            rows_said.add(squash(block.text))
         parts = _SENTENCE.split(" ".join(block.text.split()))
         keys = [squash(part) for part in parts]
         counted = [k for k in keys if len(k) >= MIN_SENTENCE_CHARS]
