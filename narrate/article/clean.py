@@ -367,6 +367,10 @@ def _drop_credits_and_captions(ledger: Omissions, keep_captions: bool,
                 ledger.drop(index, "image caption")
 
 
+# Why a table row said before is left out, on the rules' path and on the block scorer's alike.
+REPEATED_ROW_REASON = "repeated table row (read once)"
+
+
 def _drop_repeats(ledger: Omissions, title: str | None) -> None:
     blocks = ledger.blocks
     live = ledger.live()
@@ -382,7 +386,7 @@ def _drop_repeats(ledger: Omissions, title: str | None) -> None:
     for index in live:
         if blocks[index].kind == "row" and ledger.alive[index]:
             if squashed[index] in said_rows:
-                ledger.drop(index, "repeated table row (read once)")
+                ledger.drop(index, REPEATED_ROW_REASON)
             said_rows.add(squashed[index])
 
     # Pull quotes: a block found inside a longer block is the copy; the longer one is the body.

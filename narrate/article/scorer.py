@@ -26,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-from narrate.article.clean import CleanOptions
+from narrate.article.clean import REPEATED_ROW_REASON, CleanOptions
 from narrate.article.patterns import (
     BYLINE,
     DATELINE,
@@ -801,7 +801,7 @@ def read_once(blocks: list[Block]) -> tuple[list[Block], list[Dropped]]:
     for block in blocks:
         if block.kind == "row":
             if squash(block.text) in rows_said:
-                gone.append(Dropped(block.text, "repeated table row (read once)"))
+                gone.append(Dropped(block.text, REPEATED_ROW_REASON))
                 continue
             rows_said.add(squash(block.text))
         parts = _SENTENCE.split(" ".join(block.text.split()))
