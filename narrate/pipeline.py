@@ -112,9 +112,9 @@ def _reading_key(source: str, config: Config, reader_model: str | None) -> str |
 def read_html(html: str, name: str, config: Config, url: str | None = None) -> Article:
     """The same for a page given as text rather than found at an address: the article a full-text feed
     item carries, read exactly as a saved page would be."""
-    from narrate.article.read import Source
+    from narrate.article.read import html_source
 
-    return _script(Source(text=html, name=name, kind="html", url=url, raw=html.encode("utf-8")), config)
+    return _script(html_source(html, name, url=url), config)
 
 
 def _script(raw, config: Config, reader_model: str | None = None) -> Article:

@@ -164,6 +164,20 @@ def test_html_file_with_layout_tables_and_latin1_charset(tmp_path):
     assert "Neighbours queued" in text
 
 
+@pytest.mark.parametrize("title", ["<title>Harbour news</titlevalue -->", "<title>Harbour news\nvar size = 12;"])
+def test_a_page_whose_title_is_never_closed_is_still_read(tmp_path, title):
+    from narrate.config import Config
+    from narrate.pipeline import read_article
+
+    path = tmp_path / "page.html"
+    path.write_text(f"<html><head>{title}</head><body><h1>Harbour wall finished</h1>{HARBOUR}</body></html>",
+                    encoding="utf-8")
+    article = read_article(str(path), Config())
+    text = " ".join(p for section in article.sections for p in section.paragraphs)
+    assert text.count("The harbour wall was finished a week ahead of the winter storms.") == 1
+    assert "lighthouse" in text and "titlevalue" not in text and "var size" not in article.title
+
+
 def test_no_words_is_an_error(tmp_path):
     from narrate.config import Config
     from narrate.pipeline import read_article

@@ -34,13 +34,30 @@ class Source:
     raw: bytes = b""
 
 
+_TITLE_START = re.compile(r"<title\b[^>]*>\s*", re.IGNORECASE)
+_TITLE_END = re.compile(r"</title\s*>", re.IGNORECASE)
+
+
+def html_source(text: str, name: str, *, url: str | None = None, raw: bytes = b"") -> Source:
+    """A web page to read. A `<title>` never closed (an end tag misspelt, or a page cut short when it was
+    saved) makes an HTML parser take the rest of the page as the title's text, leaving no body, as a
+    browser would; such a title is closed where its first line or its first tag begins, so the page's
+    text is read (the raw bytes are then dropped: they hold the broken title)."""
+    start = _TITLE_START.search(text)
+    if start is None or _TITLE_END.search(text, start.end()):
+        return Source(text=text, name=name, kind="html", url=url, raw=raw)
+    ends = [at for at in (text.find("\n", start.end()), text.find("<", start.end())) if at >= 0]
+    end = min(ends) if ends else len(text)
+    return Source(text=f"{text[:end]}</title>{text[end:]}", name=name, kind="html", url=url)
+
+
 def read_source(source: str, *, fetch_timeout: float = 20.0) -> Source:
     """Read a URL, a path, or stdin for `-`; refuse binary, undecodable and oversized input clearly."""
     if is_url(source):
         from narrate.article.fetch import fetch
 
         page = fetch(source, timeout=fetch_timeout, max_bytes=MAX_INPUT_BYTES)
-        return Source(text=page.text, name=source, kind="html", url=page.url, raw=page.body)
+        return html_source(page.text, source, url=page.url, raw=page.body)
     if source == "-":
         data = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
         name, suffix = "stdin", ""
@@ -64,7 +81,7 @@ def read_source(source: str, *, fetch_timeout: float = 20.0) -> Source:
     if looks_html:
         from narrate.article.fetch import decode_html
 
-        return Source(text=decode_html(data, None), name=name, kind="html", raw=data)
+        return html_source(decode_html(data, None), name, raw=data)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
