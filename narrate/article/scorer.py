@@ -711,9 +711,9 @@ def marked_not_article(blocks: list[PageBlock], elements: list, image_texts: fro
                        keep_captions: bool) -> dict[int, str]:
     """The blocks whose markup says what they are, whatever the model's score: an image's caption (set in a
     `<figcaption>` and no paragraph of prose, or saying just what an image's alt text says) and another
-    story's headline (a line in capitals that is wholly a link). Bylines, date lines and "Read more" lines
-    are not among them: the gold texts the model learned from keep those on some sites and not on others,
-    and the model weighs them; these three kinds no gold reads as article text.
+    story's headline (a line in capitals that is wholly a link), which the gold texts hardly ever read as
+    article. Bylines, date lines and "Read more" lines are not among them: the golds the model learned
+    from keep those on some sites and not on others, so the model weighs them (docs/cleaning.md).
     """
     marked: dict[int, str] = {}
     for index, (block, element) in enumerate(zip(blocks, elements)):
