@@ -20,6 +20,7 @@ from narrate.article.scorer import (
     fallback,
     feature_names,
     load_model,
+    marked_not_article,
     page_features,
     page_markup,
     probabilities,
@@ -172,6 +173,50 @@ def test_boxes_the_plain_reading_skips_are_cut_into_blocks_for_the_model(tag):
     blocks, _ = cut_page(f"<html><body><{tag}><p>One line in the box.</p></{tag}><p>Body text.</p></body></html>")
     assert [b.text for b in blocks] == ["One line in the box.", "Body text."]
     assert isinstance(blocks[0], PageBlock)
+
+
+CAPTIONS_PAGE = FIXTURES / "captions_and_teasers.html"
+CAPTION = "The ferry at the island pier on a calm morning"
+TEASERS = ["HARBOUR FEES TO RISE FOR THE FIRST TIME IN A DECADE", "SCHOOL BUS ROUTE TO BE REDRAWN AFTER PARENTS COMPLAIN"]
+
+
+def test_a_caption_saying_an_images_alt_text_and_headlines_of_other_stories_are_not_read_whatever_the_model_says():
+    script = script_of(CAPTIONS_PAGE)
+    said = spoken(script)
+    reasons = {d["text"]: d["reason"] for d in script["dropped"]}
+    assert reasons[CAPTION] == "image caption" and CAPTION not in said
+    for teaser in TEASERS:  # a line in capitals that is wholly a link, set between two paragraphs
+        assert reasons[teaser] == "link to another story" and teaser not in said
+    assert sum(p.startswith("The operator") for p in said) == 2 and repeated_sentences(said) == []
+
+
+def test_captions_are_read_when_the_user_asks_for_them(tmp_path):
+    config = tmp_path / "narrate.yaml"
+    config.write_text("clean:\n  captions: true\n", encoding="utf-8")
+    said = spoken(script_of(CAPTIONS_PAGE, "--config", config))
+    assert CAPTION in said and not any(teaser in said for teaser in TEASERS)
+
+
+def test_what_the_markup_says_a_block_is_outweighs_a_high_score():
+    html = ("<html><body><article><p>First paragraph of the story, long enough to be prose for the reader here.</p>"
+            '<figure><div class="player"></div><figcaption>Council leader on the ferry grant</figcaption></figure>'
+            "<figure><img src='a.jpg'><figcaption>The old pier in 1912, before the great storm of that winter "
+            "took its end away and left the island's boats without a place to land their catch for two years."
+            "</figcaption></figure>"
+            "<h2>WHAT THE COUNCIL SAYS ABOUT IT</h2>"
+            "<p><a href='/other'>FERRY FARES TO RISE IN THE SPRING</a></p>"
+            "<p>SHOUTED BUT NOT A LINK AT ALL</p></article></body></html>")
+    blocks, elements = cut_page(html)
+    texts = [b.text for b in blocks]
+    marked = marked_not_article(blocks, elements, frozenset(), keep_captions=False)
+    assert {texts[i]: reason for i, reason in marked.items()} == {
+        "Council leader on the ferry grant": "image caption",  # a caption that is no sentence
+        "FERRY FARES TO RISE IN THE SPRING": "link to another story"}  # a heading in capitals stays, as does prose
+    kept, left_out, _ = assemble(blocks, np.ones(len(blocks)), 0.5, None, CleanOptions(), [], marked)
+    assert [b.text for b in kept] == [t for i, t in enumerate(texts) if i not in marked]
+    assert {texts[i]: reason for i, reason in left_out.items()} == {texts[i]: r for i, r in marked.items()}
+    with_captions = marked_not_article(blocks, elements, frozenset(), keep_captions=True)
+    assert list(with_captions.values()) == ["link to another story"]
 
 
 TABLES = FIXTURES / "tables.html"

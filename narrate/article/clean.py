@@ -330,15 +330,19 @@ def _line_reason(line: str, heading: bool = False) -> str | None:
     return None
 
 
+def says_image_text(text: str, image_texts: frozenset[str]) -> bool:
+    """A line that says what an image's alt text says and ends no sentence is the image's caption (a page's
+    summary is often the alt text of its lead image too, and that is read)."""
+    return squash(text) in image_texts and word_count(text) <= CAPTION_MAX_WORDS and not SENTENCE_END.search(text)
+
+
 def _drop_credits_and_captions(ledger: Omissions, keep_captions: bool,
                                image_texts: frozenset[str] = frozenset()) -> None:
     blocks = ledger.blocks
     live = ledger.live()
     for position, index in enumerate(live):
         text = blocks[index].text
-        if squash(text) in image_texts and word_count(text) <= CAPTION_MAX_WORDS and not SENTENCE_END.search(text):
-            # a line that says what an image's alt text says and ends no sentence is the image's caption (a
-            # page's summary is often the alt text of its lead image too, and that is read)
+        if says_image_text(text, image_texts):
             if not keep_captions:
                 ledger.drop(index, "image caption")
         elif word_count(text) <= CAPTION_MAX_WORDS + 10 and GLUED_CREDIT.search(text):

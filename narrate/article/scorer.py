@@ -26,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-from narrate.article.clean import REPEATED_ROW_REASON, CleanOptions
+from narrate.article.clean import REPEATED_ROW_REASON, CleanOptions, says_image_text
 from narrate.article.patterns import (
     BYLINE,
     DATELINE,
@@ -702,13 +702,43 @@ def opinions_of(draft: Draft, rules: Draft, rules_dropped: tuple[Dropped, ...], 
         reasons=reasons, title=agreed.title or rules.title or draft.title)
 
 
+# A line in capitals this long that is one link, set among the paragraphs: a headline of another story.
+TEASER_CAPITALS_WORDS = 4
+LINKED_SHARE = 0.95  # a block is one link when links hold this share of its letters
+
+
+def marked_not_article(blocks: list[PageBlock], elements: list, image_texts: frozenset[str],
+                       keep_captions: bool) -> dict[int, str]:
+    """The blocks whose markup says what they are, whatever the model's score: an image's caption (set in a
+    `<figcaption>` and no paragraph of prose, or saying just what an image's alt text says) and another
+    story's headline (a line in capitals that is wholly a link), which the gold texts hardly ever read as
+    article. Bylines, date lines and "Read more" lines are not among them: the golds the model learned
+    from keep those on some sites and not on others, so the model weighs them (docs/cleaning.md).
+    """
+    marked: dict[int, str] = {}
+    for index, (block, element) in enumerate(zip(blocks, elements)):
+        if block.kind in ("heading", "item", "row"):
+            continue  # a product's name over its review, a list of names: the article's own
+        text = block.text
+        in_caption = element.tag == "figcaption" or any(box.tag == "figcaption" for box in element.iterancestors())
+        if not keep_captions and ((in_caption and not is_prose(text)) or says_image_text(text, image_texts)):
+            marked[index] = "image caption"
+        elif (word_count(text) >= TEASER_CAPITALS_WORDS and text == text.upper() and text != text.lower()
+              and (element.tag == "a" or any(box.tag == "a" for box in element.iterancestors())
+                   or _run_links(element, text) >= LINKED_SHARE * len(text))):
+            marked[index] = "link to another story"
+    return marked
+
+
 def decide(blocks: list[PageBlock], probability: np.ndarray, threshold: float, title: str | None,
-           options: CleanOptions) -> tuple[list[int], dict[int, str | None]]:
+           options: CleanOptions, marked: dict[int, str] | None = None) -> tuple[list[int], dict[int, str | None]]:
     """Which blocks are read (indexes, page order) and why each other one is not (None: the model's verdict).
 
     The user's `keep` patterns win over everything, then `drop` patterns; a block that repeats the title is
-    not read twice; captions are read when the user asks for them.
+    not read twice; captions are read when the user asks for them; a block the model would read but whose
+    markup says it is a caption or another story's headline (`marked`, see `marked_not_article`) is not.
     """
+    marked = marked or {}
     keep = [re.compile(p, re.IGNORECASE) for p in options.keep]
     drop = [(p, re.compile(p, re.IGNORECASE)) for p in options.drop]
     title_key = squash(title or "")
@@ -722,6 +752,8 @@ def decide(blocks: list[PageBlock], probability: np.ndarray, threshold: float, t
             left_out[index] = f"matches clean.drop pattern {dropping!r}"
         elif title_key and squash(block.text) == title_key:
             left_out[index] = "repeats the title"
+        elif index in marked and probability[index] >= threshold:
+            left_out[index] = marked[index]
         elif probability[index] >= threshold or (options.keep_captions and block.kind == "caption"):
             kept.append(index)
         else:
@@ -755,11 +787,12 @@ def unanimous(blocks: list[PageBlock], features: np.ndarray) -> np.ndarray:
 
 
 def assemble(blocks: list[PageBlock], probability: np.ndarray, threshold: float, title: str | None,
-             options: CleanOptions, fallback: list[int]) -> tuple[list[Block], dict[int, str | None], list[Dropped]]:
+             options: CleanOptions, fallback: list[int], marked: dict[int, str] | None = None,
+             ) -> tuple[list[Block], dict[int, str | None], list[Dropped]]:
     """The blocks read, in page order and each sentence once; why each other block is not (None: the model's
     verdict); and the copies left out because their sentences were read already. When the model keeps no
     sentence, the `fallback` blocks are read (another reading's choice), so nothing is never the answer."""
-    kept, left_out = decide(blocks, probability, threshold, title, options)
+    kept, left_out = decide(blocks, probability, threshold, title, options, marked)
     if not any(sentence_keys(blocks[i].text) for i in kept):
         kept = fallback or kept
         left_out = {i: reason for i, reason in left_out.items() if i not in kept}
@@ -777,7 +810,8 @@ def read_with_model(html: str, opinions: PageOpinions, draft: Draft, options: Cl
     probability = np.where(unanimous(blocks, features), np.maximum(probability, model.threshold_probability),
                            probability)
     chosen, left_out, repeated = assemble(blocks, probability, model.threshold_probability, draft.title, options,
-                                          fallback(blocks, features))
+                                          fallback(blocks, features),
+                                          marked_not_article(blocks, elements, draft.image_texts, options.keep_captions))
     dropped = [Dropped(blocks[i].text, reason or reasons_against(model, contributions[i], probability[i]))
                for i, reason in sorted(left_out.items())]
     return replace(draft, blocks=tuple(chosen)), (*dropped, *repeated)
