@@ -197,7 +197,14 @@ def build(
                                                             "config file changes, with the voice kept loaded; "
                                                             "Ctrl-C stops."),
 ) -> None:
-    """Narrate an article into an MP3 with chapters, a transcript and chapters JSON."""
+    """Narrate an article into an MP3 with chapters, a transcript and chapters JSON.
+
+    With --watch the command stays after the first build and builds again each time the article (or
+    script) or the config file is saved, with the voice kept loaded: an edit costs about the sentences it
+    changed. Each rebuild prints one line (what changed, the seconds, the MP3); an edit that cannot be
+    built prints its one-line error and the watch goes on; Ctrl-C stops it (exit 0). A URL or standard
+    input cannot be watched.
+    """
     _one_input(source, script)
     request = BuildRequest(source=source, script=script, output=output, config=config,
                            flags={"engine": engine, "voice": voice, "speed": speed, "speech.language": language},
@@ -229,6 +236,11 @@ def build(
         typer.echo(str(path))
 
 
+# How often the watch wakes when nothing changes: the first wake says it is listening, and each one
+# lets a `stop` event be seen.
+WATCH_WAKE_MS = 200
+
+
 def watch_builds(request: BuildRequest, voices, quiet: bool = False, stop=None) -> None:
     """`narrate build --watch`: build, then again on each change of the watched files, until Ctrl-C (or
     `stop`, an event, is set). Each build is the one-shot build, given `voices` so the voice (and its
@@ -249,6 +261,7 @@ def watch_builds(request: BuildRequest, voices, quiet: bool = False, stop=None) 
         return episode, settings
 
     try:
+        before = _stamps(watched)
         with _Bar(quiet) as bar:
             episode, _ = build_once(bar)
         if episode is not None:
@@ -256,22 +269,41 @@ def watch_builds(request: BuildRequest, voices, quiet: bool = False, stop=None) 
                 typer.echo(_summary(episode), err=True)
             for path in (episode.mp3, episode.chapters_json, episode.vtt, episode.srt):
                 typer.echo(str(path))
-        typer.echo(f"watching {', '.join(_shown(path) for path in watched)} for changes (Ctrl-C stops)", err=True)
         # Folders are watched, not the files: an editor that saves by writing a new file and renaming it
         # over the old one replaces what a watch on the file itself would follow.
         folders = sorted({str(path.parent) for path in watched if path.parent.is_dir()})
+        listening = False
         for changes in watch(*folders, watch_filter=lambda change, path: Path(path) in watched, recursive=False,
-                             stop_event=stop):
-            changed = ", ".join(sorted({Path(path).name for _, path in changes}))
+                             stop_event=stop, rust_timeout=WATCH_WAKE_MS, yield_on_timeout=True):
+            changed = {Path(path).name for _, path in changes}
+            if not listening:  # the first wake: the watch is in place, and a save made before it is seen now
+                listening = True
+                changed |= {path.name for path, old, new in zip(watched, before, _stamps(watched)) if old != new}
+                typer.echo(f"watching {', '.join(_shown(path) for path in watched)} for changes (Ctrl-C stops)",
+                           err=True)
+            if not changed:
+                continue
             began = time.perf_counter()
             with _Bar(True) as bar:
                 episode, _ = build_once(bar)
             if episode is not None:
-                typer.echo(f"rebuilt in {time.perf_counter() - began:.2f} s ({changed} changed): {episode.mp3}, "
-                           f"{_summary(episode)}", err=True)
+                typer.echo(f"rebuilt in {time.perf_counter() - began:.2f} s ({', '.join(sorted(changed))} changed): "
+                           f"{episode.mp3}, {_summary(episode)}", err=True)
     except KeyboardInterrupt:
         pass  # during a build too: the build has tidied its work away, and what it had written is whole
     typer.echo("stopped watching", err=True)
+
+
+def _stamps(paths: list[Path]) -> list:
+    """Each file's size and modification time (None when it is not there): what a save changes."""
+    stamps = []
+    for path in paths:
+        try:
+            stat = path.stat()
+            stamps.append((stat.st_size, stat.st_mtime_ns))
+        except OSError:
+            stamps.append(None)
+    return stamps
 
 
 def _shown(path: Path) -> str:
