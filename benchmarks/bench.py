@@ -12,8 +12,9 @@ separate processes that report when each stage began, and their memory is sample
 sum over narrate, its workers and ffmpeg, every 50 ms). Runs alternate, and the medians are printed:
 on a shared machine one run says little, ratios within one run say more.
 
-Targets: cold <= 1.3 x (raw engine + one encode); one sentence edited <= 1.5 x one encode (reached by
-the watch, whose voice is loaded: a new process starts Python and loads the voice first);
+Targets: cold <= 1.3 x (raw engine + one encode); one sentence edited <= 1.5 x one encode (both the
+one-shot and the watched figure are printed: a new process starts Python and loads the voice first, a
+watching one has done both before the edit);
 title changed <= 0.05 x cold.
 
 Usage: scripts/bench [--engine NAME] [--reference NAME] [--runs N] [--article PATH]... [--long]

@@ -134,7 +134,9 @@ class BuildRequest:
     output: Optional[Path] = None
     config: Optional[Path] = None
     flags: dict = field(default_factory=dict)  # the config keys set on the command line
-    overrides: tuple = (None, None, None)  # --title, --author, --date
+    title: Optional[str] = None
+    author: Optional[str] = None
+    date: Optional[str] = None
     use_cache: bool = True
 
     def run(self, voices=None, progress=None):
@@ -145,15 +147,14 @@ class BuildRequest:
         from narrate.speech.engines import engine_for_voice
 
         settings = load_config(self.config, self.flags, voice_owner=engine_for_voice)
-        title, author, date = self.overrides
-        if date is not None:
-            _check_date(date)
+        if self.date is not None:
+            _check_date(self.date)
         if self.script is not None:
             article = load_script(self.script)
         else:
             article = read_article(self.source, settings,
                                    cache=_configured_cache(settings) if self.use_cache else None)
-        overrides = MetaOverrides(title=title, author=author, date=date)
+        overrides = MetaOverrides(title=self.title, author=self.author, date=self.date)
         target = self.output if self.output is not None else default_output(article, settings, overrides)
         if target.suffix.lower() != ".mp3":
             target = target.with_name(target.name + ".mp3")
@@ -208,7 +209,7 @@ def build(
     _one_input(source, script)
     request = BuildRequest(source=source, script=script, output=output, config=config,
                            flags={"engine": engine, "voice": voice, "speed": speed, "speech.language": language},
-                           overrides=(title, author, date), use_cache=not no_cache)
+                           title=title, author=author, date=date, use_cache=not no_cache)
     if watch:
         if source is not None:
             from narrate.article.fetch import is_url
