@@ -206,6 +206,12 @@ def edited_copy(article: Path, folder: Path, clause: str = "as the story goes") 
     return edited
 
 
+def _hear_ctrl_c() -> None:
+    """(In the child, before it starts.) Ctrl-C's signal as a terminal gives it: a process started in the
+    background by a shell inherits it ignored."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def watched_edit(article: Path, folder: Path, env: dict, engine: str) -> dict:
     """`narrate build --watch` on a copy of the article (its audio cached by the builds before): once
     it watches, the edited article is written over the copy, and the seconds from that write to the
@@ -218,7 +224,8 @@ def watched_edit(article: Path, folder: Path, env: dict, engine: str) -> dict:
     out = folder / "watched.mp3"
     command = [sys.executable, "-m", "narrate", "build", str(watched), "--watch", "-q", "-o", str(out)]
     process = subprocess.Popen(command + (["--engine", engine] if engine else []), env=env, cwd=folder,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                               preexec_fn=_hear_ctrl_c)
 
     def line_starting(prefix: str) -> str:
         deadline = time.monotonic() + 600

@@ -1,5 +1,6 @@
 """`narrate build --watch`: the real command, the real voice, edits made to real files while it watches."""
 
+import multiprocessing
 import os
 import queue
 import signal
@@ -18,6 +19,12 @@ LONGER = ARTICLE + "\nSailors read the tide tables before they leave port, and t
 WAIT_S = 60  # generous: the machine may be busy; a passing run takes a few seconds
 
 
+def _hear_ctrl_c() -> None:
+    """(In the child, before it starts.) Ctrl-C's signal as a terminal gives it: a suite started in the
+    background by a shell would pass it on ignored."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _seconds(mp3: Path) -> float:
     samples, rate, _ = decode(mp3)
     return len(samples) / rate
@@ -29,7 +36,7 @@ class Watcher:
     def __init__(self, folder: Path, *args: str):
         self.process = subprocess.Popen([sys.executable, "-m", "narrate", "build", "article.md", "--watch", "-q",
                                          "-o", "out.mp3", *args], cwd=folder, stdout=subprocess.PIPE,
-                                        stderr=subprocess.PIPE, text=True)
+                                        stderr=subprocess.PIPE, text=True, preexec_fn=_hear_ctrl_c)
         self.lines: queue.Queue[str] = queue.Queue()
         self.seen: list[str] = []
         self.reader = threading.Thread(target=self._read, daemon=True)
@@ -112,35 +119,59 @@ def test_ctrl_c_during_a_build_leaves_nothing_half_written(tmp_path):
     assert _seconds(tmp_path / "out.mp3") > 0  # the episode before is whole, or the new one is
 
 
-def test_the_voice_is_loaded_once_across_rebuilds(tmp_path, monkeypatch, capsys):
+def _watch_in_a_thread(tmp_path, capsys, texts: list[str]):
+    """Watch `article.md` in this process and write each of `texts` over it in turn: the episode's length
+    after each build, the worker processes alive after each, and the voices, still open, for the caller
+    to look into."""
     from narrate.cli import BuildRequest, watch_builds
-    from narrate.config import load_config
     from narrate.speech.engines import Voices
 
-    monkeypatch.chdir(tmp_path)
-    article = tmp_path / "article.md"
-    article.write_text(ARTICLE, encoding="utf-8")
-    mp3 = tmp_path / "out.mp3"
-    request = BuildRequest(source=str(article), output=mp3)
+    article, mp3 = tmp_path / "article.md", tmp_path / "out.mp3"
+    article.write_text(texts[0], encoding="utf-8")
     stop = threading.Event()
-    with Voices() as voices:
-        thread = threading.Thread(target=watch_builds, args=(request, voices, True, stop))
-        thread.start()
-        try:
-            printed = []
-            _wait(lambda: printed.append(capsys.readouterr().err) or "watching" in "".join(printed))
-            lengths = [MP3(mp3).info.length]
-            for text in (LONGER, ARTICLE + "\nThe moon pulls on the water.\n"):
+    voices = Voices()
+    thread = threading.Thread(target=watch_builds, args=(BuildRequest(source=str(article), output=mp3), voices,
+                                                         True, stop))
+    thread.start()
+    lengths, workers = [], []
+    try:
+        printed = []
+        _wait(lambda: printed.append(capsys.readouterr().err) or "watching" in "".join(printed))
+        for text in texts[1:] + [None]:
+            lengths.append(MP3(mp3).info.length)
+            workers.append({child.pid for child in multiprocessing.active_children()})
+            if text is not None:
                 before = mp3.stat().st_ino
                 article.write_text(text, encoding="utf-8")
                 _wait(lambda: mp3.exists() and mp3.stat().st_ino != before)
-                lengths.append(MP3(mp3).info.length)
-        finally:
-            stop.set()
-            thread.join(WAIT_S)
-        assert not thread.is_alive()
+    finally:
+        stop.set()
+        thread.join(WAIT_S)
+    assert not thread.is_alive()
+    return lengths, workers, voices
+
+
+def test_the_voice_is_loaded_once_across_rebuilds(tmp_path, monkeypatch, capsys):
+    from narrate.config import load_config
+
+    monkeypatch.chdir(tmp_path)
+    lengths, _, voices = _watch_in_a_thread(tmp_path, capsys, [ARTICLE, LONGER,
+                                                               ARTICLE + "\nThe moon pulls on the water.\n"])
+    with voices:
         assert lengths[1] > lengths[0] + 2 and lengths[2] > lengths[0] + 0.5
         assert voices.engines(load_config(None))["body"].loads == 1
+
+
+def test_the_workers_that_speak_stay_between_rebuilds(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "narrate.yaml").write_text("workers: 2\n", encoding="utf-8")  # workers even for one sentence
+    first = "# Workers\n\nTwo processes speak this sentence, and they stay for the next.\n"  # said by no other test
+    lengths, workers, voices = _watch_in_a_thread(tmp_path, capsys, [first, first + "\nThey speak this one too, "
+                                                                     "a little later, and a little longer.\n"])
+    voices.close()
+    assert lengths[1] > lengths[0] + 2
+    assert len(workers[0]) >= 2 and workers[1] == workers[0]  # the same processes spoke the edit
+    assert not {child.pid for child in multiprocessing.active_children()} & workers[0]  # closing the voices ended them
 
 
 def _wait(condition) -> None:

@@ -96,13 +96,11 @@ def _synthesis(jobs: list[tuple[str, str, str]], engines: dict[str, Engine], cou
     processes), so that meanwhile the caller can hand the cached clips on, to an encoder that runs
     while the voice speaks: an edited sentence is spoken while the episode before it is encoded.
 
-    With `voices` (a process that builds again), its workers are kept for the next build, and once it
-    has workers they speak every job: their voices are loaded, the caller's may not be."""
+    With `voices` (a process that builds again), the workers are kept for its next build."""
     if not jobs:
         yield iter(())
         return
-    kept = voices is not None and voices.has_pool(engines)
-    if count <= 1 and not kept:
+    if count <= 1:
         from concurrent.futures import ThreadPoolExecutor
 
         executor = ThreadPoolExecutor(1, thread_name_prefix="narrate-speech")

@@ -95,19 +95,14 @@ class Voices:
             self._pools[id(engines)] = start()
         return self._pools[id(engines)]
 
-    def has_pool(self, engines: dict[str, Engine]) -> bool:
-        return id(engines) in self._pools
-
     def discard_pool(self, engines: dict[str, Engine]) -> None:
         """End the pool of `engines` (it was interrupted mid-task: its workers may still be speaking)."""
         self._end_pool(engines)
 
     def warm(self, config: Config) -> None:
-        """Load the voices now, while nothing waits on them, unless workers speak for them."""
-        engines = self.engines(config)
-        if self.has_pool(engines):
-            return
-        for engine in engines.values():
+        """Load the voices in this process now, while nothing waits on them: the few sentences of an
+        edit are spoken here (workers, when kept, speak the edits of many sentences)."""
+        for engine in self.engines(config).values():
             load = getattr(engine, "load", None)
             if load is not None:
                 load()
