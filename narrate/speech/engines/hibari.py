@@ -192,8 +192,11 @@ class HibariEngine:
         self._tts = None
 
     def load(self) -> None:
-        """Load the network now rather than at the first sentence (a watching build does it while it waits)."""
-        self._load()
+        """Load the network now rather than at the first sentence (a watching build does it while it waits),
+        and run it once on a word: its first run sets up its buffers and takes several times a sentence's."""
+        if self._tts is None:
+            self._load()
+            self.synthesize("Ready.")
 
     def _load(self):
         if self._tts is None:

@@ -224,8 +224,11 @@ class PiperEngine:
         self._voice = None
 
     def load(self) -> None:
-        """Load the network now rather than at the first sentence (a watching build does it while it waits)."""
-        self._load()
+        """Load the network now rather than at the first sentence (a watching build does it while it waits),
+        and run it once on a word: its first run sets up its buffers and takes several times a sentence's."""
+        if self._voice is None:
+            self._load()
+            self._synthesize_call("Ready.")
 
     def _load(self):
         """Load the network on first use, with a thread count we choose (Piper's own loader can't)."""
