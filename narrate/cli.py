@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
@@ -124,6 +125,79 @@ def _configured_cache(settings):
     return Cache(cache_dir(settings.path(settings.cache.dir)))
 
 
+@dataclass(frozen=True)
+class BuildRequest:
+    """What `narrate build` was asked for: run once, or again on every change with `--watch`."""
+
+    source: Optional[str] = None
+    script: Optional[Path] = None
+    output: Optional[Path] = None
+    config: Optional[Path] = None
+    flags: dict = field(default_factory=dict)  # the config keys set on the command line
+    title: Optional[str] = None
+    author: Optional[str] = None
+    date: Optional[str] = None
+    use_cache: bool = True
+
+    def run(self, voices=None, progress=None):
+        """Read the config and the article as they are now and build: (the episode, the settings)."""
+        from narrate.config import load_config
+        from narrate.pipeline import MetaOverrides, default_output, load_script, read_article
+        from narrate.pipeline import build as build_episode
+        from narrate.speech.engines import engine_for_voice
+
+        settings = load_config(self.config, self.flags, voice_owner=engine_for_voice)
+        if self.date is not None:
+            _check_date(self.date)
+        if self.script is not None:
+            article = load_script(self.script)
+        else:
+            article = read_article(self.source, settings,
+                                   cache=_configured_cache(settings) if self.use_cache else None)
+        overrides = MetaOverrides(title=self.title, author=self.author, date=self.date)
+        target = self.output if self.output is not None else default_output(article, settings, overrides)
+        if target.suffix.lower() != ".mp3":
+            target = target.with_name(target.name + ".mp3")
+        episode = build_episode(article, settings, target, overrides=overrides, use_cache=self.use_cache,
+                                progress=progress, voices=voices)
+        return episode, settings
+
+    def rehearse(self, settings) -> None:
+        """Read and plan the article again without the cache, and import the audio end, keeping nothing:
+        a build that found everything in the cache imported none of what an edit needs, and the first
+        edit would pay for it (1.5-2 s more on a busy machine, with hibari)."""
+        import concurrent.futures.thread  # noqa: F401 - where the voice speaks beside the encoder
+
+        import soxr  # noqa: F401 - the limiter's oversampling
+
+        import narrate.audio.encode  # noqa: F401 - the encoder, its limiter and meter
+        import narrate.audio.limiter  # noqa: F401
+        import narrate.audio.pieces  # noqa: F401
+        from narrate.audio.ffmpeg import ffmpeg_exe
+        from narrate.pipeline import load_script, plan_speech, read_article, with_article_language
+
+        ffmpeg_exe()  # found once per process
+
+        try:
+            article = load_script(self.script) if self.script is not None else read_article(self.source, settings)
+            plan_speech(article, with_article_language(article, settings))
+        except NarrateError:
+            pass  # the build that comes with the next change will say what is wrong
+
+    def watched(self) -> list[Path]:
+        """The files whose change means a rebuild: the article (or script) and the config file."""
+        from narrate.config import DEFAULT_CONFIG_NAME
+
+        article = self.script if self.script is not None else Path(self.source)
+        return [article.resolve(), Path(self.config or DEFAULT_CONFIG_NAME).resolve()]
+
+
+def _summary(episode) -> str:
+    minutes, seconds = divmod(round(episode.timeline.duration_ms / 1000), 60)
+    return (f"{len(episode.timeline.chapters)} chapters, {minutes}:{seconds:02d}, "
+            f"{episode.loudness_lufs:.1f} LUFS, true peak {episode.true_peak_dbtp:.1f} dBTP")
+
+
 @app.command()
 def build(
     source: Optional[str] = typer.Argument(None, help="Article: a URL, a file (.html, .md, .txt) or - for stdin."),
@@ -142,42 +216,127 @@ def build(
     date: Optional[str] = typer.Option(None, "--date", help="Episode date, YYYY-MM-DD."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Synthesise everything afresh; keep nothing."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar; print only the output paths."),
+    watch: bool = typer.Option(False, "--watch", "-w", help="Build, then build again whenever the article or the "
+                                                            "config file changes, with the voice kept loaded; "
+                                                            "Ctrl-C stops."),
 ) -> None:
-    """Narrate an article into an MP3 with chapters, a transcript and chapters JSON."""
-    from narrate.config import load_config
-    from narrate.pipeline import MetaOverrides, default_output, load_script, read_article
-    from narrate.pipeline import build as build_episode
-    from narrate.speech.engines import engine_for_voice
+    """Narrate an article into an MP3 with chapters, a transcript and chapters JSON.
 
+    With --watch the command stays after the first build and builds again each time the article (or
+    script) or the config file is saved, with the voice kept loaded: an edit costs about the sentences it
+    changed. Each rebuild prints one line (what changed, the seconds, the MP3); an edit that cannot be
+    built prints its one-line error and the watch goes on; Ctrl-C stops it (exit 0). A URL or standard
+    input cannot be watched.
+    """
     _one_input(source, script)
+    request = BuildRequest(source=source, script=script, output=output, config=config,
+                           flags={"engine": engine, "voice": voice, "speed": speed, "speech.language": language},
+                           title=title, author=author, date=date, use_cache=not no_cache)
+    if watch:
+        if source is not None:
+            from narrate.article.fetch import is_url
+
+            if source == "-" or is_url(source):
+                typer.echo("narrate: error: --watch needs a local file (the article to watch), not "
+                           + ("standard input" if source == "-" else "a URL"), err=True)
+                raise typer.Exit(2)
+        from narrate.speech.engines import Voices
+
+        with Voices() as voices:
+            watch_builds(request, voices, quiet)
+        return
     try:
-        settings = load_config(config, {"engine": engine, "voice": voice, "speed": speed,
-                                           "speech.language": language},
-                               voice_owner=engine_for_voice)
-        if date is not None:
-            _check_date(date)
-        if script is not None:
-            article = load_script(script)
-        else:
-            article = read_article(source, settings, cache=None if no_cache else _configured_cache(settings))
-        overrides = MetaOverrides(title=title, author=author, date=date)
-        target = output if output is not None else default_output(article, settings, overrides)
-        if target.suffix.lower() != ".mp3":
-            target = target.with_name(target.name + ".mp3")
         with _Bar(quiet) as bar:
-            episode = build_episode(article, settings, target, overrides=overrides, use_cache=not no_cache,
-                                    progress=bar)
+            episode, _ = request.run(progress=bar)
     except NarrateError as error:
         _fail(error)
     except KeyboardInterrupt:
         typer.echo("narrate: interrupted; synthesised speech is cached, run again to resume", err=True)
         raise typer.Exit(130)
     if not quiet:
-        minutes, seconds = divmod(round(episode.timeline.duration_ms / 1000), 60)
-        typer.echo(f"{len(episode.timeline.chapters)} chapters, {minutes}:{seconds:02d}, "
-                   f"{episode.loudness_lufs:.1f} LUFS, true peak {episode.true_peak_dbtp:.1f} dBTP", err=True)
+        typer.echo(_summary(episode), err=True)
     for path in (episode.mp3, episode.chapters_json, episode.vtt, episode.srt):
         typer.echo(str(path))
+
+
+# How often the watch wakes when nothing changes: the first wake says it is listening, and each one
+# lets a `stop` event be seen.
+WATCH_WAKE_MS = 200
+
+
+def watch_builds(request: BuildRequest, voices, quiet: bool = False, stop=None) -> None:
+    """`narrate build --watch`: build, then again on each change of the watched files, until Ctrl-C (or
+    `stop`, an event, is set). Each build is the one-shot build, given `voices` so the voice (and its
+    workers) stays loaded; a build that fails says why in one line and the watch goes on."""
+    import time
+
+    from watchfiles import watch  # here: `narrate --help` does not pay for it
+
+    watched = request.watched()
+
+    def build_once(bar) -> tuple:
+        try:
+            episode, settings = request.run(voices, bar)
+        except NarrateError as error:
+            typer.echo(f"narrate: error: {error}", err=True)
+            return None, None
+        voices.warm(settings)  # a first build that spoke nothing loaded no voice: load it before the edit
+        return episode, settings
+
+    try:
+        before = _stamps(watched)
+        with _Bar(quiet) as bar:
+            episode, settings = build_once(bar)
+        if settings is not None:
+            request.rehearse(settings)
+        if episode is not None:
+            if not quiet:
+                typer.echo(_summary(episode), err=True)
+            for path in (episode.mp3, episode.chapters_json, episode.vtt, episode.srt):
+                typer.echo(str(path))
+        # Folders are watched, not the files: an editor that saves by writing a new file and renaming it
+        # over the old one replaces what a watch on the file itself would follow.
+        folders = sorted({str(path.parent) for path in watched if path.parent.is_dir()})
+        listening = False
+        for changes in watch(*folders, watch_filter=lambda change, path: Path(path) in watched, recursive=False,
+                             stop_event=stop, rust_timeout=WATCH_WAKE_MS, yield_on_timeout=True):
+            changed = {Path(path).name for _, path in changes}
+            if not listening:  # the first wake: the watch is in place, and a save made before it is seen now
+                listening = True
+                changed |= {path.name for path, old, new in zip(watched, before, _stamps(watched)) if old != new}
+                typer.echo(f"watching {', '.join(_shown(path) for path in watched)} for changes (Ctrl-C stops)",
+                           err=True)
+            if not changed:
+                continue
+            began = time.perf_counter()
+            with _Bar(True) as bar:
+                episode, _ = build_once(bar)
+            if episode is not None:
+                typer.echo(f"rebuilt in {time.perf_counter() - began:.2f} s ({', '.join(sorted(changed))} changed): "
+                           f"{episode.mp3}, {_summary(episode)}", err=True)
+    except KeyboardInterrupt:
+        pass  # during a build too: the build has tidied its work away, and what it had written is whole
+    typer.echo("stopped watching", err=True)
+
+
+def _stamps(paths: list[Path]) -> list:
+    """Each file's size and modification time (None when it is not there): what a save changes."""
+    stamps = []
+    for path in paths:
+        try:
+            stat = path.stat()
+            stamps.append((stat.st_size, stat.st_mtime_ns))
+        except OSError:
+            stamps.append(None)
+    return stamps
+
+
+def _shown(path: Path) -> str:
+    """A path as short as it can be said: relative to here when it is below here."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 @app.command("script")

@@ -410,8 +410,11 @@ def bundled_hint(identity: dict) -> dict | None:
 
 
 def build(article: Article, config: Config, mp3: Path, *, overrides: MetaOverrides = MetaOverrides(),
-          use_cache: bool = True, progress: Progress | None = None) -> Episode:
-    """Narrate `article` into `mp3` and its sidecars; nothing appears at `mp3` unless all succeeded."""
+          use_cache: bool = True, progress: Progress | None = None, voices=None) -> Episode:
+    """Narrate `article` into `mp3` and its sidecars; nothing appears at `mp3` unless all succeeded.
+
+    `voices` (a `Voices`) is given by a caller that builds again and again: the engines are taken from
+    it, and stay loaded, with their workers, for its next build."""
     from narrate.audio.assemble import PcmStream, layout
     from narrate.audio.jingles import load_jingle
     from narrate.audio.sidecars import chapters_json, srt, webvtt
@@ -426,7 +429,7 @@ def build(article: Article, config: Config, mp3: Path, *, overrides: MetaOverrid
         raise OutputError(f"podcast.image: no image at {meta.image}")
     cache = Cache(cache_dir(config.path(config.cache.dir))) if use_cache else None
     config = with_article_language(article, config, cache)
-    engines = load_role_engines(config)
+    engines = voices.engines(config) if voices is not None else load_role_engines(config)
     check_language(config, engines)
     plan = recorded_plan(article, config, cache)
     engine = engines["body"]
@@ -459,7 +462,7 @@ def build(article: Article, config: Config, mp3: Path, *, overrides: MetaOverrid
             encoder = pieces = Pieces(raw, rate, gain, ceiling, config.audio.bitrate, cache)
             stream = PcmStream(plan, rate, raw, intro, pieces)
         clips = speak(plan, engines, cache, lambda done, total: report("speaking", done, total), config.workers,
-                      on_ready=stream.ready if stream else None)
+                      on_ready=stream.ready if stream else None, voices=voices)
         del engines, engine  # the voice's network is not needed past this point: free its memory for ffmpeg
         timeline = layout(article, plan, clips, rate, len(intro) // 2, len(outro) // 2)
         piece_files: list[Path] = []

@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from narrate.cache import Cache, clip_key
 from narrate.errors import EngineError
 from narrate.models import Clip, Utterance
+from narrate.speech.engines import Voices
 from narrate.speech.engines.base import Engine
 from narrate.speech.silence import trim_silence
 
@@ -89,10 +90,13 @@ def _ahead(executor, work: Callable, jobs: list) -> Iterator:
 
 
 @contextmanager
-def _synthesis(jobs: list[tuple[str, str, str]], engines: dict[str, Engine], count: int) -> Iterator:
+def _synthesis(jobs: list[tuple[str, str, str]], engines: dict[str, Engine], count: int,
+               voices: Voices | None = None) -> Iterator:
     """The jobs' samples, in job order, synthesised beside the caller (on a thread, or in `count` worker
     processes), so that meanwhile the caller can hand the cached clips on, to an encoder that runs
-    while the voice speaks: an edited sentence is spoken while the episode before it is encoded."""
+    while the voice speaks: an edited sentence is spoken while the episode before it is encoded.
+
+    With `voices` (a process that builds again), the workers are kept for its next build."""
     if not jobs:
         yield iter(())
         return
@@ -105,12 +109,18 @@ def _synthesis(jobs: list[tuple[str, str, str]], engines: dict[str, Engine], cou
         finally:
             executor.shutdown(wait=True, cancel_futures=True)  # at most the sentence being spoken finishes
         return
-    import multiprocessing
-
-    single_threaded = {role: engine.single_threaded() for role, engine in engines.items()}
-    pool = multiprocessing.get_context("spawn").Pool(count, initializer=_init_worker, initargs=(single_threaded,))
+    tasks = [(role, text) for _, role, text in jobs]
+    if voices is not None:
+        pool = voices.pool(engines, lambda: _start_pool(engines, count))
+        try:
+            yield pool.imap(_synthesise, tasks, chunksize=1)
+        except BaseException:
+            voices.discard_pool(engines)  # its workers may still be speaking what nobody will take
+            raise
+        return
+    pool = _start_pool(engines, count)
     try:
-        yield pool.imap(_synthesise, [(role, text) for _, role, text in jobs], chunksize=1)
+        yield pool.imap(_synthesise, tasks, chunksize=1)
         pool.close()
     except BaseException:
         pool.terminate()
@@ -119,13 +129,21 @@ def _synthesis(jobs: list[tuple[str, str, str]], engines: dict[str, Engine], cou
         pool.join()
 
 
+def _start_pool(engines: dict[str, Engine], count: int):
+    import multiprocessing
+
+    single_threaded = {role: engine.single_threaded() for role, engine in engines.items()}
+    return multiprocessing.get_context("spawn").Pool(count, initializer=_init_worker, initargs=(single_threaded,))
+
+
 def speak(plan: list[Utterance], engines: dict[str, Engine], cache: Cache,
           progress: Progress | None = None, workers: int = 0,
-          on_ready: Callable[[int, Clip], None] | None = None) -> list[Clip]:
+          on_ready: Callable[[int, Clip], None] | None = None, voices: Voices | None = None) -> list[Clip]:
     """One clip per utterance, in the voice of its role (`engines["body"]` when the role has none).
 
     `on_ready(position, clip)` is told of each clip as soon as it exists, in no particular order, always
-    from the calling thread.
+    from the calling thread. `voices`, the owner of `engines` in a process that builds again, keeps
+    them and their workers loaded for the next build.
     """
     total = sum(len(u.spoken) for u in plan)
     done = 0
@@ -157,7 +175,7 @@ def speak(plan: list[Utterance], engines: dict[str, Engine], cache: Cache,
         if progress:
             progress(done, total)
 
-    with _synthesis(jobs, engines, worker_count(workers, len(jobs), engines)) as results:
+    with _synthesis(jobs, engines, worker_count(workers, len(jobs), engines), voices) as results:
         if progress:
             progress(done, total)
         if on_ready:
@@ -165,7 +183,7 @@ def speak(plan: list[Utterance], engines: dict[str, Engine], cache: Cache,
                 on_ready(position, clips[position])
         last = len(jobs) - 1
         for number, ((key, role, text), samples) in enumerate(zip(jobs, results)):
-            if number == last and _trailing_chars(plan, min(missing[key])) >= UNLOAD_BEFORE_CHARS:
+            if voices is None and number == last and _trailing_chars(plan, min(missing[key])) >= UNLOAD_BEFORE_CHARS:
                 _unload(engines)
             store(key, role, text, samples)
     return clips  # type: ignore[return-value]

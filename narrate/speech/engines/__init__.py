@@ -6,6 +6,7 @@ package would, so a third-party engine is a class with the `Engine` shape and on
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -64,9 +65,72 @@ def load_role_engines(config: Config) -> dict[str, Engine]:
     return _role_engines(_VoiceSettings(config))
 
 
+class Voices:
+    """The engines of a process that builds again and again (`narrate build --watch`), owned by it and
+    handed to each build: the voices' networks, and the worker processes that speak with them, stay
+    loaded from one build to the next, so an edit costs the sentences it changed and not a voice load.
+
+    Close it (it is a context manager) to end the workers.
+    """
+
+    KEPT = 2  # voice settings kept at once: an edit of the config and the edit that undoes it
+
+    def __init__(self):
+        self._engines: dict[tuple, dict[str, Engine]] = {}
+        self._pools: dict[int, object] = {}  # id of an engine set -> the worker pool that speaks for it
+
+    def engines(self, config: Config) -> dict[str, Engine]:
+        """The engines for `config`'s voice settings: the ones loaded before when they are the same."""
+        key = _VoiceSettings(config).key
+        if key not in self._engines:
+            if len(self._engines) >= self.KEPT:
+                oldest = next(iter(self._engines))
+                self._end_pool(self._engines.pop(oldest))
+            self._engines[key] = _load_role_engines(config)
+        return self._engines[key]
+
+    def pool(self, engines: dict[str, Engine], start: Callable[[], object]) -> object:
+        """The worker pool kept for `engines`, started with `start()` when there is none yet."""
+        if id(engines) not in self._pools:
+            self._pools[id(engines)] = start()
+        return self._pools[id(engines)]
+
+    def discard_pool(self, engines: dict[str, Engine]) -> None:
+        """End the pool of `engines` (it was interrupted mid-task: its workers may still be speaking)."""
+        self._end_pool(engines)
+
+    def warm(self, config: Config) -> None:
+        """Load the voices in this process now, while nothing waits on them: the few sentences of an
+        edit are spoken here (workers, when kept, speak the edits of many sentences)."""
+        for engine in self.engines(config).values():
+            load = getattr(engine, "load", None)
+            if load is not None:
+                load()
+
+    def _end_pool(self, engines: dict[str, Engine]) -> None:
+        pool = self._pools.pop(id(engines), None)
+        if pool is not None:
+            pool.terminate()
+            pool.join()
+
+    def close(self) -> None:
+        for engines in list(self._engines.values()):
+            self._end_pool(engines)
+        self._engines.clear()
+
+    def __enter__(self) -> Voices:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
 @lru_cache(maxsize=2)
 def _role_engines(settings: _VoiceSettings) -> dict[str, Engine]:
-    config = settings.config
+    return _load_role_engines(settings.config)
+
+
+def _load_role_engines(config: Config) -> dict[str, Engine]:
     engines = {"body": load_engine(config)}
     for role in ("title", "quote"):
         override = getattr(config.roles, role)

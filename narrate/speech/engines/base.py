@@ -53,4 +53,5 @@ class Engine(Protocol):
         """Speak `text`: 16-bit mono PCM at `sample_rate`."""
 
     # Optional: `def unload(self) -> None`, freeing the loaded network (it loads again when next used),
-    # called before a long encode that needs no more speech.
+    # called before a long encode that needs no more speech; `def load(self) -> None`, loading it now,
+    # called by a watching build while it waits for the next edit.

@@ -131,6 +131,7 @@ class HibariEngine:
         self.threads = threads
         self.clause_pause = clause_pause
         self._tts = None
+        self.loads = 0  # times this copy loaded its network: a process that keeps its voice loads it once
 
     @classmethod
     def from_config(cls, config: Config) -> HibariEngine:
@@ -190,6 +191,13 @@ class HibariEngine:
         """Free the network's memory; the next sentence loads it again."""
         self._tts = None
 
+    def load(self) -> None:
+        """Load the network now rather than at the first sentence (a watching build does it while it waits),
+        and run it once on a word: its first run sets up its buffers and takes several times a sentence's."""
+        if self._tts is None:
+            self._load()
+            self.synthesize("Ready.")
+
     def _load(self):
         if self._tts is None:
             from hibari import Hibari
@@ -208,6 +216,7 @@ class HibariEngine:
                                                 g2p=g2p)
             except Exception as exc:  # onnxruntime raises its own untyped errors for a bad model
                 raise EngineError(f"hibari: cannot load voice {self.voice} from {self.model} ({exc})") from None
+            self.loads += 1
         return self._tts
 
     @staticmethod

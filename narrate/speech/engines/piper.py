@@ -158,6 +158,7 @@ class PiperEngine:
         self.clause_pause = clause_pause
         self.language = re.split(r"[-_]", _language_tag(voice_config))[0].lower()
         self._voice = None
+        self.loads = 0  # times this copy loaded its network: a process that keeps its voice loads it once
 
     @classmethod
     def from_config(cls, config: Config) -> PiperEngine:
@@ -222,6 +223,13 @@ class PiperEngine:
         """Free the network's memory; the next sentence loads it again."""
         self._voice = None
 
+    def load(self) -> None:
+        """Load the network now rather than at the first sentence (a watching build does it while it waits),
+        and run it once on a word: its first run sets up its buffers and takes several times a sentence's."""
+        if self._voice is None:
+            self._load()
+            self._synthesize_call("Ready.")
+
     def _load(self):
         """Load the network on first use, with a thread count we choose (Piper's own loader can't)."""
         if self._voice is None:
@@ -233,6 +241,7 @@ class PiperEngine:
             try:
                 session = self._session(onnxruntime, options)
                 self._voice = PiperVoice(config=PiperConfig.from_dict(self.voice_config), session=session)
+                self.loads += 1
             except Exception as exc:  # onnxruntime raises its own untyped errors for a bad model
                 raise EngineError(f"piper: cannot load voice {self.model.name} ({exc})") from None
         return self._voice
