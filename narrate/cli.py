@@ -194,7 +194,8 @@ class BuildRequest:
 
 def _summary(episode) -> str:
     minutes, seconds = divmod(round(episode.timeline.duration_ms / 1000), 60)
-    return (f"{len(episode.timeline.chapters)} chapters, {minutes}:{seconds:02d}, "
+    chapters = len(episode.timeline.chapters)
+    return (f"{chapters} chapter{'' if chapters == 1 else 's'}, {minutes}:{seconds:02d}, "
             f"{episode.loudness_lufs:.1f} LUFS, true peak {episode.true_peak_dbtp:.1f} dBTP")
 
 

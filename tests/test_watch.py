@@ -80,7 +80,7 @@ def test_an_edit_rebuilds_a_bad_edit_says_why_and_ctrl_c_stops_cleanly(tmp_path)
 
         article.write_text(LONGER, encoding="utf-8")  # a sentence added: the episode grows by it
         rebuilt = watcher.next_line("rebuilt in ")
-        assert "(article.md changed): out.mp3, " in rebuilt
+        assert "(article.md changed): out.mp3, 1 chapter, " in rebuilt
         assert _seconds(mp3) > first + 2
 
         (tmp_path / "narrate.yaml").write_text("speed: 9\n", encoding="utf-8")  # out of range
