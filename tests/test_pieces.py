@@ -180,3 +180,35 @@ def test_the_music_crc_continues_across_chunks():
     assert crc16(data) == whole
     for cut in (1, 4095, 4096, 123_457, 299_999):
         assert crc16(data[cut:], crc16(data[:cut])) == whole, cut
+
+
+def test_a_piece_over_the_true_peak_limit_is_encoded_again_alone(programme, tmp_path):
+    """A hot piece gets its own lower ceiling; the pieces within the limit keep their MP3s, so an edit
+    that lands a sentence a little hotter does not cost an encode of the whole programme."""
+    from narrate.audio.encode import _peaks_lowered
+    from narrate.config import AudioOptions
+
+    raw, bounds = programme
+    samples = np.fromfile(raw, dtype=np.int16).astype(np.float64)
+    quiet = bounds[0]
+    scaled = samples * (32000 / np.abs(samples).max())  # the pieces after the first as loud as can be
+    scaled[quiet[0]:quiet[0] + quiet[1]] *= 0.1  # the first 20 dB quieter
+    hot = tmp_path / "hot.pcm"
+    scaled.astype(np.int16).tofile(hot)
+    cache = Cache(tmp_path / "cache")
+    pieces = Pieces(hot, RATE, 0.0, 0.0, 64, cache)  # a ceiling at 0 dBTP: the loud pieces overshoot -1
+    for start, length in bounds:
+        pieces.cut(start, length)
+    first = pieces.finish()
+    assert first[0].peak_dbtp < -1.0 and all(item.peak_dbtp > -1.0 for item in first[1:])
+    lowered = _peaks_lowered(first, bounds, hot, RATE, 0.0, 0.0, AudioOptions(), cache)
+    assert lowered[0] is first[0]
+    assert all(item.peak_dbtp <= -1.0 and item.piece.mp3 != before.piece.mp3
+               for item, before in zip(lowered[1:], first[1:]))
+    ffmpeg_peak = loudness(_joined(lowered, tmp_path / "lowered.mp3"))[1]
+    assert ffmpeg_peak <= -1.0 + 0.1
+
+
+def _joined(encoded, mp3: Path) -> Path:
+    join([item.piece for item in encoded], mp3)
+    return mp3
