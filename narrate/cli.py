@@ -273,6 +273,8 @@ def watch_builds(request: BuildRequest, voices, quiet: bool = False, stop=None) 
 
     from watchfiles import watch  # here: `narrate --help` does not pay for it
 
+    from narrate.pipeline import file_stamps
+
     watched = request.watched()
 
     def build_once(bar) -> tuple:
@@ -285,7 +287,7 @@ def watch_builds(request: BuildRequest, voices, quiet: bool = False, stop=None) 
         return episode, settings
 
     try:
-        before = _stamps(watched)
+        before = file_stamps(watched)
         with _Bar(quiet) as bar:
             episode, settings = build_once(bar)
         if settings is not None:
@@ -304,7 +306,7 @@ def watch_builds(request: BuildRequest, voices, quiet: bool = False, stop=None) 
             changed = {Path(path).name for _, path in changes}
             if not listening:  # the first wake: the watch is in place, and a save made before it is seen now
                 listening = True
-                changed |= {path.name for path, old, new in zip(watched, before, _stamps(watched)) if old != new}
+                changed |= {path.name for path, old, new in zip(watched, before, file_stamps(watched)) if old != new}
                 typer.echo(f"watching {', '.join(_shown(path) for path in watched)} for changes (Ctrl-C stops)",
                            err=True)
             if not changed:
@@ -318,18 +320,6 @@ def watch_builds(request: BuildRequest, voices, quiet: bool = False, stop=None) 
     except KeyboardInterrupt:
         pass  # during a build too: the build has tidied its work away, and what it had written is whole
     typer.echo("stopped watching", err=True)
-
-
-def _stamps(paths: list[Path]) -> list:
-    """Each file's size and modification time (None when it is not there): what a save changes."""
-    stamps = []
-    for path in paths:
-        try:
-            stat = path.stat()
-            stamps.append((stat.st_size, stat.st_mtime_ns))
-        except OSError:
-            stamps.append(None)
-    return stamps
 
 
 def _shown(path: Path) -> str:

@@ -71,7 +71,7 @@ _PLAN_LIBRARIES = ("num2words", "pysbd", "emoji")
 def _code_stamps(code: tuple[str, ...], libraries: tuple[str, ...], extra: tuple[Path, ...] = ()) -> list:
     """Size and modification time of narrate's files matching `code` and of each library's entry file:
     a cached result made by other code (an upgrade, an edit) is then never taken for this code's."""
-    return [*_stamps(_code_files(code, libraries)), *_stamps(extra)]
+    return [*file_stamps(_code_files(code, libraries)), *file_stamps(extra)]
 
 
 @lru_cache(maxsize=4)
@@ -85,8 +85,17 @@ def _code_files(code: tuple[str, ...], libraries: tuple[str, ...]) -> tuple[Path
     return tuple(files)
 
 
-def _stamps(paths) -> list:
-    return [(str(path), path.stat().st_size, path.stat().st_mtime_ns) for path in paths]
+def file_stamps(paths) -> list:
+    """Each file's path, size and modification time (size and time None when it is not there): what a
+    save changes."""
+    stamps = []
+    for path in paths:
+        try:
+            stat = path.stat()
+            stamps.append((str(path), stat.st_size, stat.st_mtime_ns))
+        except OSError:
+            stamps.append((str(path), None, None))
+    return stamps
 
 
 def _reading_key(source: str, config: Config, reader_model: str | None) -> str | None:
