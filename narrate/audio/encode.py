@@ -156,6 +156,7 @@ def encode(raw: Path, sample_rate: int, mp3: Path, options: AudioOptions, whole_
     else:
         ceiling = options.true_peak - FIRST_MARGIN_DB
         gain = _calibrated_gain(raw, sample_rate, whole_lufs, options.loudness + ENCODER_LOSS_LU, ceiling)
+    kept = bool(hint) and "gain" in hint and gain == float(hint["gain"])  # the last build's gain, kept
     bounds = bounds or [(0, raw.stat().st_size // 2)]
     with tempfile.TemporaryDirectory(prefix=".pieces-", dir=mp3.parent) as scratch:
         cache = cache or Cache(Path(scratch))
@@ -179,8 +180,8 @@ def encode(raw: Path, sample_rate: int, mp3: Path, options: AudioOptions, whole_
             peak_ok = result.true_peak_dbtp <= options.true_peak
             if peak_ok and (best is None or miss < best[0]):
                 best = (miss, result, gain, encoded, ceiling)
-            if peak_ok and miss <= LOUDNESS_TOLERANCE_LU:
-                break
+            if peak_ok and miss <= LOUDNESS_TOLERANCE_LU + (KEEP_GAIN_LU if attempt == 0 and kept else 0.0):
+                break  # a kept gain may land KEEP_GAIN_LU further off: that is what keeping it allows
             tried.append((gain, result.integrated_lufs))
             if not peak_ok:
                 ceiling -= result.true_peak_dbtp - options.true_peak + PEAK_MARGIN_DB
