@@ -8,7 +8,7 @@ import shutil
 import tempfile
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -267,17 +267,58 @@ def _join_abbreviations(sentences: list[str]) -> list[str]:
     return joined
 
 
-def plan_speech(article: Article, config: Config) -> list[Utterance]:
+@dataclass
+class SpokenForms:
+    """A paragraph's sentences and a text's spoken form, as `plan_speech` made them for one language and
+    one set of speech settings: both depend on nothing else, so an edit that changed one paragraph finds
+    every other one here and splits and normalises only its own. `known` is what a plan before found;
+    `used` collects what this plan needed, to be kept for the next."""
+
+    known_sentences: dict[str, list[str]] = field(default_factory=dict)
+    known_spoken: dict[str, str] = field(default_factory=dict)
+    sentences: dict[str, list[str]] = field(default_factory=dict)
+    spoken: dict[str, str] = field(default_factory=dict)
+
+    def split(self, paragraph: str, language: str) -> list[str]:
+        if paragraph not in self.sentences:
+            found = self.known_sentences.get(paragraph)
+            if found is None:
+                from narrate.article.sections import split_sentences
+
+                found = split_sentences(paragraph, language)
+                found = _join_abbreviations(found) if language == "en" else found
+            self.sentences[paragraph] = found
+        return self.sentences[paragraph]
+
+    def say(self, text: str, options) -> str:
+        if text not in self.spoken:
+            found = self.known_spoken.get(text)
+            if found is None:
+                from narrate.speech.normalize import normalize
+
+                found = _ends_with_stop(normalize(text, options))
+            self.spoken[text] = found
+        return self.spoken[text]
+
+    def record(self) -> dict:
+        return {"sentences": self.sentences, "spoken": self.spoken}
+
+    @classmethod
+    def from_record(cls, record: dict | None) -> SpokenForms:
+        record = record or {}
+        return cls(known_sentences=record.get("sentences", {}), known_spoken=record.get("spoken", {}))
+
+
+def plan_speech(article: Article, config: Config, forms: SpokenForms | None = None) -> list[Utterance]:
     """Every piece of text the engine will speak, in order, with the pause after each.
 
     This is where the article's sentences meet the speech room's spoken forms, so it lives here.
 
     The title (and author) open the episode; a section that has its own heading starts by
     reading it. The written form is kept for the transcript; `spoken` is what the engine gets.
+    `forms` holds sentences and spoken forms already made with these settings (see `SpokenForms`).
     """
-    from narrate.article.sections import split_sentences
-    from narrate.speech.normalize import normalize
-
+    forms = forms if forms is not None else SpokenForms()
     pauses = config.pauses
     language = speech_language(config)
     options = speech_options(config)
@@ -286,7 +327,7 @@ def plan_speech(article: Article, config: Config) -> list[Utterance]:
     def add(text: str, section: int, pause: float, role: str = "body") -> None:
         if not re.search(r"\w", text):
             return  # a lone dash or ornament has nothing to say
-        spoken = _ends_with_stop(normalize(text, options))
+        spoken = forms.say(text, options)
         if re.search(r"\w", spoken):
             plan.append(Utterance(written=text, spoken=spoken, section=section, pause_after=pause, role=role))
 
@@ -303,8 +344,7 @@ def plan_speech(article: Article, config: Config) -> list[Utterance]:
             add(section.title, index, pauses.paragraph, "title")
         for p_index, paragraph in enumerate(section.paragraphs):
             role = "quote" if _QUOTATION.fullmatch(paragraph) else "body"
-            sentences = _join_abbreviations(split_sentences(paragraph, language)) if language == "en" \
-                else split_sentences(paragraph, language)
+            sentences = forms.split(paragraph, language)
             for s_index, sentence in enumerate(sentences):
                 last_sentence = s_index == len(sentences) - 1
                 last_paragraph = p_index == len(section.paragraphs) - 1
@@ -320,7 +360,9 @@ def plan_speech(article: Article, config: Config) -> list[Utterance]:
 
 def recorded_plan(article: Article, config: Config, cache) -> list[Utterance]:
     """`plan_speech`, remembered in `cache` under the article, the settings and the code that make it:
-    a rebuild of the same article then imports neither the spoken forms nor the sentence splitter."""
+    a rebuild of the same article then imports neither the spoken forms nor the sentence splitter.
+    An article not planned before with these settings takes the spoken forms of the last one that was
+    (for an edit, the same article before it): only the paragraphs it changed are split and normalised."""
     from dataclasses import asdict
 
     from narrate.cache import content_key
@@ -332,14 +374,18 @@ def recorded_plan(article: Article, config: Config, cache) -> list[Utterance]:
         stamps = _code_stamps(_PLAN_CODE, _PLAN_LIBRARIES)
     except OSError:
         return plan_speech(article, config)
-    key = content_key({"plan": stamps, "article": article.to_record(), "config": config.model_dump(mode="json"),
-                       "lexicon": [asdict(entry) for entry in config.lexicon()],
-                       "phonemes": getattr(engine_class(config.engine), "takes_phonemes", False)})
+    settings = {"plan": stamps, "config": config.model_dump(mode="json"),
+                "lexicon": [asdict(entry) for entry in config.lexicon()],
+                "phonemes": getattr(engine_class(config.engine), "takes_phonemes", False)}
+    key = content_key({**settings, "article": article.to_record()})
     known = cache.reading(key)
     if known is not None:
         return [Utterance(**utterance) for utterance in known["plan"]]
-    plan = plan_speech(article, config)
+    forms_key = content_key({**settings, "spoken forms": True})
+    forms = SpokenForms.from_record(cache.reading(forms_key))
+    plan = plan_speech(article, config, forms)
     cache.put_reading(key, {"plan": [asdict(utterance) for utterance in plan]})
+    cache.put_reading(forms_key, forms.record())  # this article's forms only: the record does not grow
     return plan
 
 
