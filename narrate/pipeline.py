@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from narrate.cache import file_stamps
 from narrate.config import Config
 from narrate.errors import OutputError
 from narrate.models import Article, Episode, EpisodeMeta, Loudness, Utterance
@@ -83,19 +84,6 @@ def _code_files(code: tuple[str, ...], libraries: tuple[str, ...]) -> tuple[Path
     files = [path for pattern in code for path in sorted(package.glob(pattern))]
     files += [Path(spec.origin) for spec in map(importlib.util.find_spec, libraries) if spec and spec.origin]
     return tuple(files)
-
-
-def file_stamps(paths) -> list:
-    """Each file's path, size and modification time (size and time None when it is not there): what a
-    save changes."""
-    stamps = []
-    for path in paths:
-        try:
-            stat = path.stat()
-            stamps.append((str(path), stat.st_size, stat.st_mtime_ns))
-        except OSError:
-            stamps.append((str(path), None, None))
-    return stamps
 
 
 def _reading_key(source: str, config: Config, reader_model: str | None) -> str | None:
