@@ -291,6 +291,11 @@ class SpokenForms:
     def record(self) -> dict:
         return {"sentences": self.sentences, "spoken": self.spoken}
 
+    def know_most_of(self, article: Article) -> bool:
+        """Whether most of `article`'s paragraphs were planned before: it is an edit of that article."""
+        paragraphs = [p for section in article.sections for p in section.paragraphs]
+        return bool(paragraphs) and 2 * sum(p in self.known_sentences for p in paragraphs) >= len(paragraphs)
+
     @classmethod
     def from_record(cls, record: dict | None) -> SpokenForms:
         record = record or {}
@@ -346,11 +351,13 @@ def plan_speech(article: Article, config: Config, forms: SpokenForms | None = No
     return plan
 
 
-def recorded_plan(article: Article, config: Config, cache) -> list[Utterance]:
+def recorded_plan(article: Article, config: Config, cache, on_edit: Callable[[], None] | None = None) -> list[Utterance]:
     """`plan_speech`, remembered in `cache` under the article, the settings and the code that make it:
     a rebuild of the same article then imports neither the spoken forms nor the sentence splitter.
     An article not planned before with these settings takes the spoken forms of the last one that was
-    (for an edit, the same article before it): only the paragraphs it changed are split and normalised."""
+    (for an edit, the same article before it): only the paragraphs it changed are split and normalised.
+    `on_edit` is called before planning when most of the article was planned before: an edit, whose few
+    new sentences will need the voice."""
     from dataclasses import asdict
 
     from narrate.cache import content_key
@@ -371,6 +378,8 @@ def recorded_plan(article: Article, config: Config, cache) -> list[Utterance]:
         return [Utterance(**utterance) for utterance in known["plan"]]
     forms_key = content_key({**settings, "spoken forms": True})
     forms = SpokenForms.from_record(cache.reading(forms_key))
+    if on_edit is not None and forms.know_most_of(article):
+        on_edit()
     plan = plan_speech(article, config, forms)
     cache.put_reading(key, {"plan": [asdict(utterance) for utterance in plan]})
     cache.put_reading(forms_key, forms.record())  # this article's forms only: the record does not grow
@@ -452,6 +461,19 @@ def bundled_hint(identity: dict) -> dict | None:
     return hints.get(str(identity.get("model")))
 
 
+def _load_voices(engines: dict) -> None:
+    """Load each voice's network now (on a thread of its own: onnxruntime builds a session without
+    holding Python's lock, so the plan is made meanwhile). A voice that fails to load is reported by
+    the sentence that needs it, which loads it again."""
+    for engine in engines.values():
+        load = getattr(engine, "load", None)
+        if load is not None:
+            try:
+                load()
+            except Exception:  # the engines' own errors, raised again where a sentence needs the voice
+                return
+
+
 def build(article: Article, config: Config, mp3: Path, *, overrides: MetaOverrides = MetaOverrides(),
           use_cache: bool = True, progress: Progress | None = None, voices=None) -> Episode:
     """Narrate `article` into `mp3` and its sidecars; nothing appears at `mp3` unless all succeeded.
@@ -474,7 +496,15 @@ def build(article: Article, config: Config, mp3: Path, *, overrides: MetaOverrid
     config = with_article_language(article, config, cache)
     engines = voices.engines(config) if voices is not None else load_role_engines(config)
     check_language(config, engines)
-    plan = recorded_plan(article, config, cache)
+    loading: list = []  # the voice's load, started beside the plan of an edit
+
+    def load_beside() -> None:
+        import threading
+
+        loading.append(threading.Thread(target=_load_voices, args=(engines,), name="narrate-voice", daemon=True))
+        loading[0].start()
+
+    plan = recorded_plan(article, config, cache, on_edit=load_beside if voices is None else None)
     engine = engines["body"]
     out_dir = mp3.parent
     try:
@@ -505,7 +535,8 @@ def build(article: Article, config: Config, mp3: Path, *, overrides: MetaOverrid
             encoder = pieces = Pieces(raw, rate, gain, ceiling, config.audio.bitrate, cache)
             stream = PcmStream(plan, rate, raw, intro, pieces)
         clips = speak(plan, engines, cache, lambda done, total: report("speaking", done, total), config.workers,
-                      on_ready=stream.ready if stream else None, voices=voices)
+                      on_ready=stream.ready if stream else None, voices=voices,
+                      loading=loading[0] if loading else None)
         del engines, engine  # the voice's network is not needed past this point: free its memory for ffmpeg
         timeline = layout(article, plan, clips, rate, len(intro) // 2, len(outro) // 2)
         piece_files: list[Path] = []
@@ -548,6 +579,8 @@ def build(article: Article, config: Config, mp3: Path, *, overrides: MetaOverrid
     finally:
         if encoder is not None:
             encoder.abandon()
+        for thread in loading:
+            thread.join()
         shutil.rmtree(work, ignore_errors=True)
     chapters, vtt, srt_path = sidecar_paths(mp3)
     return Episode(mp3=mp3, chapters_json=chapters, vtt=vtt, srt=srt_path, meta=meta, timeline=timeline,
