@@ -228,7 +228,8 @@ def build(
 
     With --watch the command stays after the first build and builds again each time the article (or
     script), the config file or a file the config names (pronunciations, jingles, cover image, a voice
-    file) is saved, with the voice kept loaded: an edit costs about the sentences it changed. Each rebuild prints one line (what changed, the seconds, the MP3); an edit that cannot be
+    file) is saved, with the voice kept loaded: an edit costs about the sentences it changed. Each
+    rebuild prints one line (what changed, the seconds, the MP3); an edit that cannot be
     built prints its one-line error and the watch goes on; Ctrl-C stops it (exit 0). A URL or standard
     input cannot be watched.
     """

@@ -259,8 +259,8 @@ def _join_abbreviations(sentences: list[str]) -> list[str]:
 class SpokenForms:
     """A paragraph's sentences and a text's spoken form, as `plan_speech` made them for one language and
     one set of speech settings: both depend on nothing else, so an edit that changed one paragraph finds
-    every other one here and splits and normalises only its own. `known` is what a plan before found;
-    `used` collects what this plan needed, to be kept for the next."""
+    every other one here and splits and normalises only its own. The `known_` ones are what a plan
+    before made; `sentences` and `spoken` collect what this plan needed, to be kept for the next."""
 
     known_sentences: dict[str, list[str]] = field(default_factory=dict)
     known_spoken: dict[str, str] = field(default_factory=dict)
@@ -351,7 +351,8 @@ def plan_speech(article: Article, config: Config, forms: SpokenForms | None = No
     return plan
 
 
-def recorded_plan(article: Article, config: Config, cache, on_edit: Callable[[], None] | None = None) -> list[Utterance]:
+def recorded_plan(article: Article, config: Config, cache,
+                  on_edit: Callable[[], None] | None = None) -> list[Utterance]:
     """`plan_speech`, remembered in `cache` under the article, the settings and the code that make it:
     a rebuild of the same article then imports neither the spoken forms nor the sentence splitter.
     An article not planned before with these settings takes the spoken forms of the last one that was
