@@ -54,8 +54,7 @@ class _VoiceSettings:
         voices loads one again when its file is replaced."""
         from narrate.cache import file_stamps
 
-        voice_files = [path for path in self.config.files_read() if path.suffix in (".onnx", ".json")]
-        return (*self.key, tuple(map(tuple, file_stamps(voice_files))))
+        return (*self.key, tuple(map(tuple, file_stamps(self.config.voice_files()))))
 
     def __hash__(self) -> int:
         return hash(self.key)
