@@ -354,6 +354,9 @@ def main() -> None:
     if argv[:1] == ["--staged"]:
         staged_build(argv[1:])
         return
+    if {"-h", "--help"} & set(argv):
+        print(__doc__.strip())
+        return
 
     def option(name: str, default: str) -> str:
         return argv[argv.index(name) + 1] if name in argv else default

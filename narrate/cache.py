@@ -11,8 +11,10 @@ pieces/ab/<key>.mp3 with <key>.json (a stretch of an episode encoded on its own,
 loudness per frame, so a rebuild after an edit encodes only the stretch that changed), and
 hints/<key>.json (facts learnt once: how much gain the limiter costs for a voice, the language an
 article's text was detected in), and readings/<key>.json (an article file as the reader left it, so a
-rebuild of an unchanged file does not clean it again, and the speech plan made from it). Every file is written to a temporary
-name and renamed, so a crash never leaves a torn entry; access times drive least-recently-used eviction.
+rebuild of an unchanged file does not clean it again, the speech plan made from it, and the last
+plan's sentences and spoken forms for its settings, which an edited article's plan reuses). Every file
+is written to a temporary name and renamed, so a crash never leaves a torn entry; access times drive
+least-recently-used eviction.
 """
 
 from __future__ import annotations
@@ -63,6 +65,19 @@ def read_clip_samples(path: Path):
 
     with wave.open(str(path), "rb") as wav:
         return np.frombuffer(wav.readframes(wav.getnframes()), dtype=np.int16)
+
+
+def file_stamps(paths) -> list:
+    """Each file's path, size and modification time (size and time None when it is not there): what a
+    save changes."""
+    stamps = []
+    for path in paths:
+        try:
+            stat = path.stat()
+            stamps.append((str(path), stat.st_size, stat.st_mtime_ns))
+        except OSError:
+            stamps.append((str(path), None, None))
+    return stamps
 
 
 def saved_once(target: Path, write: Callable[[Path], None]) -> Path | None:

@@ -184,12 +184,15 @@ class BuildRequest:
         except NarrateError:
             pass  # the build that comes with the next change will say what is wrong
 
-    def watched(self) -> list[Path]:
-        """The files whose change means a rebuild: the article (or script) and the config file."""
+    def watched(self, settings=None) -> list[Path]:
+        """The files whose change means a rebuild: the article (or script), the config file and, with the
+        `settings` read from it, the files they name that a build reads (see `Config.files_read`)."""
         from narrate.config import DEFAULT_CONFIG_NAME
 
         article = self.script if self.script is not None else Path(self.source)
-        return [article.resolve(), Path(self.config or DEFAULT_CONFIG_NAME).resolve()]
+        named = settings.files_read() if settings is not None else []
+        files = [article, Path(self.config or DEFAULT_CONFIG_NAME), *named]
+        return list(dict.fromkeys(path.resolve() for path in files))
 
 
 def _summary(episode) -> str:
@@ -217,15 +220,16 @@ def build(
     date: Optional[str] = typer.Option(None, "--date", help="Episode date, YYYY-MM-DD."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Synthesise everything afresh; keep nothing."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar; print only the output paths."),
-    watch: bool = typer.Option(False, "--watch", "-w", help="Build, then build again whenever the article or the "
-                                                            "config file changes, with the voice kept loaded; "
-                                                            "Ctrl-C stops."),
+    watch: bool = typer.Option(False, "--watch", "-w", help="Build, then build again whenever the article, the "
+                                                            "config file or a file it names changes, with the "
+                                                            "voice kept loaded; Ctrl-C stops."),
 ) -> None:
     """Narrate an article into an MP3 with chapters, a transcript and chapters JSON.
 
     With --watch the command stays after the first build and builds again each time the article (or
-    script) or the config file is saved, with the voice kept loaded: an edit costs about the sentences it
-    changed. Each rebuild prints one line (what changed, the seconds, the MP3); an edit that cannot be
+    script), the config file or a file the config names (pronunciations, jingles, cover image, a voice
+    file) is saved, with the voice kept loaded: an edit costs about the sentences it changed. Each
+    rebuild prints one line (what changed, the seconds, the MP3); an edit that cannot be
     built prints its one-line error and the watch goes on; Ctrl-C stops it (exit 0). A URL or standard
     input cannot be watched.
     """
@@ -268,14 +272,10 @@ WATCH_WAKE_MS = 200
 def watch_builds(request: BuildRequest, voices, quiet: bool = False, stop=None) -> None:
     """`narrate build --watch`: build, then again on each change of the watched files, until Ctrl-C (or
     `stop`, an event, is set). Each build is the one-shot build, given `voices` so the voice (and its
-    workers) stays loaded; a build that fails says why in one line and the watch goes on."""
-    import time
-
-    from watchfiles import watch  # here: `narrate --help` does not pay for it
-
-    from narrate.pipeline import file_stamps
-
-    watched = request.watched()
+    workers) stays loaded; a build that fails says why in one line and the watch goes on. The files
+    watched are the article, the config file and what the config names (read again after each build:
+    a config that names a new pronunciation file has it watched from then on)."""
+    from narrate.cache import file_stamps
 
     def build_once(bar) -> tuple:
         try:
@@ -287,39 +287,70 @@ def watch_builds(request: BuildRequest, voices, quiet: bool = False, stop=None) 
         return episode, settings
 
     try:
+        watched = request.watched()
         before = file_stamps(watched)
         with _Bar(quiet) as bar:
             episode, settings = build_once(bar)
         if settings is not None:
             request.rehearse(settings)
+            watched, before = _restamped(request.watched(settings), before)
         if episode is not None:
             if not quiet:
                 typer.echo(_summary(episode), err=True)
             for path in (episode.mp3, episode.chapters_json, episode.vtt, episode.srt):
                 typer.echo(str(path))
-        # Folders are watched, not the files: an editor that saves by writing a new file and renaming it
-        # over the old one replaces what a watch on the file itself would follow.
-        folders = sorted({str(path.parent) for path in watched if path.parent.is_dir()})
-        listening = False
-        for changes in watch(*folders, watch_filter=lambda change, path: Path(path) in watched, recursive=False,
-                             stop_event=stop, rust_timeout=WATCH_WAKE_MS, yield_on_timeout=True):
-            changed = {Path(path).name for _, path in changes}
-            if not listening:  # the first wake: the watch is in place, and a save made before it is seen now
-                listening = True
-                changed |= {path.name for path, old, new in zip(watched, before, file_stamps(watched)) if old != new}
-                typer.echo(f"watching {', '.join(_shown(path) for path in watched)} for changes (Ctrl-C stops)",
-                           err=True)
-            if not changed:
-                continue
-            began = time.perf_counter()
-            with _Bar(True) as bar:
-                episode, _ = build_once(bar)
-            if episode is not None:
-                typer.echo(f"rebuilt in {time.perf_counter() - began:.2f} s ({', '.join(sorted(changed))} changed): "
-                           f"{episode.mp3}, {_summary(episode)}", err=True)
+        while watched:
+            watched, before = _watch_until_changed(watched, before, request, build_once, stop)
     except KeyboardInterrupt:
         pass  # during a build too: the build has tidied its work away, and what it had written is whole
     typer.echo("stopped watching", err=True)
+
+
+def _watch_until_changed(watched: list[Path], before: list, request: BuildRequest, build_once, stop) -> tuple:
+    """Watch `watched` (whose stamps before the last build were `before`) and build on each change, until
+    a build's settings name other files: then the files to watch now and their stamps (an empty list when
+    `stop` was set). A change made while no watch was in place is seen at the first wake."""
+    import time
+
+    from watchfiles import watch  # here: `narrate --help` does not pay for it
+
+    from narrate.cache import file_stamps
+
+    # Folders are watched, not the files: an editor that saves by writing a new file and renaming it
+    # over the old one replaces what a watch on the file itself would follow.
+    folders = sorted({str(path.parent) for path in watched if path.parent.is_dir()})
+    wanted = set(watched)
+    listening = False
+    for changes in watch(*folders, watch_filter=lambda change, path: Path(path) in wanted, recursive=False,
+                         stop_event=stop, rust_timeout=WATCH_WAKE_MS, yield_on_timeout=True):
+        changed = {Path(path).name for _, path in changes}
+        if not listening:
+            listening = True
+            changed |= {path.name for path, old, new in zip(watched, before, file_stamps(watched)) if old != new}
+            typer.echo(f"watching {', '.join(_shown(path) for path in watched)} for changes (Ctrl-C stops)",
+                       err=True)
+        if not changed:
+            continue
+        before = file_stamps(watched)
+        began = time.perf_counter()
+        with _Bar(True) as bar:
+            episode, settings = build_once(bar)
+        if episode is not None:
+            typer.echo(f"rebuilt in {time.perf_counter() - began:.2f} s ({', '.join(sorted(changed))} changed): "
+                       f"{episode.mp3}, {_summary(episode)}", err=True)
+        now = request.watched(settings) if settings is not None else watched
+        if now != watched:
+            return _restamped(now, before)
+    return [], []
+
+
+def _restamped(watched: list[Path], before: list) -> tuple[list[Path], list]:
+    """`watched` with each file's stamp from `before` (taken before the last build), or from now for a
+    file that was not watched then."""
+    from narrate.cache import file_stamps
+
+    known = {stamp[0]: stamp for stamp in before}
+    return watched, [known.get(str(path)) or file_stamps([path])[0] for path in watched]
 
 
 def _shown(path: Path) -> str:

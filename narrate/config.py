@@ -360,6 +360,25 @@ class Config(_Strict):
         return tuple(LexiconEntry(word, p.say, p.spell, p.ipa, p.ignore_case)
                      for word, p in sorted(entries.items(), key=lambda kv: -len(kv[0])))
 
+    def files_read(self) -> list[Path]:
+        """The files this config names that a build reads (besides the article): the pronunciation file,
+        the jingles, the cover image, and Piper voices given as files (each with its `.onnx.json`). A
+        watching build watches them too."""
+        named = [self.pronunciations_file, self.audio.intro, self.audio.outro, self.podcast.image]
+        return list(dict.fromkeys([*(self.path(value) for value in named if value), *self.voice_files()]))
+
+    def voice_files(self) -> list[Path]:
+        """The Piper voices given as files (`piper.voice` or a role's voice ending in `.onnx`), each with
+        its `.onnx.json`."""
+        voices = [self.piper.voice] + [role.voice for role in (self.roles.title, self.roles.quote)
+                                       if role is not None and role.voice]
+        files = []
+        for voice in voices:
+            if Path(voice).suffix == ".onnx":
+                model = self.path(voice)
+                files += [model, Path(f"{model}.json")]
+        return files
+
     def path(self, value: str | None) -> Path | None:
         """Resolve a path from the config file relative to that file, as a user expects."""
         if value is None:

@@ -8,10 +8,11 @@ import shutil
 import tempfile
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from narrate.cache import file_stamps
 from narrate.config import Config
 from narrate.errors import OutputError
 from narrate.models import Article, Episode, EpisodeMeta, Loudness, Utterance
@@ -83,19 +84,6 @@ def _code_files(code: tuple[str, ...], libraries: tuple[str, ...]) -> tuple[Path
     files = [path for pattern in code for path in sorted(package.glob(pattern))]
     files += [Path(spec.origin) for spec in map(importlib.util.find_spec, libraries) if spec and spec.origin]
     return tuple(files)
-
-
-def file_stamps(paths) -> list:
-    """Each file's path, size and modification time (size and time None when it is not there): what a
-    save changes."""
-    stamps = []
-    for path in paths:
-        try:
-            stat = path.stat()
-            stamps.append((str(path), stat.st_size, stat.st_mtime_ns))
-        except OSError:
-            stamps.append((str(path), None, None))
-    return stamps
 
 
 def _reading_key(source: str, config: Config, reader_model: str | None) -> str | None:
@@ -267,17 +255,63 @@ def _join_abbreviations(sentences: list[str]) -> list[str]:
     return joined
 
 
-def plan_speech(article: Article, config: Config) -> list[Utterance]:
+@dataclass
+class SpokenForms:
+    """A paragraph's sentences and a text's spoken form, as `plan_speech` made them for one language and
+    one set of speech settings: both depend on nothing else, so an edit that changed one paragraph finds
+    every other one here and splits and normalises only its own. The `known_` ones are what a plan
+    before made; `sentences` and `spoken` collect what this plan needed, to be kept for the next."""
+
+    known_sentences: dict[str, list[str]] = field(default_factory=dict)
+    known_spoken: dict[str, str] = field(default_factory=dict)
+    sentences: dict[str, list[str]] = field(default_factory=dict)
+    spoken: dict[str, str] = field(default_factory=dict)
+
+    def split(self, paragraph: str, language: str) -> list[str]:
+        if paragraph not in self.sentences:
+            found = self.known_sentences.get(paragraph)
+            if found is None:
+                from narrate.article.sections import split_sentences
+
+                found = split_sentences(paragraph, language)
+                found = _join_abbreviations(found) if language == "en" else found
+            self.sentences[paragraph] = found
+        return self.sentences[paragraph]
+
+    def say(self, text: str, options) -> str:
+        if text not in self.spoken:
+            found = self.known_spoken.get(text)
+            if found is None:
+                from narrate.speech.normalize import normalize
+
+                found = _ends_with_stop(normalize(text, options))
+            self.spoken[text] = found
+        return self.spoken[text]
+
+    def record(self) -> dict:
+        return {"sentences": self.sentences, "spoken": self.spoken}
+
+    def know_most_of(self, article: Article) -> bool:
+        """Whether most of `article`'s paragraphs were planned before: it is an edit of that article."""
+        paragraphs = [p for section in article.sections for p in section.paragraphs]
+        return bool(paragraphs) and 2 * sum(p in self.known_sentences for p in paragraphs) >= len(paragraphs)
+
+    @classmethod
+    def from_record(cls, record: dict | None) -> SpokenForms:
+        record = record or {}
+        return cls(known_sentences=record.get("sentences", {}), known_spoken=record.get("spoken", {}))
+
+
+def plan_speech(article: Article, config: Config, forms: SpokenForms | None = None) -> list[Utterance]:
     """Every piece of text the engine will speak, in order, with the pause after each.
 
     This is where the article's sentences meet the speech room's spoken forms, so it lives here.
 
     The title (and author) open the episode; a section that has its own heading starts by
     reading it. The written form is kept for the transcript; `spoken` is what the engine gets.
+    `forms` holds sentences and spoken forms already made with these settings (see `SpokenForms`).
     """
-    from narrate.article.sections import split_sentences
-    from narrate.speech.normalize import normalize
-
+    forms = forms if forms is not None else SpokenForms()
     pauses = config.pauses
     language = speech_language(config)
     options = speech_options(config)
@@ -286,7 +320,7 @@ def plan_speech(article: Article, config: Config) -> list[Utterance]:
     def add(text: str, section: int, pause: float, role: str = "body") -> None:
         if not re.search(r"\w", text):
             return  # a lone dash or ornament has nothing to say
-        spoken = _ends_with_stop(normalize(text, options))
+        spoken = forms.say(text, options)
         if re.search(r"\w", spoken):
             plan.append(Utterance(written=text, spoken=spoken, section=section, pause_after=pause, role=role))
 
@@ -303,8 +337,7 @@ def plan_speech(article: Article, config: Config) -> list[Utterance]:
             add(section.title, index, pauses.paragraph, "title")
         for p_index, paragraph in enumerate(section.paragraphs):
             role = "quote" if _QUOTATION.fullmatch(paragraph) else "body"
-            sentences = _join_abbreviations(split_sentences(paragraph, language)) if language == "en" \
-                else split_sentences(paragraph, language)
+            sentences = forms.split(paragraph, language)
             for s_index, sentence in enumerate(sentences):
                 last_sentence = s_index == len(sentences) - 1
                 last_paragraph = p_index == len(section.paragraphs) - 1
@@ -318,9 +351,14 @@ def plan_speech(article: Article, config: Config) -> list[Utterance]:
     return plan
 
 
-def recorded_plan(article: Article, config: Config, cache) -> list[Utterance]:
+def recorded_plan(article: Article, config: Config, cache,
+                  on_edit: Callable[[], None] | None = None) -> list[Utterance]:
     """`plan_speech`, remembered in `cache` under the article, the settings and the code that make it:
-    a rebuild of the same article then imports neither the spoken forms nor the sentence splitter."""
+    a rebuild of the same article then imports neither the spoken forms nor the sentence splitter.
+    An article not planned before with these settings takes the spoken forms of the last one that was
+    (for an edit, the same article before it): only the paragraphs it changed are split and normalised.
+    `on_edit` is called before planning when most of the article was planned before: an edit, whose few
+    new sentences will need the voice."""
     from dataclasses import asdict
 
     from narrate.cache import content_key
@@ -332,14 +370,20 @@ def recorded_plan(article: Article, config: Config, cache) -> list[Utterance]:
         stamps = _code_stamps(_PLAN_CODE, _PLAN_LIBRARIES)
     except OSError:
         return plan_speech(article, config)
-    key = content_key({"plan": stamps, "article": article.to_record(), "config": config.model_dump(mode="json"),
-                       "lexicon": [asdict(entry) for entry in config.lexicon()],
-                       "phonemes": getattr(engine_class(config.engine), "takes_phonemes", False)})
+    settings = {"plan": stamps, "config": config.model_dump(mode="json"),
+                "lexicon": [asdict(entry) for entry in config.lexicon()],
+                "phonemes": getattr(engine_class(config.engine), "takes_phonemes", False)}
+    key = content_key({**settings, "article": article.to_record()})
     known = cache.reading(key)
     if known is not None:
         return [Utterance(**utterance) for utterance in known["plan"]]
-    plan = plan_speech(article, config)
+    forms_key = content_key({**settings, "spoken forms": True})
+    forms = SpokenForms.from_record(cache.reading(forms_key))
+    if on_edit is not None and forms.know_most_of(article):
+        on_edit()
+    plan = plan_speech(article, config, forms)
     cache.put_reading(key, {"plan": [asdict(utterance) for utterance in plan]})
+    cache.put_reading(forms_key, forms.record())  # this article's forms only: the record does not grow
     return plan
 
 
@@ -418,6 +462,19 @@ def bundled_hint(identity: dict) -> dict | None:
     return hints.get(str(identity.get("model")))
 
 
+def _load_voices(engines: dict) -> None:
+    """Load each voice's network now (on a thread of its own: onnxruntime builds a session without
+    holding Python's lock, so the plan is made meanwhile). A voice that fails to load is reported by
+    the sentence that needs it, which loads it again."""
+    for engine in engines.values():
+        load = getattr(engine, "load", None)
+        if load is not None:
+            try:
+                load()
+            except Exception:  # the engines' own errors, raised again where a sentence needs the voice
+                return
+
+
 def build(article: Article, config: Config, mp3: Path, *, overrides: MetaOverrides = MetaOverrides(),
           use_cache: bool = True, progress: Progress | None = None, voices=None) -> Episode:
     """Narrate `article` into `mp3` and its sidecars; nothing appears at `mp3` unless all succeeded.
@@ -440,7 +497,15 @@ def build(article: Article, config: Config, mp3: Path, *, overrides: MetaOverrid
     config = with_article_language(article, config, cache)
     engines = voices.engines(config) if voices is not None else load_role_engines(config)
     check_language(config, engines)
-    plan = recorded_plan(article, config, cache)
+    loading: list = []  # the voice's load, started beside the plan of an edit
+
+    def load_beside() -> None:
+        import threading
+
+        loading.append(threading.Thread(target=_load_voices, args=(engines,), name="narrate-voice", daemon=True))
+        loading[0].start()
+
+    plan = recorded_plan(article, config, cache, on_edit=load_beside if voices is None else None)
     engine = engines["body"]
     out_dir = mp3.parent
     try:
@@ -471,7 +536,8 @@ def build(article: Article, config: Config, mp3: Path, *, overrides: MetaOverrid
             encoder = pieces = Pieces(raw, rate, gain, ceiling, config.audio.bitrate, cache)
             stream = PcmStream(plan, rate, raw, intro, pieces)
         clips = speak(plan, engines, cache, lambda done, total: report("speaking", done, total), config.workers,
-                      on_ready=stream.ready if stream else None, voices=voices)
+                      on_ready=stream.ready if stream else None, voices=voices,
+                      loading=loading[0] if loading else None)
         del engines, engine  # the voice's network is not needed past this point: free its memory for ffmpeg
         timeline = layout(article, plan, clips, rate, len(intro) // 2, len(outro) // 2)
         piece_files: list[Path] = []
@@ -514,6 +580,8 @@ def build(article: Article, config: Config, mp3: Path, *, overrides: MetaOverrid
     finally:
         if encoder is not None:
             encoder.abandon()
+        for thread in loading:
+            thread.join()
         shutil.rmtree(work, ignore_errors=True)
     chapters, vtt, srt_path = sidecar_paths(mp3)
     return Episode(mp3=mp3, chapters_json=chapters, vtt=vtt, srt=srt_path, meta=meta, timeline=timeline,

@@ -198,3 +198,32 @@ def test_no_cache_leaves_the_cache_untouched(tmp_path, isolated_cache):
     assert after == before
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
         ["fresh.txt", "fresh.mp3", "fresh.chapters.json", "fresh.vtt", "fresh.srt"])
+
+
+def test_an_edit_built_by_a_new_process_speaks_its_new_sentence_and_keeps_the_rest(tmp_path):
+    """A new `narrate build` of an edited article loads the voice beside the plan (it is an edit of an
+    article planned before): the new sentence is spoken, the old ones come from the cache."""
+    import os
+    import sys
+
+    env = dict(os.environ, NARRATE_CACHE_DIR=str(tmp_path / "cache"))
+    paragraphs = ["The lighthouse stood on the point.", "Its keeper climbed the stairs each night.",
+                  "Ships passed safely in the dark."]
+    source, out = tmp_path / "light.md", tmp_path / "light.mp3"
+
+    def build() -> float:
+        subprocess.run([sys.executable, "-m", "narrate", "build", str(source), "-o", str(out), "-q"], env=env,
+                       check=True, capture_output=True, timeout=300)
+        samples, rate, _ = decode(out)
+        return len(samples) / rate
+
+    source.write_text("# Light\n\n" + "\n\n".join(paragraphs) + "\n", encoding="utf-8")
+    before = build()
+    clips = set((tmp_path / "cache" / "clips").rglob("*.wav"))
+    paragraphs[1] += " He trimmed the wick and wound the clockwork that turned the lens."
+    source.write_text("# Light\n\n" + "\n\n".join(paragraphs) + "\n", encoding="utf-8")
+    assert build() > before + 2
+    assert len(set((tmp_path / "cache" / "clips").rglob("*.wav")) - clips) == 1  # the new sentence alone
+    assert "clockwork" in out.with_suffix(".vtt").read_text(encoding="utf-8")
+    lufs, peak = loudness(out)
+    assert -17.0 <= lufs <= -15.0 and peak <= -1.0

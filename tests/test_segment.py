@@ -163,3 +163,38 @@ def test_a_made_up_title_opens_with_no_common_verb_but_a_name_may_hold_one():
     assert not section_title(section, ELSEWHERE).lower().startswith("stand")
     named = ["At the Open Championship the team did well.", "The Open Championship crowd cheered the team home."]
     assert section_title(named, ELSEWHERE) == "Open Championship"
+
+
+def test_an_edited_article_is_planned_from_the_last_plans_forms_and_only_its_edit_is_made_afresh(tmp_path):
+    """A plan after an edit takes every unchanged paragraph's sentences and spoken forms from the plan
+    before (with the same settings); what it makes afresh is the edited paragraph, and the plan is the
+    one made from nothing."""
+    from narrate.cache import Cache
+    from narrate.pipeline import recorded_plan
+
+    cache, config = Cache(tmp_path / "cache"), Config()
+    paragraphs = ["Dr. Smith paid $5 on Jan. 3. He left early.", "The tide rose at 6 p.m. and fell again.",
+                  "Boats came in. Nets were mended."]
+    article = Article(title="Costs", sections=(Section("Costs", tuple(paragraphs), has_heading=False),))
+    assert recorded_plan(article, config, cache) == plan_speech(article, config)
+    edited = Article(title="Costs", sections=(Section("Costs", (paragraphs[0], "The tide rose at 7 p.m. and fell.",
+                                                                 paragraphs[2]), has_heading=False),))
+    forms = _forms_record(tmp_path / "cache")
+    assert recorded_plan(edited, config, cache) == plan_speech(edited, config)
+    after = _forms_record(tmp_path / "cache")
+    assert set(after["sentences"]) == {paragraphs[0], "The tide rose at 7 p.m. and fell.", paragraphs[2]}
+    assert paragraphs[1] in forms["sentences"]  # the record holds the last article's paragraphs only
+    assert after["spoken"]["The tide rose at 7 p.m. and fell."] == "The tide rose at seven p.m. and fell."
+    # What is known is taken as it is: a known split of a paragraph is the plan's.
+    from narrate.pipeline import SpokenForms
+
+    known = SpokenForms.from_record({"sentences": {paragraphs[2]: [paragraphs[2]]}})
+    assert [u.written for u in plan_speech(article, config, known)][-1] == paragraphs[2]
+
+
+def _forms_record(cache_root) -> dict:
+    import json
+
+    records = [json.loads(path.read_text(encoding="utf-8")) for path in (cache_root / "readings").glob("*.json")]
+    (forms,) = [record for record in records if "sentences" in record]
+    return forms

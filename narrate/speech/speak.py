@@ -91,7 +91,7 @@ def _ahead(executor, work: Callable, jobs: list) -> Iterator:
 
 @contextmanager
 def _synthesis(jobs: list[tuple[str, str, str]], engines: dict[str, Engine], count: int,
-               voices: Voices | None = None) -> Iterator:
+               voices: Voices | None = None, loading=None) -> Iterator:
     """The jobs' samples, in job order, synthesised beside the caller (on a thread, or in `count` worker
     processes), so that meanwhile the caller can hand the cached clips on, to an encoder that runs
     while the voice speaks: an edited sentence is spoken while the episode before it is encoded.
@@ -104,6 +104,8 @@ def _synthesis(jobs: list[tuple[str, str, str]], engines: dict[str, Engine], cou
         from concurrent.futures import ThreadPoolExecutor
 
         executor = ThreadPoolExecutor(1, thread_name_prefix="narrate-speech")
+        if loading is not None:
+            executor.submit(loading.join)  # the voices are loading: the first sentence waits for them
         try:
             yield _ahead(executor, lambda job: _synthesise_with(engines[job[1]], job[2]), jobs)
         finally:
@@ -138,12 +140,14 @@ def _start_pool(engines: dict[str, Engine], count: int):
 
 def speak(plan: list[Utterance], engines: dict[str, Engine], cache: Cache,
           progress: Progress | None = None, workers: int = 0,
-          on_ready: Callable[[int, Clip], None] | None = None, voices: Voices | None = None) -> list[Clip]:
+          on_ready: Callable[[int, Clip], None] | None = None, voices: Voices | None = None,
+          loading=None) -> list[Clip]:
     """One clip per utterance, in the voice of its role (`engines["body"]` when the role has none).
 
     `on_ready(position, clip)` is told of each clip as soon as it exists, in no particular order, always
     from the calling thread. `voices`, the owner of `engines` in a process that builds again, keeps
-    them and their workers loaded for the next build.
+    them and their workers loaded for the next build. `loading`, a thread loading the voices beside the
+    caller, is waited for before this process speaks with them.
     """
     total = sum(len(u.spoken) for u in plan)
     done = 0
@@ -175,7 +179,7 @@ def speak(plan: list[Utterance], engines: dict[str, Engine], cache: Cache,
         if progress:
             progress(done, total)
 
-    with _synthesis(jobs, engines, worker_count(workers, len(jobs), engines), voices) as results:
+    with _synthesis(jobs, engines, worker_count(workers, len(jobs), engines), voices, loading) as results:
         if progress:
             progress(done, total)
         if on_ready:

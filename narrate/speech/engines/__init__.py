@@ -49,6 +49,13 @@ class _VoiceSettings:
         self.config = config
         self.key = (config.model_dump_json(include=self.FIELDS), str(config.base_dir))
 
+    def with_voice_files(self) -> tuple:
+        """The key with the size and time of each voice given as a file: a watching process that keeps its
+        voices loads one again when its file is replaced."""
+        from narrate.cache import file_stamps
+
+        return (*self.key, tuple(map(tuple, file_stamps(self.config.voice_files()))))
+
     def __hash__(self) -> int:
         return hash(self.key)
 
@@ -81,7 +88,7 @@ class Voices:
 
     def engines(self, config: Config) -> dict[str, Engine]:
         """The engines for `config`'s voice settings: the ones loaded before when they are the same."""
-        key = _VoiceSettings(config).key
+        key = _VoiceSettings(config).with_voice_files()
         if key not in self._engines:
             if len(self._engines) >= self.KEPT:
                 oldest = next(iter(self._engines))
