@@ -144,6 +144,26 @@ def test_the_shipped_model_is_small_matches_the_features_and_scores_the_same_eve
     assert np.allclose(contributions.sum(axis=1) + model.base + model.value[model.roots].sum(), score, atol=1e-6)
 
 
+def test_walking_every_tree_at_once_gives_each_trees_own_path_and_reasons():
+    blocks, elements = cut_page(PAGE.read_text(encoding="utf-8"))
+    features = page_features(blocks, elements, PageOpinions(readings={}, reasons={}))
+    model = load_model()
+    score, contributions = model.raw(features)
+    for row in (0, len(blocks) // 2, len(blocks) - 1):  # one row, one tree, one node at a time
+        expected_score, expected = model.base, np.zeros(len(model.names))
+        for root in model.roots:
+            node = root
+            expected_score += model.value[node]
+            while model.feature[node] >= 0:
+                split = model.feature[node]
+                child = model.left[node] if features[row, split] <= model.threshold[node] else model.right[node]
+                expected[split] += model.value[child] - model.value[node]
+                expected_score += model.value[child] - model.value[node]
+                node = child
+        assert np.isclose(score[row], expected_score, atol=1e-9)
+        assert np.allclose(contributions[row], expected, atol=1e-9)
+
+
 def test_the_second_stage_sees_a_weak_paragraph_among_strong_ones_inside_the_articles_box():
     html = ("<html><body><nav><ul><li>Home</li><li>World</li><li>Sport</li></ul></nav><article>"
             + "".join(f"<p>{text}</p>" for text in BODY)
