@@ -45,6 +45,7 @@ PARAMS = {"objective": "binary", "learning_rate": 0.1, "num_leaves": 31, "min_da
           "feature_fraction": 0.8, "bagging_fraction": 0.8, "bagging_freq": 1, "lambda_l2": 1.0, "verbose": -1,
           "num_threads": 1, "seed": 7, "deterministic": True}
 ROUNDS = 150
+SEEDS = (7, 8, 9)  # each of the block scorer's stages is this many boosters, alike but for the seed (`Bag`)
 THRESHOLDS = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5)  # the probabilities tried for keeping a block
 
 
@@ -227,15 +228,33 @@ def extract_text(job: tuple[Path, Path, Path | None]) -> Page | None:
     return labelled_page(folder, reading, blocks, features, text_fallback(blocks, reading.alive))
 
 
-def train(pages: list[Page], rounds: int = ROUNDS, rows: dict[str, np.ndarray] | None = None):
-    """Trees over the pages' blocks: their first-stage features, or the `rows` given for each page."""
+@dataclass
+class Bag:
+    """Boosters trained alike but for the seed that draws each tree's rows and features, their log-odds
+    averaged: the same mean of many trees, with less of the chance each draw brings. Exported as one forest
+    whose leaf values are divided by their number (`tree_arrays`), so run time walks it as any other."""
+
+    boosters: list
+
+    def predict(self, rows: np.ndarray, raw_score: bool = False) -> np.ndarray:
+        raw = np.mean([booster.predict(rows, raw_score=True) for booster in self.boosters], axis=0)
+        return raw if raw_score else 1.0 / (1.0 + np.exp(-raw))
+
+    def feature_importance(self, importance_type: str = "gain") -> np.ndarray:
+        return sum(booster.feature_importance(importance_type=importance_type) for booster in self.boosters)
+
+
+def train(pages: list[Page], rounds: int = ROUNDS, rows: dict[str, np.ndarray] | None = None,
+          seeds: tuple[int, ...] = (PARAMS["seed"],)) -> Bag:
+    """Trees over the pages' blocks: their first-stage features, or the `rows` given for each page; one
+    booster per seed."""
     import lightgbm
 
     features = np.vstack([rows[p.name] if rows is not None else p.features for p in pages])
     labels = np.concatenate([p.labels for p in pages])
     weights = np.concatenate([p.weights for p in pages])
     data = lightgbm.Dataset(features, labels, weight=weights, free_raw_data=False)
-    return lightgbm.train(PARAMS, data, num_boost_round=rounds)
+    return Bag([lightgbm.train(PARAMS | {"seed": seed}, data, num_boost_round=rounds) for seed in seeds])
 
 
 def read_page(page: Page, probability: np.ndarray, threshold: float) -> str:
@@ -287,10 +306,11 @@ def print_table(rows: list[dict]) -> None:
             print(f"{dataset:<20}{system:<15}{len(chosen):>6}{summary(chosen, system)}")
 
 
-def tree_arrays(booster) -> dict[str, np.ndarray]:
-    """LightGBM's trees as flat arrays (see `narrate.article.scorer.Trees`)."""
-    dump = booster.dump_model()
+def tree_arrays(bag: Bag) -> dict[str, np.ndarray]:
+    """LightGBM's trees as flat arrays (see `narrate.article.scorer.Trees`): every booster of the bag, each
+    value divided by their number, so the forest's sum is the boosters' mean."""
     feature, threshold_at, left, right, value, roots = [], [], [], [], [], []
+    share = 1.0 / len(bag.boosters)
 
     def add(node) -> int:
         index = len(feature)
@@ -298,7 +318,7 @@ def tree_arrays(booster) -> dict[str, np.ndarray]:
         threshold_at.append(0.0)
         left.append(-1)
         right.append(-1)
-        value.append(node.get("leaf_value", node.get("internal_value", 0.0)))
+        value.append(node.get("leaf_value", node.get("internal_value", 0.0)) * share)
         if "split_index" in node:
             if node["decision_type"] != "<=" or node.get("missing_type", "None") not in ("None", "NaN"):
                 raise ValueError(f"unexpected split {node['decision_type']} {node.get('missing_type')}")
@@ -308,8 +328,9 @@ def tree_arrays(booster) -> dict[str, np.ndarray]:
             right[index] = add(node["right_child"])
         return index
 
-    for tree in dump["tree_info"]:
-        roots.append(add(tree["tree_structure"]))
+    for booster in bag.boosters:
+        for tree in booster.dump_model()["tree_info"]:
+            roots.append(add(tree["tree_structure"]))
     return {"feature": np.array(feature, dtype=np.int16), "threshold": np.array(threshold_at),
             "left": np.array(left, dtype=np.int32), "right": np.array(right, dtype=np.int32), "value": np.array(value),
             "roots": np.array(roots, dtype=np.int32), "base": np.array(0.0)}
@@ -350,7 +371,7 @@ def stacked(pages: list[Page], folds: int) -> tuple[dict, dict, dict, dict]:
 
     def first_without(excluded: frozenset):
         if excluded not in firsts:
-            firsts[excluded] = train([p for p in pages if fold_of(p.site, folds) not in excluded])
+            firsts[excluded] = train([p for p in pages if fold_of(p.site, folds) not in excluded], seeds=SEEDS)
         return firsts[excluded]
 
     def rows(page: Page, first: np.ndarray) -> np.ndarray:
@@ -364,7 +385,7 @@ def stacked(pages: list[Page], folds: int) -> tuple[dict, dict, dict, dict]:
         training = [p for p in pages if fold_of(p.site, folds) != fold]
         inner = {p.name: rows(p, predict(first_without(frozenset({fold, fold_of(p.site, folds)})), p))
                  for p in training}
-        second = train(training, rows=inner)
+        second = train(training, rows=inner, seeds=SEEDS)
         testing = [p for p in pages if fold_of(p.site, folds) == fold]
         for page in testing:
             second_out[page.name] = (second.predict(rows(page, first_out[page.name])) if len(page.blocks)
@@ -445,8 +466,8 @@ def main() -> None:
     if args.json:
         args.json.write_text(json.dumps(rows, default=str), encoding="utf-8")
 
-    final = train(pages)
-    final_second = train(pages, rows=final_rows)
+    final = train(pages, seeds=SEEDS)
+    final_second = train(pages, rows=final_rows, seeds=SEEDS)
     stages = [(final, names), (final_second, second)]
     for booster, stage_names in stages:
         gains = booster.feature_importance(importance_type="gain")

@@ -560,26 +560,23 @@ class Trees:
 
     def raw(self, features: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The log-odds of every row and each feature's share of it (the change in the trees' values at
-        the splits on that feature along the row's path, summed over trees)."""
-        rows = np.arange(len(features))
-        contributions = np.zeros((len(features), len(self.names)))
-        score = np.full(len(features), self.base)
-        for root in self.roots:
-            node = np.full(len(features), root)
-            score += self.value[root]
-            while True:
-                inner = self.feature[node] >= 0
-                if not inner.any():
-                    break
-                where = rows[inner]
-                at = node[inner]
-                go_left = features[where, self.feature[at]] <= self.threshold[at]
-                child = np.where(go_left, self.left[at], self.right[at])
-                delta = self.value[child] - self.value[at]
-                np.add.at(contributions, (where, self.feature[at]), delta)
-                score[where] += delta
-                node[inner] = child
-        return score, contributions
+        the splits on that feature along the row's path, summed over trees). Every tree is walked at once,
+        a level at a time, so the cost grows with the trees' depth rather than their number."""
+        count, width = len(features), len(self.names)
+        row = np.repeat(np.arange(count), len(self.roots))
+        node = np.tile(self.roots, count)
+        score = np.full(count, self.base + self.value[self.roots].sum())
+        contributions = np.zeros(count * width)
+        while len(node):
+            inner = self.feature[node] >= 0
+            row, node = row[inner], node[inner]
+            split = self.feature[node]
+            child = np.where(features[row, split] <= self.threshold[node], self.left[node], self.right[node])
+            delta = self.value[child] - self.value[node]
+            contributions += np.bincount(row * width + split, weights=delta, minlength=count * width)
+            score += np.bincount(row, weights=delta, minlength=count)
+            node = child
+        return score, contributions.reshape(count, width)
 
 
 @lru_cache(maxsize=4)
