@@ -29,7 +29,7 @@ MAX_ATTEMPTS = 4
 LOUDNESS_TOLERANCE_LU = 0.4
 SPEC_TOLERANCE_LU = 1.0
 KEEP_GAIN_LU = 0.2
-PEAK_ATTEMPTS = 2  # a piece over the true-peak limit is encoded again alone, under a lower ceiling, this often
+PEAK_ATTEMPTS = 3  # a piece over the true-peak limit is encoded again alone, under a lower ceiling, this often
 PEAK_MARGIN_DB = 0.2
 
 
@@ -107,12 +107,12 @@ def _peaks_lowered(encoded: list, bounds: list[tuple[int, int]], raw: Path, samp
     if len(encoded) != len(bounds):
         return encoded
     encoded, ceilings = list(encoded), [ceiling] * len(encoded)
-    for _ in range(PEAK_ATTEMPTS):
+    for attempt in range(PEAK_ATTEMPTS):
         over = [index for index, item in enumerate(encoded) if item.peak_dbtp > options.true_peak]
         if not over:
             break
-        for index in over:
-            ceilings[index] -= encoded[index].peak_dbtp - options.true_peak + PEAK_MARGIN_DB
+        for index in over:  # the margin doubles: an encoder's overshoot does not always fall with the ceiling
+            ceilings[index] -= encoded[index].peak_dbtp - options.true_peak + PEAK_MARGIN_DB * 2 ** attempt
             encoder = Pieces(raw, sample_rate, gain, ceilings[index], options.bitrate, cache)
             try:
                 encoder.cut(*bounds[index])
