@@ -466,13 +466,12 @@ def _load_voices(engines: dict) -> None:
     """Load each voice's network now (on a thread of its own: onnxruntime builds a session without
     holding Python's lock, so the plan is made meanwhile). A voice that fails to load is reported by
     the sentence that needs it, which loads it again."""
-    for engine in engines.values():
-        load = getattr(engine, "load", None)
-        if load is not None:
-            try:
-                load()
-            except Exception:  # the engines' own errors, raised again where a sentence needs the voice
-                return
+    from narrate.speech.engines import load_voices
+
+    try:
+        load_voices(engines)
+    except Exception:  # the engines' own errors, raised again where a sentence needs the voice
+        pass
 
 
 def build(article: Article, config: Config, mp3: Path, *, overrides: MetaOverrides = MetaOverrides(),

@@ -109,10 +109,7 @@ class Voices:
     def warm(self, config: Config) -> None:
         """Load the voices in this process now, while nothing waits on them: the few sentences of an
         edit are spoken here (workers, when kept, speak the edits of many sentences)."""
-        for engine in self.engines(config).values():
-            load = getattr(engine, "load", None)
-            if load is not None:
-                load()
+        load_voices(self.engines(config))
 
     def _end_pool(self, engines: dict[str, Engine]) -> None:
         pool = self._pools.pop(id(engines), None)
@@ -130,6 +127,14 @@ class Voices:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def load_voices(engines: dict[str, Engine]) -> None:
+    """Load each voice's network now rather than at its first sentence (engines that can: `load`)."""
+    for engine in engines.values():
+        load = getattr(engine, "load", None)
+        if load is not None:
+            load()
 
 
 @lru_cache(maxsize=2)
