@@ -33,8 +33,8 @@ from narrate.article.patterns import (
     DATELINE,
     DESCRIBES_PHOTO,
     FURNITURE,
-    SENTENCE_END,
     PLACES_PEOPLE,
+    SENTENCE_END,
     TEASER_LINE,
     is_call_to_action,
     is_credit,
@@ -705,6 +705,7 @@ def opinions_of(draft: Draft, rules: Draft, rules_dropped: tuple[Dropped, ...], 
 
 # A line in capitals this long that is one link, set among the paragraphs: a headline of another story.
 TEASER_CAPITALS_WORDS = 4
+LINKED_SHARE = 0.95  # a block is one link when links hold this share of its letters
 # "... in the 14th century (Image: Getty)": a caption that ends in its labelled credit.
 LABELLED_CREDIT_END = re.compile(r"\((photo|image|picture|pic|credit|photo credit|image credit)s?\s*:[^()]{1,60}\)\s*$",
                                  re.IGNORECASE)
@@ -717,7 +718,6 @@ def says_it_is_a_caption(text: str) -> bool:
     return (word_count(text) <= CAPTION_MAX_WORDS and not is_quotation(text)
             and bool(LABELLED_CREDIT_END.search(text) or PLACES_PEOPLE.search(text) or DESCRIBES_PHOTO.search(text)
                      or CAPTION_TOGGLE.search(text)))
-LINKED_SHARE = 0.95  # a block is one link when links hold this share of its letters
 
 
 def marked_not_article(blocks: list[PageBlock], elements: list, image_texts: frozenset[str],
@@ -725,8 +725,9 @@ def marked_not_article(blocks: list[PageBlock], elements: list, image_texts: fro
     """The blocks whose markup or words say what they are, whatever the model's score: an image's caption (set
     in a `<figcaption>` and no paragraph of prose, saying just what an image's alt text says, or a caption by
     its own words, `says_it_is_a_caption`) and another story's headline (a line in capitals that is wholly a
-    link), which the gold texts hardly ever read as article. Bylines, date lines and "Read more" lines are not among them: the golds the model learned
-    from keep those on some sites and not on others, so the model weighs them (docs/cleaning.md).
+    link), which the gold texts hardly ever read as article. Bylines, date lines and "Read more" lines are
+    not among them: the golds the model learned from keep those on some sites and not on others, so the model
+    weighs them (docs/cleaning.md).
     """
     marked: dict[int, str] = {}
     for index, (block, element) in enumerate(zip(blocks, elements)):
