@@ -261,10 +261,13 @@ def read_page(page: Page, probability: np.ndarray, threshold: float) -> str:
     """What narrate would speak from the model's probabilities: the same steps as at run time."""
     from narrate.article.clean import CleanOptions
     from narrate.article.scorer import assemble, unanimous
+    from narrate.article.sections import without_closing_headings
 
     if page.ancestry:  # an HTML page: blocks all four peer readings agree on are read as at run time
         probability = np.where(unanimous(page.blocks, page.features), np.maximum(probability, threshold), probability)
     chosen, _, _ = assemble(page.blocks, probability, threshold, page.title, CleanOptions(), page.fallback)
+    if page.ancestry:  # a page's closing heading over nothing is a box's label, left out as `narrate script` does
+        chosen, _ = without_closing_headings(chosen)
     return "\n\n".join(b.text for b in chosen)
 
 

@@ -355,3 +355,49 @@ def test_blocks_are_unanimous_only_when_the_peer_readings_hold_the_same_prose():
     short = "".join(sentence_keys(" ".join(BODY[:2])))  # one reading leaves the third paragraph out
     features = page_features(blocks, elements, PageOpinions(readings=agreeing | {"readability": short}, reasons={}))
     assert not unanimous(blocks, features).any()
+
+
+def test_a_caption_known_by_its_own_words_is_not_read_whatever_the_model_says():
+    credited = "The protests began in June and have grown in size every week since (Image: Getty)"
+    placed = "Ann Lee, left, and Tom Okafor open the rebuilt pier on Monday morning."
+    toggled = "The pier was rebuilt with steel piles after the winter storms. less"
+    quoted = "\u201cWe will open it in May,\u201d said Ann Lee, left, of the harbour board, as the crowd cheered."
+    html = ("<html><body><article><p>The harbour board voted on Monday to rebuild the north pier before summer.</p>"
+            f"<p>{credited}</p><p>{placed}</p><p>{toggled}</p><p>{quoted}</p><ul><li>{placed}</li></ul>"
+            "<p>Work starts next month and should take about eleven weeks, the board said.</p></article></body></html>")
+    blocks, elements = cut_page(html)
+    texts = [b.text for b in blocks]
+    marked = marked_not_article(blocks, elements, frozenset(), keep_captions=False)
+    assert {texts[i] for i in marked} == {credited, placed, toggled}  # not the quotation, nor a list's item
+    assert set(marked.values()) == {"image caption"}
+    assert marked_not_article(blocks, elements, frozenset(), keep_captions=True) == {}
+
+
+def test_read_once_reads_a_short_paragraph_that_says_an_earlier_one_again_and_rows_that_share_their_words():
+    first = Block("If you want the new timeline now, go to the Introducing Timeline page and click the button. Or "
+                  "you can wait until you see an announcement at the top of your home page in a few days.")
+    again = Block("To get the new timeline, simply go to the Introducing Timeline page and click the button. Or you "
+                  "can wait until you see an announcement at the top of your profile in a few days.")
+    kept, gone = read_once([first, again])
+    assert kept == [first, again] and gone == []
+    week = ("Rest, Speed Play 40 min Easy with 4x30 sec Hard sprinkled in, Optional Non-Impact Cardio 30 min, "
+            "Fast Finish {} min Easy, Optional Non-Impact Cardio 30 min")
+    rows = [Block(f"{n}, " + week.format(minutes), "row") for n, minutes in ((1, 30), (2, 35), (3, 40))]
+    kept, gone = read_once(rows)
+    assert kept == rows and gone == []
+
+
+def test_the_training_scripts_reading_leaves_out_a_closing_label_as_narrate_script_does():
+    import sys
+
+    sys.path.insert(0, str(FIXTURES.parent.parent / "benchmarks"))
+    from train_reader import Page, read_page
+
+    story = ["The harbour board voted on Monday to rebuild the north pier before summer.",
+             "Work starts next month and should take about eleven weeks, the board said."]
+    blocks = [PageBlock(story[0], "paragraph"), PageBlock(story[1], "paragraph"),
+              PageBlock("Popular Harbour Projects:", "heading", 2)]
+    page = Page(name="pier", dataset="pages", site="example.com", blocks=blocks,
+                features=np.zeros((3, len(feature_names()))), labels=np.ones(3), weights=np.ones(3), title="Pier Vote",
+                gold="\n\n".join(story), rules_text="", peers={}, fallback=[], ancestry=[(0,), (0,), (0,)])
+    assert read_page(page, np.ones(3), 0.5) == "\n\n".join(story)

@@ -26,17 +26,21 @@ from pathlib import Path
 
 import numpy as np
 
-from narrate.article.clean import REPEATED_ROW_REASON, CleanOptions, says_image_text
+from narrate.article.clean import CAPTION_MAX_WORDS, REPEATED_ROW_REASON, CleanOptions, says_image_text
 from narrate.article.patterns import (
     BYLINE,
+    CAPTION_TOGGLE,
     DATELINE,
+    DESCRIBES_PHOTO,
     FURNITURE,
+    PLACES_PEOPLE,
     SENTENCE_END,
     TEASER_LINE,
     is_call_to_action,
     is_credit,
     is_legal_notice,
     is_prose,
+    is_quotation,
     is_title_case,
     squash,
     word_count,
@@ -702,15 +706,28 @@ def opinions_of(draft: Draft, rules: Draft, rules_dropped: tuple[Dropped, ...], 
 # A line in capitals this long that is one link, set among the paragraphs: a headline of another story.
 TEASER_CAPITALS_WORDS = 4
 LINKED_SHARE = 0.95  # a block is one link when links hold this share of its letters
+# "... in the 14th century (Image: Getty)": a caption that ends in its labelled credit.
+LABELLED_CREDIT_END = re.compile(r"\((photo|image|picture|pic|credit|photo credit|image credit)s?\s*:[^()]{1,60}\)\s*$",
+                                 re.IGNORECASE)
+
+
+def says_it_is_a_caption(text: str) -> bool:
+    """A caption by its own words, on any site: it ends in a labelled credit ("(Image: Getty)"), places people
+    in the photo ("Ann Lee, left, and ..."), describes the photo ("This 2017 file photo shows ...") or ends in
+    an expanding caption's toggle ("... less"). A paragraph that quotes someone is never one."""
+    return (word_count(text) <= CAPTION_MAX_WORDS and not is_quotation(text)
+            and bool(LABELLED_CREDIT_END.search(text) or PLACES_PEOPLE.search(text) or DESCRIBES_PHOTO.search(text)
+                     or CAPTION_TOGGLE.search(text)))
 
 
 def marked_not_article(blocks: list[PageBlock], elements: list, image_texts: frozenset[str],
                        keep_captions: bool) -> dict[int, str]:
-    """The blocks whose markup says what they are, whatever the model's score: an image's caption (set in a
-    `<figcaption>` and no paragraph of prose, or saying just what an image's alt text says) and another
-    story's headline (a line in capitals that is wholly a link), which the gold texts hardly ever read as
-    article. Bylines, date lines and "Read more" lines are not among them: the golds the model learned
-    from keep those on some sites and not on others, so the model weighs them (docs/cleaning.md).
+    """The blocks whose markup or words say what they are, whatever the model's score: an image's caption (set
+    in a `<figcaption>` and no paragraph of prose, saying just what an image's alt text says, or a caption by
+    its own words, `says_it_is_a_caption`) and another story's headline (a line in capitals that is wholly a
+    link), which the gold texts hardly ever read as article. Bylines, date lines and "Read more" lines are
+    not among them: the golds the model learned from keep those on some sites and not on others, so the model
+    weighs them (docs/cleaning.md).
     """
     marked: dict[int, str] = {}
     for index, (block, element) in enumerate(zip(blocks, elements)):
@@ -718,7 +735,8 @@ def marked_not_article(blocks: list[PageBlock], elements: list, image_texts: fro
             continue  # a product's name over its review, a list of names: the article's own
         text = block.text
         in_caption = element.tag == "figcaption" or any(box.tag == "figcaption" for box in element.iterancestors())
-        if not keep_captions and ((in_caption and not is_prose(text)) or says_image_text(text, image_texts)):
+        if not keep_captions and ((in_caption and not is_prose(text)) or says_image_text(text, image_texts)
+                                  or says_it_is_a_caption(text)):
             marked[index] = "image caption"
         elif (word_count(text) >= TEASER_CAPITALS_WORDS and text == text.upper() and text != text.lower()
               and (element.tag == "a" or any(box.tag == "a" for box in element.iterancestors())
@@ -819,9 +837,11 @@ def read_once(blocks: list[Block]) -> tuple[list[Block], list[Dropped]]:
     of them (a copy of the body glued to new text) is read without them.
 
     A table row said before goes too, however short. A long sentence also counts as read when it was read
-    inside a longer one; and a block whose runs of words were nearly all read already goes whole: a copy of
-    the body in other markup ("# Title _Disclaimer: ..._ First [sentence](https://...)") cuts and decorates
-    its sentences differently.
+    inside a longer one; and a long block whose runs of words were nearly all read already goes whole: a copy
+    of the body in other markup ("# Title _Disclaimer: ..._ First [sentence](https://...)") cuts and decorates
+    its sentences differently. A short paragraph that says an earlier one again in other words ("To get it,
+    go to ...") and a table's row that shares most words with the rows above (a training plan's weeks) are
+    the article's own, and are read.
     """
     said: list[str] = []  # the sentences read, and all of them joined
     stream = ""
@@ -840,8 +860,9 @@ def read_once(blocks: list[Block]) -> tuple[list[Block], list[Dropped]]:
         counted = [k for k in keys if len(k) >= MIN_SENTENCE_CHARS]
         repeated = [len(k) >= MIN_SENTENCE_CHARS and _already_read(k, said, stream) for k in keys]
         own_runs = _word_runs(block.text)
-        if counted and (all(r for k, r in zip(keys, repeated) if len(k) >= MIN_SENTENCE_CHARS)
-                        or (len(own_runs) >= COPY_MIN_RUNS and len(own_runs & runs) >= COPY_SHARE * len(own_runs))):
+        copied = (block.kind != "row" and len(own_runs) >= COPY_MIN_RUNS
+                  and len(own_runs & runs) >= COPY_SHARE * len(own_runs))
+        if counted and (all(r for k, r in zip(keys, repeated) if len(k) >= MIN_SENTENCE_CHARS) or copied):
             gone.append(Dropped(block.text, "already read (every sentence of it was read before)"))
             continue
         if any(repeated):
@@ -856,9 +877,10 @@ def read_once(blocks: list[Block]) -> tuple[list[Block], list[Dropped]]:
 # A sentence read inside a longer one counts as read only when it is this long: a short one ("Not so much.")
 # may well stand again in another sentence of the article.
 PIECED_SENTENCE_CHARS = 40
-# A block of COPY_MIN_RUNS runs of COPY_RUN words or more, COPY_SHARE of them read already, is a copy.
+# A block of COPY_MIN_RUNS runs of COPY_RUN words or more (about 55 words: longer than most single paragraphs
+# an article says twice in other words), COPY_SHARE of them read already, is a copy.
 COPY_RUN = 5
-COPY_MIN_RUNS = 20
+COPY_MIN_RUNS = 50
 COPY_SHARE = 0.6
 
 

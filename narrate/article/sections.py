@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from narrate.models import Article, Draft, Dropped, Section
+from narrate.models import Article, Block, Draft, Dropped, Section
 
 # About three minutes of speech at a narrator's ~150 words a minute: long enough to be worth a
 # chapter, short enough to find one's place again.
@@ -263,13 +263,22 @@ def group_paragraphs(title: str, paragraphs: list[str]) -> tuple[Section, ...]:
                  for i, group in enumerate(groups))
 
 
+def without_closing_headings(blocks: list[Block]) -> tuple[list[Block], list[Dropped]]:
+    """The blocks without the headings that end them: on a page, a heading over nothing read is a box's label
+    ("Popular on ...", "Similar Projects:"), whose links were left out, so saying it would announce nothing."""
+    blocks = list(blocks)
+    labels: list[Dropped] = []
+    while len(blocks) > 1 and blocks[-1].kind == "heading":
+        labels.insert(0, Dropped(blocks.pop().text, "heading with nothing under it"))
+    return blocks, labels
+
+
 def build_article(draft: Draft, dropped: tuple[Dropped, ...] = ()) -> Article:
     """Sections from the draft's headings, or from topic shifts when it has none."""
     blocks = list(draft.blocks)
-    # A page's heading over nothing is a box's label ("Popular on ..."); in copied text a last short line is
-    # only guessed to be a heading, and may be the article's closing line.
-    while draft.has_markup and len(blocks) > 1 and blocks[-1].kind == "heading":
-        dropped = (*dropped, Dropped(blocks.pop().text, "heading with nothing under it"))
+    if draft.has_markup:  # in copied text a last short line is only guessed to be a heading: it may close the article
+        blocks, labels = without_closing_headings(blocks)
+        dropped = (*dropped, *labels)
     title = draft.title
     if not title:
         first = next((b for b in blocks if b.kind == "heading"), blocks[0] if blocks else None)
