@@ -40,7 +40,7 @@ from eval_cleaning import fold_of, origin, readability_text, score, squash  # no
 
 ROOT = Path(__file__).resolve().parent.parent
 READING_VERSION = "1"  # bump when narrate's stages before the scorer change: the cache is keyed on it
-FEATURE_VERSION = "3"  # bump when the scorer's features change
+FEATURE_VERSION = "5"  # bump when the scorer's features change
 PARAMS = {"objective": "binary", "learning_rate": 0.1, "num_leaves": 31, "min_data_in_leaf": 20,
           "feature_fraction": 0.8, "bagging_fraction": 0.8, "bagging_freq": 1, "lambda_l2": 1.0, "verbose": -1,
           "num_threads": 1, "seed": 7, "deterministic": True}

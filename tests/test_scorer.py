@@ -28,6 +28,7 @@ from narrate.article.scorer import (
     score_blocks,
     repeated_sentences,
     sentence_keys,
+    section_features,
     structure_features,
     unanimous,
 )
@@ -316,10 +317,10 @@ def test_the_pages_own_article_data_and_markup_describe_its_blocks():
     assert markup.is_article and markup.body.startswith(sentence_keys(BODY[0])[0])
     blocks, elements = cut_page(html)
     texts = [b.text for b in blocks]
-    names = feature_names()[-structure_features([], [], markup).shape[1]:]
+    start = feature_names().index("markup_body")
+    names = feature_names()[start:start + structure_features([], [], markup).shape[1]]
     table = structure_features(blocks, elements, markup)
     column = {name: table[:, i] for i, name in enumerate(names)}
-    assert names == feature_names()[len(feature_names()) - len(names):]
     first, last, teaser = texts.index(BODY[0]), texts.index(BODY[-1]), texts.index(texts[-2])
     assert column["held_embedded"][first] == 1 and column["held_embedded"][last] == 0
     assert column["markup_body"][first] == 1 and column["markup_body"][texts.index("Sections of the site.")] == 0
@@ -328,9 +329,39 @@ def test_the_pages_own_article_data_and_markup_describe_its_blocks():
     assert column["markup_comment"][texts.index("Great piece, thanks!")] == 1
     assert column["parent_class_repeats"][teaser] > column["parent_class_repeats"][first] == 0
     assert column["prose_run"][first] == column["prose_run"][last] > 0
-    # the same page as the model sees it: the markup columns close the row, after the readings' opinions
+    # the same page as the model sees it: the markup columns follow the readings' opinions
     full = page_features(blocks, elements, PageOpinions(readings={}, reasons={}), markup)
-    assert np.array_equal(full[:, -len(names):], table)
+    assert np.array_equal(full[:, start:start + len(names)], table)
+
+
+def test_the_lines_that_open_comments_and_other_sections_and_a_threads_marks_describe_the_blocks_below():
+    comments = "".join(f"<div><p>{who} says:</p><p>{said}</p><p>2 hours ago</p><p>Reply</p></div>" for who, said in
+                       (("Ann", "I never thought of it that way, thanks for writing this."),
+                        ("Bo", "My town did the same last year and it worked out well.")))
+    html = ("<html><body><div>" + "".join(f"<p>{text}</p>" for text in BODY[:3])
+            + "<p>Related stories</p><p>Ferry timetable changes again this winter, and here is why.</p>"
+            + "".join(f"<p>{text}</p>" for text in BODY[3:])
+            + "<p>The pier at dawn, before the first boat. Credit: Ann Lee</p>"
+            + "<h3>2 Comments</h3>" + comments + "</div></body></html>")
+    blocks, elements = cut_page(html)
+    texts = [b.text for b in blocks]
+    agreed = [texts.index(text) for text in BODY]  # the article, as if every reading held it
+    start = feature_names().index("since_comments_label")
+    names = feature_names()[start:start + section_features([], []).shape[1]]
+    table = section_features(blocks, agreed)
+    column = {name: table[:, i] for i, name in enumerate(names)}
+    first, teaser, resumed = texts.index(BODY[0]), texts.index(texts[4]), texts.index(BODY[4])
+    comment = texts.index("I never thought of it that way, thanks for writing this.")
+    # the article's paragraphs stand under no such line, or have the article come back after it
+    assert column["since_comments_label"][first] == column["since_moved_on_label"][first] == -1
+    assert column["agreed_since_label"][teaser] == 0 < column["agreed_since_label"][resumed]
+    assert column["since_comments_label"][resumed] == -1 < column["since_comments_label"][comment]
+    assert column["agreed_since_label"][comment] == 0
+    assert column["thread_marks_around"][comment] > column["thread_marks_around"][first] == 0
+    assert column["credit_tail"][texts.index("The pier at dawn, before the first boat. Credit: Ann Lee")] == 1
+    assert column["credit_tail"][first] == 0
+    full = page_features(blocks, elements, PageOpinions(readings={}, reasons={}))
+    assert np.array_equal(full[:, start:start + len(names)], section_features(blocks, []))
 
 
 def test_a_short_page_all_readings_agree_on_is_read_whole(tmp_path):

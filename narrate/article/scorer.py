@@ -30,12 +30,17 @@ from narrate.article.clean import CAPTION_MAX_WORDS, REPEATED_ROW_REASON, CleanO
 from narrate.article.patterns import (
     BYLINE,
     CAPTION_TOGGLE,
+    COMMENTS_START,
     DATELINE,
     DESCRIBES_PHOTO,
     FURNITURE,
+    MOVED_ON,
     PLACES_PEOPLE,
+    READ_MORE,
+    REPLY_LINE,
     SENTENCE_END,
     TEASER_LINE,
+    TIME_AGO,
     is_call_to_action,
     is_credit,
     is_legal_notice,
@@ -127,6 +132,8 @@ def feature_names() -> list[str]:
               "page_has_embedded", "page_is_article", "own_class_repeats", "parent_class_repeats",
               "blocks_since_heading", "blocks_to_heading", "prose_run", "prose_run_chars", "capital_share",
               "same_tag_siblings", "in_time_or_address"]
+    names += ["since_comments_label", "since_moved_on_label", "agreed_since_label", "thread_marks_around",
+              "credit_tail", "in_page_links", "names_a_heading", "action_line"]
     return names
 
 
@@ -378,7 +385,8 @@ def page_features(blocks: list[PageBlock], elements: list, opinions: PageOpinion
         row += [float(bool(reason) and bool(re.search(pattern, reason))) for pattern in RULE_REASONS.values()]
         row += [held[index][READINGS.index("narrate_agreed")]]
         rows.append(row)
-    return np.hstack([np.array(rows, dtype=np.float64), structure_features(blocks, elements, markup)])
+    return np.hstack([np.array(rows, dtype=np.float64), structure_features(blocks, elements, markup),
+                      section_features(blocks, agreed), link_kind_features(blocks, elements)])
 
 
 def structure_features(blocks: list[PageBlock], elements: list, markup: PageMarkup) -> np.ndarray:
@@ -438,6 +446,84 @@ def structure_features(blocks: list[PageBlock], elements: list, markup: PageMark
             run[index], run_chars[index], sum(w[:1].isupper() for w in words) / max(1, len(words)),
             siblings.count(element.tag) / max(1, len(siblings)),
             float(any(box.tag in ("time", "address") for box in boxes) or element.find(".//time") is not None),
+        ])
+    return np.array(rows, dtype=np.float64)
+
+
+LABEL_MAX_WORDS = 12  # a line that names the section below it ("3 Comments", "Related stories") is short
+THREAD_REACH = 10  # blocks either side in which a comment thread's marks are counted
+# A photo's credit closing a caption: "... on the trail. Credit: Ann Lee", "... as Batman. (@name/Twitter)".
+_CREDIT_TAIL = re.compile(r"(\bcredits?\s*:\s*[^.!?]{1,60}|\((photo|image|credit)s?\s*:?[^()]{1,60}\)|"
+                          r"\(@?[\w. -]{1,40}/(twitter|instagram|facebook|flickr|youtube)\)|"
+                          r"\([^()]{0,50}\b(images|photos?|getty|reuters|afp|ap|wireimage|shutterstock)\))\s*$",
+                          re.IGNORECASE)
+_COMMENTER_LINE = re.compile(r"^.{1,60}\b(says|said|wrote)\s*:?$|^posted by\b.{0,80}$|\bpermalink$", re.IGNORECASE)
+
+
+def section_features(blocks: list[PageBlock], agreed: list[int]) -> np.ndarray:
+    """The last columns of `page_features`: where the page says it has moved on from the article. A short line
+    that opens a comment thread ("12 Comments", "Leave a Reply") or another section ("Related stories", "You
+    might also like", "About the author") stands above whole runs of comments and teasers that look like prose;
+    the blocks since such a line, and how many blocks the readings agree on lie between it and the block (none,
+    when the article has not come back), say which side of it the block is. The marks of a thread around the
+    block ("Reply", "2 hours ago", "Ann says:") tell a comment from a paragraph without any class word, and a
+    photo's credit at its end tells a caption from the paragraph it resembles."""
+    n = len(blocks)
+    if not n:
+        return np.zeros((0, 5))
+    texts = [" ".join(b.text.split()) for b in blocks]
+    short = [word_count(t) <= LABEL_MAX_WORDS for t in texts]
+    comments = [s and bool(COMMENTS_START.match(t)) for s, t in zip(short, texts)]
+    moved_on = [s and bool(MOVED_ON.match(t) or READ_MORE.match(t)) for s, t in zip(short, texts)]
+    marks = np.array([bool(REPLY_LINE.match(t) or TIME_AGO.match(t) or _COMMENTER_LINE.search(t)) for t in texts],
+                     dtype=float)
+    marks_sum = np.concatenate([[0.0], np.cumsum(marks)])
+    agreed_sum = np.concatenate([[0], np.cumsum(np.isin(np.arange(n), agreed))])
+    rows, last_comments, last_moved_on = [], None, None
+    for index in range(n):
+        if comments[index]:
+            last_comments = index
+        if moved_on[index] or comments[index]:
+            last_moved_on = index
+        low, high = max(0, index - THREAD_REACH), min(n, index + THREAD_REACH + 1)
+        rows.append([
+            math.log1p(index - last_comments) if last_comments is not None else -1.0,
+            math.log1p(index - last_moved_on) if last_moved_on is not None else -1.0,
+            math.log1p(agreed_sum[index] - agreed_sum[last_moved_on + 1]) if last_moved_on is not None
+            and index > last_moved_on else -1.0 if last_moved_on is None else 0.0,
+            (marks_sum[high] - marks_sum[low]) / (high - low), float(bool(_CREDIT_TAIL.search(texts[index]))),
+        ])
+    return np.array(rows, dtype=np.float64)
+
+
+ACTION_LINE_WORDS = 8  # "Read our full review", "Shop the sale now": a button's words, not a sentence's
+_ACTION_START = re.compile(r"^(read|shop|buy|order|learn|start|check|join|get|try|download|subscribe|sign|view|watch|"
+                           r"click|book|schedule|register|see|find|explore|discover|compare|listen|follow|share|"
+                           r"continue|go|visit|claim|save|apply|request|contact|call|email|print)\b", re.IGNORECASE)
+
+
+def link_kind_features(blocks: list[PageBlock], elements: list) -> np.ndarray:
+    """The closing columns of `page_features`: links that say what a line is. A table of contents links to the
+    page's own headings ("#section"), so its items repeat them; a short linked line that starts with a verb is
+    a button ("Read our full review", "Shop now"), whatever box it stands in."""
+    n = len(blocks)
+    if not n:
+        return np.zeros((0, 3))
+    headings = {}
+    for index, block in enumerate(blocks):
+        if block.kind == "heading":
+            headings.setdefault(squash(block.text), []).append(index)
+    rows = []
+    for index, (block, element) in enumerate(zip(blocks, elements)):
+        boxes = [element, *element.iterancestors()]
+        anchors = [box for box in boxes[:3] if box.tag == "a"] + list(element.iter("a"))
+        hrefs = [(anchor.get("href") or "").strip() for anchor in anchors]
+        key = squash(block.text)
+        linked = any(box.tag == "a" for box in boxes[:3]) or bool(_run_links(element, block.text))
+        rows.append([
+            sum(href.startswith("#") and len(href) > 1 for href in hrefs) / max(1, len(hrefs)),
+            float(len(key) >= 4 and any(other != index for other in headings.get(key, []))),
+            float(linked and word_count(block.text) <= ACTION_LINE_WORDS and bool(_ACTION_START.match(block.text.strip()))),
         ])
     return np.array(rows, dtype=np.float64)
 
@@ -665,6 +751,11 @@ _SAYS = {
     "prose_run": "not in a run of prose", "prose_run_chars": "not in a run of prose",
     "capital_share": "many capitalised words", "same_tag_siblings": "unlike the blocks beside it",
     "in_time_or_address": "a date or an address",
+    "since_comments_label": "under the comments' heading", "since_moved_on_label": "under a heading of other things",
+    "agreed_since_label": "the article does not come back after a heading of other things",
+    "thread_marks_around": "among a comment thread's replies and times", "credit_tail": "ends with a photo credit",
+    "in_page_links": "links within the page (a table of contents)", "names_a_heading": "repeats a heading of the page",
+    "action_line": "a button's words",
 }
 
 
