@@ -108,6 +108,9 @@ def _synthesis(jobs: list[tuple[str, str, str]], engines: dict[str, Engine], cou
 
     With `voices` (a process that builds again), the workers are kept for its next build. `started` is
     a pool of workers started for these engines while the plan was made (see `HeadStart`)."""
+    if started is not None and (not jobs or count <= 1):
+        started.terminate()  # another build spoke them meanwhile: ended now, not after the encode
+        started = None
     if not jobs:
         yield iter(())
         return
