@@ -145,10 +145,34 @@ def _synthesis(jobs: list[tuple[str, str, str]], engines: dict[str, Engine], cou
 
 
 def _start_pool(engines: dict[str, Engine], count: int):
+    """A terminal's Ctrl-C reaches the workers too. They are started with its signal blocked, a mask they
+    keep (so a worker's interpreter is never stopped mid-start, with a traceback), and one that comes
+    meanwhile is held and raised here once they are started (cut short, a worker would find the
+    instructions it reads from this process missing, and say so with a traceback)."""
     import multiprocessing
+    import signal
+    import threading
 
     single_threaded = {role: engine.single_threaded() for role, engine in engines.items()}
-    return multiprocessing.get_context("spawn").Pool(count, initializer=_init_worker, initargs=(single_threaded,))
+    context = multiprocessing.get_context("spawn")
+    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
+        return context.Pool(count, initializer=_init_worker, initargs=(single_threaded,))
+    from multiprocessing import resource_tracker
+
+    resource_tracker.ensure_running()  # first: starting, it unblocks the signal in this thread
+    held: list[int] = []
+    handler = signal.signal(signal.SIGINT, lambda number, frame: held.append(number))
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        pool = context.Pool(count, initializer=_init_worker, initargs=(single_threaded,))
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        signal.signal(signal.SIGINT, handler)
+    if held:
+        pool.terminate()
+        pool.join()
+        raise KeyboardInterrupt
+    return pool
 
 
 class HeadStart:
