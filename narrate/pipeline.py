@@ -302,7 +302,8 @@ class SpokenForms:
         return cls(known_sentences=record.get("sentences", {}), known_spoken=record.get("spoken", {}))
 
 
-def plan_speech(article: Article, config: Config, forms: SpokenForms | None = None) -> list[Utterance]:
+def plan_speech(article: Article, config: Config, forms: SpokenForms | None = None,
+                on_planned: Callable[[Utterance], None] | None = None) -> list[Utterance]:
     """Every piece of text the engine will speak, in order, with the pause after each.
 
     This is where the article's sentences meet the speech room's spoken forms, so it lives here.
@@ -310,6 +311,7 @@ def plan_speech(article: Article, config: Config, forms: SpokenForms | None = No
     The title (and author) open the episode; a section that has its own heading starts by
     reading it. The written form is kept for the transcript; `spoken` is what the engine gets.
     `forms` holds sentences and spoken forms already made with these settings (see `SpokenForms`).
+    `on_planned` is told of each utterance as it is planned: the build starts its voices meanwhile.
     """
     forms = forms if forms is not None else SpokenForms()
     pauses = config.pauses
@@ -323,6 +325,8 @@ def plan_speech(article: Article, config: Config, forms: SpokenForms | None = No
         spoken = forms.say(text, options)
         if re.search(r"\w", spoken):
             plan.append(Utterance(written=text, spoken=spoken, section=section, pause_after=pause, role=role))
+            if on_planned is not None:
+                on_planned(plan[-1])
 
     opening = next((p for s in article.sections[:1] if not s.has_heading for p in s.paragraphs[:1]), "")
     # An untitled text is titled with its opening words: read them once, in the paragraph.
@@ -351,25 +355,26 @@ def plan_speech(article: Article, config: Config, forms: SpokenForms | None = No
     return plan
 
 
-def recorded_plan(article: Article, config: Config, cache,
-                  on_edit: Callable[[], None] | None = None) -> list[Utterance]:
+def recorded_plan(article: Article, config: Config, cache, on_edit: Callable[[], None] | None = None,
+                  on_planned: Callable[[Utterance], None] | None = None) -> list[Utterance]:
     """`plan_speech`, remembered in `cache` under the article, the settings and the code that make it:
     a rebuild of the same article then imports neither the spoken forms nor the sentence splitter.
     An article not planned before with these settings takes the spoken forms of the last one that was
     (for an edit, the same article before it): only the paragraphs it changed are split and normalised.
     `on_edit` is called before planning when most of the article was planned before: an edit, whose few
-    new sentences will need the voice."""
+    new sentences will need the voice. `on_planned` is `plan_speech`'s, told of nothing when the plan is
+    remembered."""
     from dataclasses import asdict
 
     from narrate.cache import content_key
     from narrate.speech.engines import engine_class
 
     if cache is None:
-        return plan_speech(article, config)
+        return plan_speech(article, config, on_planned=on_planned)
     try:
         stamps = _code_stamps(_PLAN_CODE, _PLAN_LIBRARIES)
     except OSError:
-        return plan_speech(article, config)
+        return plan_speech(article, config, on_planned=on_planned)
     settings = {"plan": stamps, "config": config.model_dump(mode="json"),
                 "lexicon": [asdict(entry) for entry in config.lexicon()],
                 "phonemes": getattr(engine_class(config.engine), "takes_phonemes", False)}
@@ -381,7 +386,7 @@ def recorded_plan(article: Article, config: Config, cache,
     forms = SpokenForms.from_record(cache.reading(forms_key))
     if on_edit is not None and forms.know_most_of(article):
         on_edit()
-    plan = plan_speech(article, config, forms)
+    plan = plan_speech(article, config, forms, on_planned)
     cache.put_reading(key, {"plan": [asdict(utterance) for utterance in plan]})
     cache.put_reading(forms_key, forms.record())  # this article's forms only: the record does not grow
     return plan
@@ -462,18 +467,6 @@ def bundled_hint(identity: dict) -> dict | None:
     return hints.get(str(identity.get("model")))
 
 
-def _load_voices(engines: dict) -> None:
-    """Load each voice's network now (on a thread of its own: onnxruntime builds a session without
-    holding Python's lock, so the plan is made meanwhile). A voice that fails to load is reported by
-    the sentence that needs it, which loads it again."""
-    from narrate.speech.engines import load_voices
-
-    try:
-        load_voices(engines)
-    except Exception:  # the engines' own errors, raised again where a sentence needs the voice
-        pass
-
-
 def build(article: Article, config: Config, mp3: Path, *, overrides: MetaOverrides = MetaOverrides(),
           use_cache: bool = True, progress: Progress | None = None, voices=None) -> Episode:
     """Narrate `article` into `mp3` and its sidecars; nothing appears at `mp3` unless all succeeded.
@@ -486,7 +479,7 @@ def build(article: Article, config: Config, mp3: Path, *, overrides: MetaOverrid
     from narrate.audio.tags import write_tags
     from narrate.cache import Cache, cache_dir, content_key
     from narrate.speech.engines import load_role_engines
-    from narrate.speech.speak import speak, utterance_keys
+    from narrate.speech.speak import HeadStart, speak, utterance_keys
 
     report = progress or (lambda stage, done, total: None)
     meta = episode_meta(article, config, overrides)
@@ -496,92 +489,88 @@ def build(article: Article, config: Config, mp3: Path, *, overrides: MetaOverrid
     config = with_article_language(article, config, cache)
     engines = voices.engines(config) if voices is not None else load_role_engines(config)
     check_language(config, engines)
-    loading: list = []  # the voice's load, started beside the plan of an edit
-
-    def load_beside() -> None:
-        import threading
-
-        loading.append(threading.Thread(target=_load_voices, args=(engines,), name="narrate-voice", daemon=True))
-        loading[0].start()
-
-    plan = recorded_plan(article, config, cache, on_edit=load_beside if voices is None else None)
-    engine = engines["body"]
-    out_dir = mp3.parent
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        _remove_stale_work(out_dir)
-        work = Path(tempfile.mkdtemp(prefix=f".narrate-{os.getpid()}-", dir=out_dir))
-    except OSError as exc:
-        raise OutputError(f"{out_dir}: cannot write here ({exc.strerror or exc})") from None
-    encoder = None
-    try:
-        cache = cache or Cache(work / "cache")
-        rate, identity = engine.sample_rate, engine.identity()
-        intro_path, outro_path = config.path(config.audio.intro), config.path(config.audio.outro)
-        intro = load_jingle(intro_path, rate, fade_in=False, fade_out=True) if intro_path else b""
-        outro = load_jingle(outro_path, rate, fade_in=True, fade_out=True) if outro_path else b""
-        staged_mp3, raw = work / "episode.mp3", work / "episode.pcm"
-        key = rendition_key(plan, [k for _, k in utterance_keys(plan, engines)], rate, config)
-        reused = cache.rendition(key) if use_cache else None
-        hint_key = content_key({"voice": identity, "audio": [config.audio.loudness, config.audio.true_peak]})
-        hint = cache.hint(hint_key) or bundled_hint(identity)
-        stream = pieces = None
-        if reused is None:
-            from narrate.audio.encode import encode, hinted_gain
-            from narrate.audio.pieces import Pieces
-        if reused is None and hint and "typical_lufs" in hint:
-            # The gain is known before the first sentence: encode each piece while the engine speaks.
-            gain, ceiling = hinted_gain(hint["typical_lufs"], config.audio, hint)
-            encoder = pieces = Pieces(raw, rate, gain, ceiling, config.audio.bitrate, cache)
-            stream = PcmStream(plan, rate, raw, intro, pieces)
-        clips = speak(plan, engines, cache, lambda done, total: report("speaking", done, total), config.workers,
-                      on_ready=stream.ready if stream else None, voices=voices,
-                      loading=loading[0] if loading else None)
-        del engines, engine  # the voice's network is not needed past this point: free its memory for ffmpeg
-        timeline = layout(article, plan, clips, rate, len(intro) // 2, len(outro) // 2)
-        piece_files: list[Path] = []
-        if reused is not None:
-            shutil.copyfile(reused[0], staged_mp3)
-            loudness = Loudness(reused[1]["integrated_lufs"], reused[1]["true_peak_dbtp"])
-        else:
-            report("encoding", 0, 1)
-            if stream is None:
-                stream = PcmStream(plan, rate, raw, intro)
-                for position, clip in enumerate(clips):
-                    stream.ready(position, clip)
-            whole = stream.close(outro)
-            loudness, learnt, piece_files = encode(raw, rate, staged_mp3, config.audio, whole, hint, pieces,
-                                                   stream.bounds, cache)
-            encoder = None  # finished
-            raw.unlink()
+    # The voices start loading while the plan is made, once it shows what the cache lacks (or that this is
+    # an edit); a process that keeps its voices loaded (`voices`) has them already. Whatever started ends
+    # with the block, on an error or Ctrl-C too.
+    with HeadStart(engines, cache, config.workers) as head_start:
+        ahead = voices is None
+        plan = recorded_plan(article, config, cache, on_edit=head_start.load_beside if ahead else None,
+                             on_planned=head_start.planned if ahead else None)
+        engine = engines["body"]
+        out_dir = mp3.parent
+        try:
+            out_dir.mkdir(parents=True, exist_ok=True)
+            _remove_stale_work(out_dir)
+            work = Path(tempfile.mkdtemp(prefix=f".narrate-{os.getpid()}-", dir=out_dir))
+        except OSError as exc:
+            raise OutputError(f"{out_dir}: cannot write here ({exc.strerror or exc})") from None
+        encoder = None
+        try:
+            cache = cache or Cache(work / "cache")
+            rate, identity = engine.sample_rate, engine.identity()
+            intro_path, outro_path = config.path(config.audio.intro), config.path(config.audio.outro)
+            intro = load_jingle(intro_path, rate, fade_in=False, fade_out=True) if intro_path else b""
+            outro = load_jingle(outro_path, rate, fade_in=True, fade_out=True) if outro_path else b""
+            staged_mp3, raw = work / "episode.mp3", work / "episode.pcm"
+            key = rendition_key(plan, [k for _, k in utterance_keys(plan, engines)], rate, config)
+            reused = cache.rendition(key) if use_cache else None
+            hint_key = content_key({"voice": identity, "audio": [config.audio.loudness, config.audio.true_peak]})
+            hint = cache.hint(hint_key) or bundled_hint(identity)
+            stream = pieces = None
+            if reused is None:
+                from narrate.audio.encode import encode, hinted_gain
+                from narrate.audio.pieces import Pieces
+            if reused is None and hint and "typical_lufs" in hint:
+                # The gain is known before the first sentence: encode each piece while the engine speaks.
+                gain, ceiling = hinted_gain(hint["typical_lufs"], config.audio, hint)
+                encoder = pieces = Pieces(raw, rate, gain, ceiling, config.audio.bitrate, cache)
+                stream = PcmStream(plan, rate, raw, intro, pieces)
+            clips = speak(plan, engines, cache, lambda done, total: report("speaking", done, total), config.workers,
+                          on_ready=stream.ready if stream else None, voices=voices,
+                          head_start=head_start)
+            del engines, engine  # the voice's network is not needed past this point: free its memory for ffmpeg
+            timeline = layout(article, plan, clips, rate, len(intro) // 2, len(outro) // 2)
+            piece_files: list[Path] = []
+            if reused is not None:
+                shutil.copyfile(reused[0], staged_mp3)
+                loudness = Loudness(reused[1]["integrated_lufs"], reused[1]["true_peak_dbtp"])
+            else:
+                report("encoding", 0, 1)
+                if stream is None:
+                    stream = PcmStream(plan, rate, raw, intro)
+                    for position, clip in enumerate(clips):
+                        stream.ready(position, clip)
+                whole = stream.close(outro)
+                loudness, learnt, piece_files = encode(raw, rate, staged_mp3, config.audio, whole, hint, pieces,
+                                                       stream.bounds, cache)
+                encoder = None  # finished
+                raw.unlink()
+                if use_cache:
+                    cache.put_hint(hint_key, learnt)
+                    cache.put_rendition(key, staged_mp3, {"integrated_lufs": loudness.integrated_lufs,
+                                                          "true_peak_dbtp": loudness.true_peak_dbtp})
+            report("writing", 0, 1)
+            write_tags(staged_mp3, meta, timeline)
+            targets = sidecar_paths(mp3)
+            contents = (chapters_json(timeline, meta), webvtt(timeline), srt(timeline))
+            staged = []
+            for target, text in zip(targets, contents):
+                path = work / target.name
+                path.write_text(text, encoding="utf-8")
+                staged.append((path, target))
+            staged.append((staged_mp3, mp3))
+            for source, target in staged:  # the MP3 goes last: its presence means the set is whole
+                os.replace(source, target)
             if use_cache:
-                cache.put_hint(hint_key, learnt)
-                cache.put_rendition(key, staged_mp3, {"integrated_lufs": loudness.integrated_lufs,
-                                                      "true_peak_dbtp": loudness.true_peak_dbtp})
-        report("writing", 0, 1)
-        write_tags(staged_mp3, meta, timeline)
-        targets = sidecar_paths(mp3)
-        contents = (chapters_json(timeline, meta), webvtt(timeline), srt(timeline))
-        staged = []
-        for target, text in zip(targets, contents):
-            path = work / target.name
-            path.write_text(text, encoding="utf-8")
-            staged.append((path, target))
-        staged.append((staged_mp3, mp3))
-        for source, target in staged:  # the MP3 goes last: its presence means the set is whole
-            os.replace(source, target)
-        if use_cache:
-            keep = {clip.path for clip in clips} | set(piece_files)
-            cache.evict(config.cache.max_mb * 1024 * 1024, keep=keep)
-        report("done", 1, 1)
-    except OSError as exc:
-        raise OutputError(f"{out_dir}: cannot write the episode ({exc.strerror or exc})") from None
-    finally:
-        if encoder is not None:
-            encoder.abandon()
-        for thread in loading:
-            thread.join()
-        shutil.rmtree(work, ignore_errors=True)
+                keep = {clip.path for clip in clips} | set(piece_files)
+                cache.evict(config.cache.max_mb * 1024 * 1024, keep=keep)
+            report("done", 1, 1)
+        except OSError as exc:
+            raise OutputError(f"{out_dir}: cannot write the episode ({exc.strerror or exc})") from None
+        finally:
+            if encoder is not None:
+                encoder.abandon()
+            shutil.rmtree(work, ignore_errors=True)
     chapters, vtt, srt_path = sidecar_paths(mp3)
     return Episode(mp3=mp3, chapters_json=chapters, vtt=vtt, srt=srt_path, meta=meta, timeline=timeline,
                    loudness_lufs=loudness.integrated_lufs, true_peak_dbtp=loudness.true_peak_dbtp)

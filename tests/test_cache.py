@@ -127,6 +127,40 @@ def test_interrupted_build_says_so_and_leaves_no_episode(tmp_path, own_cache):
     assert len(clip_files(own_cache)) >= 3
 
 
+def _worker_pids(parent: int) -> list[int]:
+    """The speech workers `parent` has spawned (from /proc: their command line names the spawn)."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        try:
+            stat = (entry / "stat").read_text()
+            command = (entry / "cmdline").read_bytes()
+        except (OSError, ValueError):
+            continue
+        if int(stat.rsplit(")", 1)[1].split()[1]) == parent and b"spawn_main" in command:
+            pids.append(int(entry.name))
+    return pids
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the processes from /proc")
+def test_ctrl_c_while_the_workers_start_is_one_line(tmp_path, own_cache):
+    """A terminal's Ctrl-C reaches every process of the build, the workers too, and it may come while a
+    worker's interpreter is still starting: the build still says one line and the workers leave none."""
+    sentences = [f"Line {n} of a story that the workers will never read, about tides." for n in range(30)]
+    source = write_article(tmp_path / "long.md", sentences)
+    process = subprocess.Popen([sys.executable, "-m", "narrate", "build", str(source), "-e", "hibari", "-q",
+                                "-o", str(tmp_path / "long.mp3")], env={**os.environ, "NARRATE_CACHE_DIR": str(own_cache)},
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    deadline = time.monotonic() + 120
+    while not _worker_pids(process.pid) and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.005)
+    assert process.poll() is None, "the build ended before its workers started"
+    os.killpg(process.pid, signal.SIGINT)  # as a terminal sends it: to the whole group
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 130
+    assert err.decode().splitlines() == ["narrate: interrupted; synthesised speech is cached, run again to resume"]
+
+
 def test_cache_limit_evicts_the_least_recently_used_and_keeps_this_build(tmp_path, own_cache):
     stale = own_cache / "clips" / "00"
     stale.mkdir(parents=True)

@@ -223,3 +223,49 @@ def test_the_phonemiser_is_read_from_a_copy_saved_once(tmp_path):
     torn.optimized_dir = folder
     assert torn.phonemes(text) == expected
     assert saved.is_file() and saved.stat().st_size > 1000  # saved whole again
+
+
+def test_a_new_article_starts_its_workers_while_the_plan_is_made_and_each_sentence_is_spoken_once(tmp_path):
+    """The workers start when the plan holds as many unspoken sentences as `speak` gives them, speak
+    every sentence once, and end with the build; a plan whose sentences are all cached starts nothing."""
+    import multiprocessing
+
+    from narrate.cache import Cache
+    from narrate.config import load_config
+    from narrate.models import Article, Section
+    from narrate.pipeline import plan_speech
+    from narrate.speech.engines import load_role_engines
+    from narrate.speech.speak import MIN_PARALLEL_CLIPS, HeadStart, speak, worker_count
+
+    things = ["lamp", "stair", "wick", "lens", "bell", "chart", "rope", "flag", "clock", "door", "log", "map",
+              "oar", "net"]
+    paragraphs = tuple(f"The keeper counted the {thing} number {n} before the tide turned." for n, thing in
+                       enumerate(things, 1))
+    article = Article(title="The keeper's count", sections=(Section("The keeper's count", paragraphs, False),))
+    config = load_config(None, {"engine": "hibari"})
+    engines, cache = load_role_engines(config), Cache(tmp_path / "cache")
+    workers = worker_count(0, MIN_PARALLEL_CLIPS, engines)
+    if workers < 2:
+        pytest.skip("one core: every sentence is spoken in this process")
+
+    def plan_with(head: HeadStart) -> tuple[list, list[bool]]:
+        started = []
+
+        def planned(utterance) -> None:
+            head.planned(utterance)
+            started.append(head.pool is not None)
+
+        return plan_speech(article, config, on_planned=planned), started
+
+    with HeadStart(engines, cache, 0) as head:
+        plan, started = plan_with(head)
+        assert len(plan) == len(things) + 1  # the title, then each sentence
+        assert started.index(True) == MIN_PARALLEL_CLIPS - 1  # at the twelfth unspoken sentence, mid-plan
+        assert len(multiprocessing.active_children()) == workers  # started before anything is spoken
+        clips = speak(plan, engines, cache, head_start=head)
+    assert not multiprocessing.active_children()  # ended with the build
+    assert len({clip.path for clip in clips}) == len(plan) and all(clip.path.is_file() for clip in clips)
+    assert len(list((tmp_path / "cache").rglob("*.wav"))) == len(plan)  # each sentence spoken once
+    with HeadStart(engines, cache, 0) as head:
+        plan_with(head)  # a plan of what the cache holds: a rebuild
+        assert not head.started and not multiprocessing.active_children()

