@@ -255,6 +255,20 @@ DESCRIBES_PHOTO = re.compile(
     r"^(in )?this\b.{0,80}\b(file )?(photo|image|picture|photograph)\b.{0,120}\b(shows?|taken|provided)\b|"
     r"^an? (stock |file |handout )?(image|photo|picture|photograph) (of|shows?)\b",
     re.IGNORECASE)
+# "... in the 14th century (Image: Getty)": a caption that ends in its labelled credit.
+LABELLED_CREDIT_END = re.compile(r"\((photo|image|picture|pic|credit|photo credit|image credit)s?\s*:[^()]{1,60}\)\s*$",
+                                 re.IGNORECASE)
+# A photo's credit closing a caption: "... on the trail. Credit: Ann Lee", "... as Batman. (@name/Twitter)".
+CREDIT_TAIL = re.compile(r"(\bcredits?\s*:\s*[^.!?]{1,60}|\((photo|image|credit)s?\s*:?[^()]{1,60}\)|"
+                         r"\(@?[\w. -]{1,40}/(twitter|instagram|facebook|flickr|youtube)\)|"
+                         r"\([^()]{0,50}\b(images|photos?|getty|reuters|afp|ap|wireimage|shutterstock)\))\s*$",
+                         re.IGNORECASE)
+# "Ann says:", "Posted by ...", "Permalink": the marks of a comment thread around its replies.
+COMMENTER_LINE = re.compile(r"^.{1,60}\b(says|said|wrote)\s*:?$|^posted by\b.{0,80}$|\bpermalink$", re.IGNORECASE)
+# "Read our full review", "Shop now": the verb a button's words start with.
+BUTTON_START = re.compile(r"^(read|shop|buy|order|learn|start|check|join|get|try|download|subscribe|sign|view|watch|"
+                          r"click|book|schedule|register|see|find|explore|discover|compare|listen|follow|share|"
+                          r"continue|go|visit|claim|save|apply|request|contact|call|email|print)\b", re.IGNORECASE)
 # Words of a page's buttons and labels, never of a person's name: "View All", "Get The Magazine".
 NOT_NAMES = frozenset("""the a an all more most now next read view share sign log up in on of for to with us our your
     my new top best latest news home subscribe newsletter magazine menu search video watch live tip send pin it

@@ -28,12 +28,16 @@ import numpy as np
 
 from narrate.article.clean import CAPTION_MAX_WORDS, REPEATED_ROW_REASON, CleanOptions, says_image_text
 from narrate.article.patterns import (
+    BUTTON_START,
     BYLINE,
     CAPTION_TOGGLE,
+    COMMENTER_LINE,
     COMMENTS_START,
+    CREDIT_TAIL,
     DATELINE,
     DESCRIBES_PHOTO,
     FURNITURE,
+    LABELLED_CREDIT_END,
     MOVED_ON,
     PLACES_PEOPLE,
     READ_MORE,
@@ -452,12 +456,6 @@ def structure_features(blocks: list[PageBlock], elements: list, markup: PageMark
 
 LABEL_MAX_WORDS = 12  # a line that names the section below it ("3 Comments", "Related stories") is short
 THREAD_REACH = 10  # blocks either side in which a comment thread's marks are counted
-# A photo's credit closing a caption: "... on the trail. Credit: Ann Lee", "... as Batman. (@name/Twitter)".
-_CREDIT_TAIL = re.compile(r"(\bcredits?\s*:\s*[^.!?]{1,60}|\((photo|image|credit)s?\s*:?[^()]{1,60}\)|"
-                          r"\(@?[\w. -]{1,40}/(twitter|instagram|facebook|flickr|youtube)\)|"
-                          r"\([^()]{0,50}\b(images|photos?|getty|reuters|afp|ap|wireimage|shutterstock)\))\s*$",
-                          re.IGNORECASE)
-_COMMENTER_LINE = re.compile(r"^.{1,60}\b(says|said|wrote)\s*:?$|^posted by\b.{0,80}$|\bpermalink$", re.IGNORECASE)
 
 
 def section_features(blocks: list[PageBlock], agreed: list[int]) -> np.ndarray:
@@ -475,7 +473,7 @@ def section_features(blocks: list[PageBlock], agreed: list[int]) -> np.ndarray:
     short = [word_count(t) <= LABEL_MAX_WORDS for t in texts]
     comments = [s and bool(COMMENTS_START.match(t)) for s, t in zip(short, texts)]
     moved_on = [s and bool(MOVED_ON.match(t) or READ_MORE.match(t)) for s, t in zip(short, texts)]
-    marks = np.array([bool(REPLY_LINE.match(t) or TIME_AGO.match(t) or _COMMENTER_LINE.search(t)) for t in texts],
+    marks = np.array([bool(REPLY_LINE.match(t) or TIME_AGO.match(t) or COMMENTER_LINE.search(t)) for t in texts],
                      dtype=float)
     marks_sum = np.concatenate([[0.0], np.cumsum(marks)])
     agreed_sum = np.concatenate([[0], np.cumsum(np.isin(np.arange(n), agreed))])
@@ -491,15 +489,12 @@ def section_features(blocks: list[PageBlock], agreed: list[int]) -> np.ndarray:
             math.log1p(index - last_moved_on) if last_moved_on is not None else -1.0,
             math.log1p(agreed_sum[index] - agreed_sum[last_moved_on + 1]) if last_moved_on is not None
             and index > last_moved_on else -1.0 if last_moved_on is None else 0.0,
-            (marks_sum[high] - marks_sum[low]) / (high - low), float(bool(_CREDIT_TAIL.search(texts[index]))),
+            (marks_sum[high] - marks_sum[low]) / (high - low), float(bool(CREDIT_TAIL.search(texts[index]))),
         ])
     return np.array(rows, dtype=np.float64)
 
 
 ACTION_LINE_WORDS = 8  # "Read our full review", "Shop the sale now": a button's words, not a sentence's
-_ACTION_START = re.compile(r"^(read|shop|buy|order|learn|start|check|join|get|try|download|subscribe|sign|view|watch|"
-                           r"click|book|schedule|register|see|find|explore|discover|compare|listen|follow|share|"
-                           r"continue|go|visit|claim|save|apply|request|contact|call|email|print)\b", re.IGNORECASE)
 
 
 def link_kind_features(blocks: list[PageBlock], elements: list) -> np.ndarray:
@@ -523,7 +518,7 @@ def link_kind_features(blocks: list[PageBlock], elements: list) -> np.ndarray:
         rows.append([
             sum(href.startswith("#") and len(href) > 1 for href in hrefs) / max(1, len(hrefs)),
             float(len(key) >= 4 and any(other != index for other in headings.get(key, []))),
-            float(linked and word_count(block.text) <= ACTION_LINE_WORDS and bool(_ACTION_START.match(block.text.strip()))),
+            float(linked and word_count(block.text) <= ACTION_LINE_WORDS and bool(BUTTON_START.match(block.text.strip()))),
         ])
     return np.array(rows, dtype=np.float64)
 
@@ -797,9 +792,6 @@ def opinions_of(draft: Draft, rules: Draft, rules_dropped: tuple[Dropped, ...], 
 # A line in capitals this long that is one link, set among the paragraphs: a headline of another story.
 TEASER_CAPITALS_WORDS = 4
 LINKED_SHARE = 0.95  # a block is one link when links hold this share of its letters
-# "... in the 14th century (Image: Getty)": a caption that ends in its labelled credit.
-LABELLED_CREDIT_END = re.compile(r"\((photo|image|picture|pic|credit|photo credit|image credit)s?\s*:[^()]{1,60}\)\s*$",
-                                 re.IGNORECASE)
 
 
 def says_it_is_a_caption(text: str) -> bool:
