@@ -54,14 +54,9 @@ def _init_worker(engines: dict[str, Engine]) -> None:
     raise: the pool would start new workers for ever)."""
     import signal
 
-    from narrate.speech.engines import load_voices
-
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the pool
     _worker_engines.update(engines)
-    try:
-        load_voices(engines)
-    except Exception:  # the engine's own error, raised again by the first sentence
-        pass
+    _load_quietly(engines)
 
 
 def _synthesise_with(engine: Engine, text: str):
@@ -78,11 +73,12 @@ def _synthesise(job: tuple[str, str]):
 def utterance_keys(plan: list[Utterance], engines: dict[str, Engine]) -> list[tuple[str, str]]:
     """(role, cache key) for each utterance: the role falls back to "body" when it has no voice of its own."""
     identities = {role: engine.identity() for role, engine in engines.items()}
-    keys = []
-    for utterance in plan:
-        role = utterance.role if utterance.role in engines else "body"
-        keys.append((role, clip_key(identities[role], utterance.spoken)))
-    return keys
+    return [_role_and_key(utterance, identities) for utterance in plan]
+
+
+def _role_and_key(utterance: Utterance, identities: dict[str, dict]) -> tuple[str, str]:
+    role = utterance.role if utterance.role in identities else "body"
+    return role, clip_key(identities[role], utterance.spoken)
 
 
 def _ahead(executor, work: Callable, jobs: list) -> Iterator:
@@ -211,8 +207,7 @@ class HeadStart:
     def planned(self, utterance: Utterance) -> None:
         if self.started:
             return
-        role = utterance.role if utterance.role in self.engines else "body"
-        key = clip_key(self.identities[role], utterance.spoken)
+        _, key = _role_and_key(utterance, self.identities)
         if key in self.missing or (self.cache is not None and self.cache.get(key) is not None):
             return
         self.missing.add(key)
